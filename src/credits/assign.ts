@@ -1,0 +1,114 @@
+import { type CompiledPolicy, type OrderKey, orderBy } from '../policy/index.ts';
+import { type AssignMode, type Candidate, fixedRefusal, type Payable } from './eligibility.ts';
+import {
+  itemFact,
+  planFact,
+  purchaseExpiredAtSession,
+  purchaseFact,
+  reservationFact,
+  sessionFact,
+  settingsFact,
+  timeFacts,
+} from './facts.ts';
+
+export interface CandidateVerdict {
+  purchaseId: string;
+  eligible: boolean;
+  reason: string;
+  rule: string | null;
+}
+
+export interface AssignmentTrace {
+  considered: CandidateVerdict[];
+  order: { key: string; direction: string }[];
+  orderRule: string | null;
+  chosen: string | null;
+  summary: string;
+}
+
+function lineFacts(policy: CompiledPolicy, line: Payable, checkedOutManually = false) {
+  return {
+    item: itemFact(line.item),
+    session: line.session ? sessionFact(line.session) : null,
+    reservation: line.reservation ? reservationFact(line.reservation, checkedOutManually) : null,
+    client: { id: line.clientId },
+    channel: line.channel,
+    settings: settingsFact(policy.settings),
+    price: line.price,
+    ...timeFacts(line.session, line.at),
+  };
+}
+
+/** B11: a $0 line never takes a credit unless the tenant turned zeroPriceUsesCredits on. */
+export const creditsApply = (policy: CompiledPolicy, line: Payable) =>
+  line.price > 0 || policy.settings.zeroPriceUsesCredits;
+
+/**
+ * Which purchase pays for a line: the fixed checks, then the rule set's eligibility
+ * rules on each candidate, then its assignment order. Pure: the caller has loaded
+ * (and locked) the candidates.
+ */
+export function choosePurchase(
+  policy: CompiledPolicy,
+  line: Payable,
+  candidates: Candidate[],
+  mode: AssignMode = 'auto',
+): AssignmentTrace & { winner: Candidate | null } {
+  const base = lineFacts(policy, line);
+  const considered: CandidateVerdict[] = [];
+  const eligible: Candidate[] = [];
+  for (const c of candidates) {
+    const refusal = fixedRefusal(c, line, mode);
+    if (refusal) {
+      considered.push({ purchaseId: c.purchase.id, eligible: false, reason: refusal, rule: null });
+      continue;
+    }
+    const verdict = policy.decide('eligibility', {
+      ...base,
+      plan: planFact(c.plan),
+      purchase: purchaseFact(c.purchase, c.plan),
+      purchaseExpiredAtSession: purchaseExpiredAtSession(c.purchase, line.session),
+    } as never);
+    const allowed = verdict.type === 'allow';
+    const reason = allowed ? 'eligible' : String(verdict.params.reason ?? 'denied by policy');
+    considered.push({ purchaseId: c.purchase.id, eligible: allowed, reason, rule: verdict.rule });
+    if (allowed) eligible.push(c);
+  }
+  const ordering = policy.decide('assignment', base as never);
+  const by = (ordering.params.by ?? [{ key: 'purchasedAt', direction: 'asc' }]) as {
+    key: OrderKey;
+    direction: 'asc' | 'desc';
+  }[];
+  const sorted = orderBy(eligible, by as never, (c: Candidate, key: string) => orderValue(c, key));
+  const winner = sorted[0] ?? null;
+  const order = by.map((b) => ({ key: b.key, direction: b.direction }));
+  const orderText = order.map((o) => `${o.key} ${o.direction}`).join(', ');
+  const summary = winner
+    ? `${winner.purchase.id} pays: first of ${eligible.length} eligible by ${orderText}${ordering.rule ? ` (rule '${ordering.rule}')` : ''}`
+    : candidates.length === 0
+      ? 'no purchase of this client covers the item'
+      : `none of ${candidates.length} purchases may pay: ${considered.map((v) => `${v.purchaseId} ${v.reason}`).join('; ')}`;
+  return {
+    considered,
+    order,
+    orderRule: ordering.rule,
+    chosen: winner?.purchase.id ?? null,
+    summary,
+    winner,
+  };
+}
+
+function orderValue(c: Candidate, key: string): number | null {
+  switch (key) {
+    case 'purchasedAt':
+      return c.purchase.purchasedAt.getTime();
+    case 'expiresAt':
+      return c.purchase.expiresAt ? c.purchase.expiresAt.getTime() : null;
+    case 'priority':
+      return c.plan.priority;
+    case 'remaining':
+      return c.purchase.unlimited ? Number.POSITIVE_INFINITY : c.purchase.remaining;
+    default:
+      return null;
+  }
+}

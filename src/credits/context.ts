@@ -1,0 +1,14 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { PunchcardEvent } from '../events.ts';
+import type { ActivePolicy } from '../tenants/policy-versions.ts';
+
+/** Everything a credit operation needs, threaded through one transaction. */
+export interface CreditContext {
+  tx: EntityManager;
+  tenantId: string;
+  active: ActivePolicy;
+  now: Date;
+  actor: string;
+  /** Events to emit once the transaction commits. */
+  events: PunchcardEvent[];
+}

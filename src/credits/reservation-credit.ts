@@ -1,0 +1,206 @@
+import { Item } from '../domain/item.ts';
+import { Plan } from '../domain/plan.ts';
+import type { Purchase } from '../domain/purchase.ts';
+import type { Reservation } from '../domain/reservation.ts';
+import { Session } from '../domain/session.ts';
+import { Ticket } from '../domain/ticket.ts';
+import { TicketLine } from '../domain/ticket-line.ts';
+import { invalid } from '../errors.ts';
+import type { Trigger } from '../policy/index.ts';
+import { choosePurchase, creditsApply } from './assign.ts';
+import { lockedCandidates } from './candidates.ts';
+import { applyTransition, type ClaimRef } from './claims.ts';
+import type { CreditContext } from './context.ts';
+import type { AssignMode, Payable } from './eligibility.ts';
+import {
+  itemFact,
+  planFact,
+  purchaseFact,
+  reservationFact,
+  sessionFact,
+  settingsFact,
+  ticketFact,
+  timeFacts,
+} from './facts.ts';
+import { lockPurchases } from './ledger.ts';
+import { planTransition, type UsageEvent } from './transitions.ts';
+
+export interface UsageStep {
+  trigger: Trigger;
+  event: UsageEvent;
+  rule: string | null;
+  reason: string;
+  state: string;
+  at: string;
+}
+
+export interface ReservationExplain {
+  assignment: ReturnType<typeof choosePurchase> extends infer T ? Omit<T, 'winner'> | null : never;
+  usage: UsageStep[];
+  policyVersion: number;
+  policyHash: string;
+}
+
+const refOf = (r: Reservation, ticketId: string | null = null): ClaimRef => ({
+  key: `r:${r.id}`,
+  reservationId: r.id,
+  ticketId,
+});
+
+interface Scene {
+  session: Session;
+  item: Item;
+}
+
+async function sceneOf(ctx: CreditContext, r: Reservation): Promise<Scene> {
+  const session = await ctx.tx.findOneOrFail(Session, { id: r.sessionId });
+  const item = await ctx.tx.findOneOrFail(Item, { id: session.itemId });
+  return { session, item };
+}
+
+function payableOf(r: Reservation, scene: Scene, at: Date): Payable {
+  return {
+    clientId: r.clientId,
+    item: scene.item,
+    session: scene.session,
+    reservation: r,
+    channel: r.channel,
+    price: scene.session.price ?? scene.item.price,
+    units: scene.session.units,
+    at,
+  };
+}
+
+function explainOf(r: Reservation, ctx: CreditContext): ReservationExplain {
+  const current = (r.explain as ReservationExplain | null) ?? null;
+  return {
+    assignment: current?.assignment ?? null,
+    usage: current?.usage ?? [],
+    policyVersion: ctx.active.version,
+    policyHash: ctx.active.hash,
+  };
+}
+
+/**
+ * Picks the purchase for a reservation (auto: B2/B3/B4/B6/B8 through the rule set;
+ * manual: staff's choice, B5) and marks it `assigned`. Returns the locked purchase.
+ */
+export async function assignReservation(
+  ctx: CreditContext,
+  r: Reservation,
+  mode: AssignMode,
+  wanted?: string,
+): Promise<Purchase | null> {
+  const scene = await sceneOf(ctx, r);
+  const line = payableOf(r, scene, ctx.now);
+  const explain = explainOf(r, ctx);
+  if (!creditsApply(ctx.active.policy, line)) {
+    explain.assignment = {
+      considered: [],
+      order: [],
+      orderRule: null,
+      chosen: null,
+      summary: 'price is $0 and zeroPriceUsesCredits is off: no credit',
+    };
+    r.explain = explain;
+    return null;
+  }
+  let candidates = await lockedCandidates(ctx, r.clientId, scene.item.id);
+  if (wanted) candidates = candidates.filter((c) => c.purchase.id === wanted);
+  const choice = choosePurchase(ctx.active.policy, line, candidates, mode);
+  const { winner, ...trace } = choice;
+  explain.assignment = trace;
+  r.explain = explain;
+  if (!winner) {
+    if (mode === 'manual') {
+      const why =
+        trace.considered[0]?.reason ?? 'it does not belong to this client or does not cover the item';
+      throw invalid('/purchaseId', `purchase '${wanted}' cannot pay for this reservation: ${why}`);
+    }
+    return null;
+  }
+  r.purchaseId = winner.purchase.id;
+  r.creditState = 'assigned';
+  r.coveredUnits = winner.purchase.unlimited ? line.units : Math.min(line.units, winner.purchase.remaining);
+  r.manualPurchase = mode === 'manual';
+  return winner.purchase;
+}
+
+async function checkedOutManually(
+  ctx: CreditContext,
+  r: Reservation,
+): Promise<{ ticket: Ticket | null; lines: number; manual: boolean }> {
+  const line = await ctx.tx.findOne(TicketLine, { reservationId: r.id }, { orderBy: { ticketId: 'desc' } });
+  if (!line) return { ticket: null, lines: 0, manual: false };
+  const ticket = await ctx.tx.findOneOrFail(Ticket, { id: line.ticketId });
+  const lines = await ctx.tx.count(TicketLine, { ticketId: ticket.id });
+  return { ticket, lines, manual: ticket.manual && ticket.status === 'closed' };
+}
+
+/**
+ * One lifecycle trigger on a reservation (SPEC §3 usage): the rule set decides
+ * hold/use/release/keep, and the transition is booked. The reservation must be
+ * locked by the caller. Time triggers are judged as of their own instant (`at`).
+ */
+export async function applyTrigger(
+  ctx: CreditContext,
+  r: Reservation,
+  trigger: Trigger,
+  at: Date = ctx.now,
+  ticketId: string | null = null,
+): Promise<UsageStep> {
+  const scene = await sceneOf(ctx, r);
+  const onTicket = await checkedOutManually(ctx, r);
+  let purchase: Purchase | null = null;
+  let plan: Plan | null = null;
+  if (r.purchaseId) {
+    purchase = (await lockPurchases(ctx.tx, [r.purchaseId])).get(r.purchaseId) ?? null;
+    plan = purchase ? await ctx.tx.findOneOrFail(Plan, { id: purchase.planId }) : null;
+  }
+  const line = payableOf(r, scene, at);
+  const decision = ctx.active.policy.decide('usage', {
+    trigger,
+    item: itemFact(scene.item),
+    plan: plan ? planFact(plan) : null,
+    purchase: purchase && plan ? purchaseFact(purchase, plan) : null,
+    session: sessionFact(scene.session),
+    reservation: reservationFact(r, onTicket.manual),
+    ticket: onTicket.ticket ? ticketFact(onTicket.ticket, onTicket.lines) : null,
+    client: { id: r.clientId },
+    channel: r.channel,
+    settings: settingsFact(ctx.active.policy.settings),
+    price: line.price,
+    ...timeFacts(scene.session, at),
+  } as never);
+  const event = decision.type as UsageEvent;
+  let next = planTransition(
+    { state: r.creditState, covered: r.coveredUnits },
+    event,
+    line.units,
+    view(purchase),
+  );
+  if (next.kind === 'assign-first') {
+    purchase = await assignReservation(ctx, r, 'auto');
+    next = purchase
+      ? planTransition({ state: r.creditState, covered: r.coveredUnits }, event, line.units, view(purchase))
+      : { kind: 'none' };
+  }
+  const reason = decision.rule ? `rule '${decision.rule}' on ${trigger}` : `default on ${trigger}`;
+  if (next.kind === 'move') await applyTransition(ctx, r, refOf(r, ticketId), purchase, next, reason, at);
+  const step: UsageStep = {
+    trigger,
+    event,
+    rule: decision.rule,
+    reason,
+    state: r.creditState,
+    at: at.toISOString(),
+  };
+  const explain = explainOf(r, ctx);
+  explain.usage = [...explain.usage, step].slice(-20);
+  r.explain = explain;
+  r.policyVersion = ctx.active.version;
+  return step;
+}
+
+const view = (p: Purchase | null) =>
+  p ? { remaining: p.remaining, unlimited: p.unlimited, expired: p.status === 'expired' } : null;

@@ -1,0 +1,78 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
+import type { EventBus, PunchcardEvent } from '../events.ts';
+import { activePolicy } from '../tenants/policy-versions.ts';
+import type { CreditContext } from './context.ts';
+import { sweepBatch, sweepExpiry } from './sweep.ts';
+
+export interface SweepTotals {
+  sessions: number;
+  used: number;
+  released: number;
+  skipped: number;
+}
+
+export const emptyTotals = (): SweepTotals => ({ sessions: 0, used: 0, released: 0, skipped: 0 });
+
+function add(totals: SweepTotals, batch: SweepTotals): void {
+  totals.sessions += batch.sessions;
+  totals.used += batch.used;
+  totals.released += batch.released;
+  totals.skipped += batch.skipped;
+}
+
+/** Sweeps a tenant inside the caller's transaction (POST /v1/sweeps). */
+export async function sweepInTransaction(ctx: CreditContext, asOf: Date): Promise<SweepTotals> {
+  const totals = emptyTotals();
+  for (;;) {
+    const batch = await sweepBatch(ctx, asOf);
+    add(totals, batch);
+    if (batch.done) break;
+  }
+  await sweepExpiry(ctx, asOf);
+  return totals;
+}
+
+/**
+ * The scheduled sweep over every tenant: one transaction per batch, so a crash
+ * loses at most a batch that was never committed, and a rerun picks up exactly
+ * what is left. Safe to run from several processes at once (SKIP LOCKED).
+ */
+export async function sweepAllTenants(
+  orm: MikroORM,
+  clock: () => Date,
+  events: EventBus,
+): Promise<SweepTotals> {
+  const now = clock();
+  const base = orm.em.fork() as unknown as EntityManager;
+  const tenants = await base.getConnection().execute<{ tenant_id: string }[]>(
+    `select distinct tenant_id from sessions where swept_at is null and ends_at <= ?
+     union select distinct tenant_id from purchases where status in ('active', 'on_hold') and expires_at < ?`,
+    [now, now],
+  );
+  const totals = emptyTotals();
+  for (const { tenant_id: tenantId } of tenants) {
+    for (;;) {
+      const pending: PunchcardEvent[] = [];
+      const em = orm.em.fork() as unknown as EntityManager;
+      em.setFilterParams('tenant', { tenantId });
+      const batch = await em.transactional(async (tx) => {
+        const ctx: CreditContext = {
+          tx,
+          tenantId,
+          active: await activePolicy(tx, tenantId),
+          now,
+          actor: 'sweep',
+          events: pending,
+        };
+        const result = await sweepBatch(ctx, now);
+        if (result.done) await sweepExpiry(ctx, now);
+        return result;
+      });
+      for (const event of pending) await events.emit(event);
+      add(totals, batch);
+      if (batch.done) break;
+    }
+  }
+  return totals;
+}

@@ -1,0 +1,4 @@
+import { Migration0001Initial } from './0001-initial.ts';
+
+/** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
+export const migrations = [{ name: '0001-initial', class: Migration0001Initial }];

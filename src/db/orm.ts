@@ -1,0 +1,35 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from '../domain/index.ts';
+import { migrations } from './migrations/index.ts';
+
+export interface DatabaseOptions {
+  /** A postgres:// URL: use that server. */
+  databaseUrl?: string;
+  /** A folder for the embedded PGlite database; omitted (with no URL) means in memory. */
+  dataDir?: string;
+}
+
+const shared = {
+  entities,
+  extensions: [Migrator],
+  migrations: { migrationsList: migrations, tableName: 'punchcard_migrations', silent: true },
+  // Entities are plain schemas: no reflection, no discovery of files at run time.
+  discovery: { warnWhenNoEntities: false },
+  allowGlobalContext: false,
+  debug: false,
+};
+
+/** Opens the database the options name: a PostgreSQL server, or embedded PGlite. */
+export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
+  if (options.databaseUrl) {
+    const { MikroORM: PostgresOrm } = await import('@mikro-orm/postgresql');
+    return PostgresOrm.init({ ...shared, clientUrl: options.databaseUrl, pool: { min: 0, max: 10 } });
+  }
+  const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
+  return PgliteOrm.init({ ...shared, dbName: options.dataDir ?? 'memory://' });
+}
+
+export async function migrate(orm: MikroORM): Promise<void> {
+  await orm.migrator.up();
+}

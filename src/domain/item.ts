@@ -1,0 +1,21 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { bucketTypes, itemKinds } from './enums.ts';
+import { tenantFilter } from './tenant-filter.ts';
+
+const ItemSchema = defineEntity({
+  name: 'Item',
+  tableName: 'items',
+  filters: tenantFilter,
+  properties: {
+    tenantId: p.string().primary(),
+    id: p.string().primary(),
+    name: p.string(),
+    kind: p.enum(itemKinds),
+    /** Retail price in minor units. */
+    price: p.integer(),
+    itemType: p.string().nullable(),
+    bucketType: p.enum(bucketTypes),
+  },
+});
+export class Item extends ItemSchema.class {}
+ItemSchema.setClass(Item);

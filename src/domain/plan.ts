@@ -1,0 +1,36 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { bucketTypes, type CommissionBasis, planKinds } from './enums.ts';
+import { tenantFilter } from './tenant-filter.ts';
+
+export interface CommissionSetting {
+  basis: CommissionBasis;
+  internalPrice?: number;
+}
+
+const PlanSchema = defineEntity({
+  name: 'Plan',
+  tableName: 'plans',
+  filters: tenantFilter,
+  properties: {
+    tenantId: p.string().primary(),
+    id: p.string().primary(),
+    name: p.string(),
+    kind: p.enum(planKinds),
+    /** Credits granted per purchase; null when unlimited. */
+    credits: p.integer().nullable(),
+    unlimited: p.boolean(),
+    price: p.integer(),
+    /** 0 = never expires (B6). */
+    daysToExpire: p.integer(),
+    oneDay: p.boolean(),
+    bucketType: p.enum(bucketTypes).nullable(),
+    itemType: p.string().nullable(),
+    /** Lower is used first by presets that order by priority. */
+    priority: p.integer(),
+    itemIds: p.array(),
+    commission: p.json<CommissionSetting>(),
+    integrations: p.json<Record<string, boolean>>(),
+  },
+});
+export class Plan extends PlanSchema.class {}
+PlanSchema.setClass(Plan);

@@ -1,0 +1,25 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { tenantFilter } from './tenant-filter.ts';
+
+/** One scheduled occurrence of an item. */
+const SessionSchema = defineEntity({
+  name: 'Session',
+  tableName: 'sessions',
+  filters: tenantFilter,
+  properties: {
+    tenantId: p.string().primary(),
+    id: p.string().primary(),
+    itemId: p.string(),
+    locationId: p.string(),
+    startsAt: p.datetime(),
+    endsAt: p.datetime(),
+    /** Overrides the item's price when set (B11). */
+    price: p.integer().nullable(),
+    /** Nights of a multi-day appointment (B10). */
+    units: p.integer(),
+    /** When the after-session sweep finished this session (B15); null until then. */
+    sweptAt: p.datetime().nullable(),
+  },
+});
+export class Session extends SessionSchema.class {}
+SessionSchema.setClass(Session);

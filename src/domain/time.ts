@@ -1,0 +1,49 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** True when the name is an IANA zone this runtime knows (`America/New_York`). */
+export function isKnownTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+export interface Validity {
+  daysToExpire: number;
+  oneDay: boolean;
+}
+
+/**
+ * When a purchase stops being valid (B6): 23:59:59.999 local time, in the zone of the
+ * location where it was bought, on the purchase's local date + daysToExpire.
+ * A one-day package expires at the end of its purchase date (B8); 0 days never expires.
+ * Calendar arithmetic is done on local dates so a DST change inside the window
+ * moves nothing.
+ */
+export function expiresAt(purchasedAt: Date, timeZone: string, validity: Validity): Date | null {
+  if (!validity.oneDay && validity.daysToExpire === 0) return null;
+  const days = validity.oneDay ? 0 : validity.daysToExpire;
+  return DateTime.fromJSDate(purchasedAt, { zone: timeZone }).plus({ days }).endOf('day').toJSDate();
+}
+
+/** The local calendar date (yyyy-mm-dd) of an instant in a zone. */
+export function localDate(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
+}
+
+export interface Window {
+  purchasedAt: Date;
+  expiresAt: Date | null;
+}
+
+/**
+ * B6: a purchase can pay for a session when it was bought no later than the session's
+ * end and expires no earlier than the session's start.
+ */
+export function coversSessionTime(window: Window, session: { startsAt: Date; endsAt: Date }): boolean {
+  if (window.purchasedAt.getTime() > session.endsAt.getTime()) return false;
+  return window.expiresAt === null || window.expiresAt.getTime() >= session.startsAt.getTime();
+}
+
+/** B8: a one-day package is judged at booking time instead of the session's time. */
+export function validAt(window: Window, at: Date): boolean {
+  if (window.purchasedAt.getTime() > at.getTime()) return false;
+  return window.expiresAt === null || window.expiresAt.getTime() >= at.getTime();
+}

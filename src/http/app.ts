@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { PunchcardError } from '../errors.ts';
+import { authenticate, requireRole } from './auth.ts';
+import { clientRoutes } from './clients.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { itemRoutes } from './items.ts';
+import { locationRoutes } from './locations.ts';
+import { describeOperation, openApiDocument } from './openapi.ts';
+import { planRoutes } from './plans.ts';
+import { policyRoutes } from './policy.ts';
+import { presetRoutes } from './presets.ts';
+import { problemResponse } from './problem.ts';
+import { purchaseRoutes } from './purchases.ts';
+import { reportRoutes } from './reports.ts';
+import { reservationRoutes } from './reservations.ts';
+import { sessionRoutes } from './sessions.ts';
+import { sweepRoutes } from './sweeps.ts';
+import { tenantRoutes } from './tenants.ts';
+import { ticketRoutes } from './tickets.ts';
+import { transactionPerRequest } from './transaction.ts';
+
+describeOperation({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Liveness and database reachability',
+  access: 'public',
+});
+describeOperation({ method: 'get', path: '/openapi.json', summary: 'This document', access: 'public' });
+
+/** Tenant-scoped resources; every one of them needs at least the staff role. */
+const tenantApi = new Hono<AppEnv>()
+  .use(requireRole('staff'))
+  .route('/locations', locationRoutes)
+  .route('/items', itemRoutes)
+  .route('/plans', planRoutes)
+  .route('/clients', clientRoutes)
+  .route('/purchases', purchaseRoutes)
+  .route('/sessions', sessionRoutes)
+  .route('/reservations', reservationRoutes)
+  .route('/tickets', ticketRoutes)
+  .route('/sweeps', sweepRoutes)
+  .route('/reports', reportRoutes)
+  .route('/policy', policyRoutes);
+
+/** The whole HTTP API as one Hono app, for a host to mount with `app.route()`. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => problemResponse(c, error));
+  app.notFound((c) =>
+    problemResponse(c, new PunchcardError('not_found', `no route ${c.req.method} ${c.req.path}`)),
+  );
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.get('/healthz', async (c) => {
+    await deps.orm.em.fork().getConnection().execute('select 1');
+    return c.json({ status: 'ok' });
+  });
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.route('/v1/presets', presetRoutes);
+  app.use('/v1/*', authenticate(), transactionPerRequest());
+  app.route('/v1/tenants', tenantRoutes);
+  app.route('/v1', tenantApi);
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiKey } from '../domain/api-key.ts';
+import type { Role } from '../domain/enums.ts';
+import { PunchcardError } from '../errors.ts';
+import type { AppEnv } from './env.ts';
+import { hashKey, sameSecret } from './keys.ts';
+
+const publicPaths = [/^\/healthz$/, /^\/openapi\.json$/, /^\/docs$/, /^\/v1\/presets(\/.*)?$/];
+
+/**
+ * Resolves the caller: the host's own resolver when given, else bearer keys
+ * (the platform key, or a tenant key looked up by its hash).
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (publicPaths.some((re) => re.test(c.req.path))) return next();
+    const { deps } = c.var;
+    if (deps.auth) {
+      const resolved = await deps.auth(c);
+      if (!resolved) throw new PunchcardError('unauthorized', 'not authenticated');
+      c.set('caller', resolved);
+      return next();
+    }
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new PunchcardError('unauthorized', 'send Authorization: Bearer <key>');
+    const key = match[1];
+    if (deps.platformKey && sameSecret(key, deps.platformKey)) {
+      c.set('caller', { tenantId: null, role: 'platform' });
+      return next();
+    }
+    // The lookup is by the key's hash, so timing reveals nothing about the key.
+    const found = await deps.orm.em.fork().findOne(ApiKey, { keyHash: hashKey(key) });
+    if (!found) throw new PunchcardError('unauthorized', 'unknown key');
+    c.set('caller', { tenantId: found.tenantId, role: found.role });
+    return next();
+  };
+}
+
+const rank: Record<Role | 'platform', number> = { staff: 1, admin: 2, platform: 0 };
+
+/** Admin may do all that staff may; the platform key only manages tenants. */
+export function requireRole(role: Role | 'platform'): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const caller = c.var.caller;
+    const allowed =
+      role === 'platform'
+        ? caller.role === 'platform'
+        : caller.role !== 'platform' && rank[caller.role] >= rank[role];
+    if (!allowed) throw new PunchcardError('forbidden', `this needs the ${role} role`);
+    return next();
+  };
+}

@@ -1,0 +1,106 @@
+import { Hono } from 'hono';
+import Type from 'typebox';
+import { bucketTypes, commissionBases, planKinds } from '../domain/enums.ts';
+import { Item } from '../domain/item.ts';
+import { Plan } from '../domain/plan.ts';
+import { conflict, type FieldError, PunchcardError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { requireRole } from './auth.ts';
+import { type AppEnv, tenantOf } from './env.ts';
+import { describeOperation } from './openapi.ts';
+import { presentPlan } from './present.ts';
+import { callerId, money, name, refId, stringEnum } from './schemas.ts';
+import { readBody } from './validate.ts';
+
+export const CreatePlan = Type.Object(
+  {
+    id: Type.Optional(callerId),
+    name,
+    kind: stringEnum(planKinds),
+    credits: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    unlimited: Type.Optional(Type.Boolean()),
+    price: money,
+    daysToExpire: Type.Optional(Type.Integer({ minimum: 0, maximum: 36_500 })),
+    oneDay: Type.Optional(Type.Boolean()),
+    bucketType: Type.Optional(stringEnum(bucketTypes)),
+    itemType: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    priority: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1000,
+        description: 'Lower is used first where the policy orders by priority',
+      }),
+    ),
+    itemIds: Type.Array(refId, { maxItems: 1000, uniqueItems: true }),
+    commission: Type.Optional(
+      Type.Object(
+        { basis: stringEnum(commissionBases), internalPrice: Type.Optional(money) },
+        { additionalProperties: false },
+      ),
+    ),
+    integrations: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$' }), Type.Boolean()),
+    ),
+  },
+  { additionalProperties: false },
+);
+describeOperation({
+  method: 'post',
+  path: '/v1/plans',
+  summary: 'Create a plan',
+  access: 'admin',
+  body: CreatePlan,
+  success: 201,
+});
+
+type PlanBody = Type.Static<typeof CreatePlan>;
+
+/** Rules across fields that a JSON Schema says poorly; each fault keeps its pointer. */
+function crossFieldFaults(body: PlanBody): FieldError[] {
+  const faults: FieldError[] = [];
+  const unlimited = body.unlimited === true;
+  if (unlimited && body.credits !== undefined)
+    faults.push({ path: '/credits', message: 'give credits or unlimited, not both' });
+  if (!unlimited && body.credits === undefined)
+    faults.push({ path: '/credits', message: 'is required unless unlimited is true' });
+  if (body.oneDay && (body.daysToExpire ?? 0) > 0) {
+    faults.push({ path: '/oneDay', message: 'a one-day plan cannot also have daysToExpire' });
+  }
+  if (body.commission?.basis === 'internal_price' && body.commission.internalPrice === undefined) {
+    faults.push({ path: '/commission/internalPrice', message: 'is required when basis is internal_price' });
+  }
+  return faults;
+}
+
+export const planRoutes = new Hono<AppEnv>().post('/', requireRole('admin'), async (c) => {
+  const body = await readBody(c, CreatePlan);
+  const faults = crossFieldFaults(body);
+  const em = c.var.em;
+  const items = await em.find(Item, { id: { $in: body.itemIds } });
+  const known = new Set(items.map((i) => i.id));
+  body.itemIds.forEach((id, index) => {
+    if (!known.has(id)) faults.push({ path: `/itemIds/${index}`, message: `no item with id '${id}'` });
+  });
+  if (faults.length > 0) throw new PunchcardError('invalid', 'the plan is not valid', faults);
+  if (body.id && (await em.findOne(Plan, { id: body.id })))
+    throw conflict(`plan '${body.id}' already exists`);
+  const plan = em.create(Plan, {
+    tenantId: tenantOf(c),
+    id: body.id ?? newId('plan'),
+    name: body.name,
+    kind: body.kind,
+    credits: body.unlimited ? null : (body.credits ?? null),
+    unlimited: body.unlimited === true,
+    price: body.price,
+    daysToExpire: body.daysToExpire ?? 0,
+    oneDay: body.oneDay === true,
+    bucketType: body.bucketType ?? null,
+    itemType: body.itemType ?? null,
+    priority: body.priority ?? 100,
+    itemIds: body.itemIds,
+    commission: body.commission ?? { basis: 'retail' },
+    integrations: body.integrations ?? {},
+  });
+  await em.flush();
+  return c.json(presentPlan(plan), 201);
+});

@@ -1,0 +1,178 @@
+import { type Context, Hono } from 'hono';
+import Type from 'typebox';
+import { simulate } from '../credits/simulate.ts';
+import { RulesetVersion } from '../domain/ruleset-version.ts';
+import { PunchcardError } from '../errors.ts';
+import { compilePolicy, listPresets, loadPreset, validateRuleset } from '../policy/index.ts';
+import { activePolicy, saveVersion } from '../tenants/policy-versions.ts';
+import { requireRole } from './auth.ts';
+import { creditContext } from './credit-context.ts';
+import { type AppEnv, tenantOf } from './env.ts';
+import { describeOperation } from './openapi.ts';
+import { instant } from './schemas.ts';
+import { check, readJson } from './validate.ts';
+
+export const PutPolicy = Type.Union([
+  Type.Object({ preset: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  Type.Object({ ruleset: Type.Object({}) }, { additionalProperties: false }),
+]);
+export const PatchSettings = Type.Object(
+  {
+    zeroPriceUsesCredits: Type.Optional(Type.Boolean()),
+    unlimitedLabelThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export const Simulate = Type.Object(
+  { ruleset: Type.Object({}), from: instant, to: instant },
+  { additionalProperties: false },
+);
+export const Rollback = Type.Object(
+  { version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+describeOperation({
+  method: 'get',
+  path: '/v1/policy',
+  summary: "The tenant's active rule set",
+  access: 'admin',
+});
+describeOperation({
+  method: 'put',
+  path: '/v1/policy',
+  summary: 'Replace the rule set with a preset or an edited rule set',
+  access: 'admin',
+  body: PutPolicy,
+});
+describeOperation({
+  method: 'patch',
+  path: '/v1/policy/settings',
+  summary: 'Change settings (new version)',
+  access: 'admin',
+  body: PatchSettings,
+});
+describeOperation({
+  method: 'get',
+  path: '/v1/policy/versions',
+  summary: 'Version history',
+  access: 'admin',
+});
+describeOperation({
+  method: 'post',
+  path: '/v1/policy/simulate',
+  summary: 'What a draft rule set would decide differently, changing nothing',
+  access: 'admin',
+  body: Simulate,
+});
+describeOperation({
+  method: 'post',
+  path: '/v1/policy/rollback',
+  summary: 'Make an old version active again, as a new version',
+  access: 'admin',
+  body: Rollback,
+});
+
+const present = (v: { version: number; hash: string; ruleset: unknown }) => ({
+  version: v.version,
+  hash: v.hash,
+  ruleset: v.ruleset,
+});
+
+/** Validates a rule set (schema, lint, its own tests) with pointers under `prefix`. */
+function checked(ruleset: unknown, prefix: string) {
+  const result = validateRuleset(ruleset);
+  if (!result.ok) {
+    throw new PunchcardError(
+      'invalid',
+      'the rule set is not valid',
+      result.errors.map((e: { path: string; message: string }) => ({
+        path: `${prefix}${e.path}`,
+        message: e.message,
+      })),
+    );
+  }
+  return result;
+}
+
+async function save(c: Context<AppEnv>, ruleset: unknown, prefix: string, note: string) {
+  const result = checked(ruleset, prefix);
+  const saved = await saveVersion(
+    c.var.em,
+    tenantOf(c),
+    result.ruleset,
+    result.hash,
+    c.var.caller.role,
+    note,
+    c.var.deps.clock(),
+  );
+  return c.json(present(saved));
+}
+
+export const policyRoutes = new Hono<AppEnv>()
+  .use(requireRole('admin'))
+  .get('/', async (c) => c.json(present(await activePolicy(c.var.em, tenantOf(c)))))
+  .put('/', async (c) => {
+    const body = (await readJson(c)) as Record<string, unknown>;
+    if (body && typeof body === 'object' && 'preset' in body && !('ruleset' in body)) {
+      const preset = String(body.preset);
+      if (!listPresets().some((p: { id: string }) => p.id === preset)) {
+        throw new PunchcardError('invalid', `unknown preset '${preset}'`, [
+          { path: '/preset', message: `unknown preset '${preset}'` },
+        ]);
+      }
+      return save(c, loadPreset(preset), '', `preset ${preset}`);
+    }
+    if (!body || typeof body !== 'object' || !('ruleset' in body) || Object.keys(body).length !== 1) {
+      throw new PunchcardError('invalid', 'send {"preset": id} or {"ruleset": {...}}', [
+        { path: '', message: 'must have exactly one of preset, ruleset' },
+      ]);
+    }
+    return save(c, body.ruleset, '/ruleset', 'edited');
+  })
+  .patch('/settings', async (c) => {
+    const body = (await readJson(c)) as Record<string, unknown>;
+    const changes = check(PatchSettings, body);
+    if (Object.keys(changes).length === 0)
+      throw new PunchcardError('invalid', 'no setting to change', [
+        { path: '', message: 'name at least one setting' },
+      ]);
+    const active = await activePolicy(c.var.em, tenantOf(c));
+    const next = { ...active.ruleset, settings: { ...active.ruleset.settings, ...changes } };
+    return save(c, next, '', `settings ${Object.keys(changes).join(', ')}`);
+  })
+  .get('/versions', async (c) => {
+    const versions = await c.var.em.find(RulesetVersion, {}, { orderBy: { version: 'asc' } });
+    const active = await activePolicy(c.var.em, tenantOf(c));
+    return c.json({
+      active: active.version,
+      versions: versions.map((v) => ({
+        version: v.version,
+        hash: v.hash,
+        actor: v.actor,
+        note: v.note ?? null,
+        createdAt: v.createdAt.toISOString(),
+      })),
+    });
+  })
+  .post('/simulate', async (c) => {
+    const body = check(Simulate, await readJson(c));
+    const draft = checked(body.ruleset, '/ruleset');
+    const from = new Date(body.from);
+    const to = new Date(body.to);
+    if (to <= from)
+      throw new PunchcardError('invalid', 'to must be after from', [
+        { path: '/to', message: 'must be after from' },
+      ]);
+    const ctx = await creditContext(c);
+    return c.json(await simulate(ctx, compilePolicy(draft.ruleset, draft.hash), from, to));
+  })
+  .post('/rollback', async (c) => {
+    const body = check(Rollback, await readJson(c));
+    const old = await c.var.em.findOne(RulesetVersion, { version: body.version });
+    if (!old)
+      throw new PunchcardError('invalid', `no version ${body.version}`, [
+        { path: '/version', message: `no version ${body.version}` },
+      ]);
+    return save(c, old.ruleset, '', `rollback to ${body.version}`);
+  });

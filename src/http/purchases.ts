@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/sql';
+import { type Context, Hono } from 'hono';
+import Type from 'typebox';
+import { catchUp } from '../credits/catch-up.ts';
+import {
+  adjustPurchase,
+  changePurchaseStatus,
+  type StatusChange,
+  sellPurchase,
+} from '../credits/purchases.ts';
+import { purchaseSources } from '../domain/enums.ts';
+import { LedgerEntry } from '../domain/ledger-entry.ts';
+import { Plan } from '../domain/plan.ts';
+import { Purchase } from '../domain/purchase.ts';
+import { invalid, notFound } from '../errors.ts';
+import { requireRole } from './auth.ts';
+import { creditContext } from './credit-context.ts';
+import { type AppEnv, tenantOf } from './env.ts';
+import { describeOperation } from './openapi.ts';
+import { presentLedgerEntry, presentPurchase } from './present.ts';
+import { callerId, instant, refId, stringEnum } from './schemas.ts';
+import { readBody } from './validate.ts';
+
+export const CreatePurchase = Type.Object(
+  {
+    id: Type.Optional(callerId),
+    clientId: refId,
+    planId: refId,
+    locationId: refId,
+    purchasedAt: Type.Optional(instant),
+    source: Type.Optional(stringEnum(purchaseSources)),
+  },
+  { additionalProperties: false },
+);
+export const Adjustment = Type.Object(
+  {
+    delta: Type.Integer({
+      minimum: -1_000_000,
+      maximum: 1_000_000,
+      description: 'Positive adds (grows total), negative deducts',
+    }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+export const StatusReason = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
+describeOperation({
+  method: 'post',
+  path: '/v1/purchases',
+  summary: 'Sell a plan to a client',
+  access: 'staff',
+  body: CreatePurchase,
+  success: 201,
+});
+describeOperation({ method: 'get', path: '/v1/purchases/{id}', summary: 'One purchase', access: 'staff' });
+describeOperation({
+  method: 'get',
+  path: '/v1/purchases/{id}/ledger',
+  summary: "A purchase's ledger",
+  access: 'staff',
+});
+describeOperation({
+  method: 'post',
+  path: '/v1/purchases/{id}/adjustments',
+  summary: 'Add or deduct credits',
+  access: 'staff',
+  body: Adjustment,
+  success: 201,
+});
+for (const change of ['hold', 'resume', 'expire', 'void'] as const) {
+  describeOperation({
+    method: 'post',
+    path: `/v1/purchases/{id}/${change}`,
+    summary: `Status change: ${change}`,
+    access: 'staff',
+    body: StatusReason,
+  });
+}
+
+function actorOf(c: Context<AppEnv>) {
+  const caller = c.var.caller;
+  return {
+    name: `${caller.role}`,
+    now: c.var.deps.clock(),
+    operationKey: c.req.header('idempotency-key') ?? randomUUID(),
+  };
+}
+
+async function show(em: EntityManager, purchase: Purchase) {
+  const plan = await em.findOneOrFail(Plan, { id: purchase.planId });
+  return presentPurchase(purchase, plan);
+}
+
+/** The purchase in the path after its client's time-driven changes are applied. */
+async function caughtUpPurchase(c: Context<AppEnv>): Promise<Purchase> {
+  const id = c.req.param('id') ?? '';
+  const found = await c.var.em.findOne(Purchase, { id });
+  if (!found) throw notFound('purchase', id);
+  await catchUp(await creditContext(c), { clientId: found.clientId });
+  return c.var.em.findOneOrFail(Purchase, { id }, { refresh: true });
+}
+
+const statusRoute = (change: StatusChange) => async (c: Context<AppEnv>) => {
+  const body = await readBody(c, StatusReason);
+  const purchase = await changePurchaseStatus(
+    c.var.em,
+    c.req.param('id') ?? '',
+    change,
+    body.reason,
+    actorOf(c),
+  );
+  await c.var.em.flush();
+  return c.json(await show(c.var.em, purchase));
+};
+
+export const purchaseRoutes = new Hono<AppEnv>()
+  .use(requireRole('staff'))
+  .post('/', async (c) => {
+    const body = await readBody(c, CreatePurchase);
+    const { purchase, plan } = await sellPurchase(c.var.em, tenantOf(c), body, actorOf(c));
+    await c.var.em.flush();
+    c.var.pending.push({
+      name: 'purchase.created',
+      payload: {
+        tenantId: tenantOf(c),
+        purchaseId: purchase.id,
+        planId: plan.id,
+        clientId: purchase.clientId,
+        source: purchase.source,
+      },
+    });
+    return c.json(presentPurchase(purchase, plan), 201);
+  })
+  .get('/:id', async (c) => {
+    const purchase = await caughtUpPurchase(c);
+    return c.json(await show(c.var.em, purchase));
+  })
+  .get('/:id/ledger', async (c) => {
+    const purchase = await caughtUpPurchase(c);
+    const id = purchase.id;
+    const entries = await c.var.em.find(
+      LedgerEntry,
+      { purchaseId: id },
+      { orderBy: { occurredAt: 'asc', id: 'asc' } },
+    );
+    return c.json({ purchase: await show(c.var.em, purchase), entries: entries.map(presentLedgerEntry) });
+  })
+  .post('/:id/adjustments', async (c) => {
+    const body = await readBody(c, Adjustment);
+    if (body.delta === 0) throw invalid('/delta', 'must not be 0');
+    const purchase = await adjustPurchase(c.var.em, c.req.param('id'), body, actorOf(c));
+    await c.var.em.flush();
+    return c.json(await show(c.var.em, purchase), 201);
+  })
+  .post('/:id/hold', statusRoute('hold'))
+  .post('/:id/resume', statusRoute('resume'))
+  .post('/:id/expire', statusRoute('expire'))
+  .post('/:id/void', statusRoute('void'));

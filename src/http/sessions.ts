@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import Type from 'typebox';
+import { Item } from '../domain/item.ts';
+import { Location } from '../domain/location.ts';
+import { Session } from '../domain/session.ts';
+import { conflict, invalid, notFound, unknownReference } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { requireRole } from './auth.ts';
+import { type AppEnv, tenantOf } from './env.ts';
+import { describeOperation } from './openapi.ts';
+import { callerId, instant, money, refId } from './schemas.ts';
+import { readBody } from './validate.ts';
+
+export const CreateSession = Type.Object(
+  {
+    id: Type.Optional(callerId),
+    itemId: refId,
+    locationId: refId,
+    startsAt: instant,
+    endsAt: instant,
+    price: Type.Optional(money),
+    units: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 366, description: 'Nights of a multi-day appointment' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+describeOperation({
+  method: 'post',
+  path: '/v1/sessions',
+  summary: 'Schedule a session of an item',
+  access: 'staff',
+  body: CreateSession,
+  success: 201,
+});
+describeOperation({ method: 'get', path: '/v1/sessions/{id}', summary: 'One session', access: 'staff' });
+
+export const presentSession = (s: Session) => ({
+  id: s.id,
+  itemId: s.itemId,
+  locationId: s.locationId,
+  startsAt: s.startsAt.toISOString(),
+  endsAt: s.endsAt.toISOString(),
+  price: s.price ?? null,
+  units: s.units,
+  sweptAt: s.sweptAt ? s.sweptAt.toISOString() : null,
+});
+
+export const sessionRoutes = new Hono<AppEnv>()
+  .use(requireRole('staff'))
+  .post('/', async (c) => {
+    const body = await readBody(c, CreateSession);
+    const em = c.var.em;
+    const startsAt = new Date(body.startsAt);
+    const endsAt = new Date(body.endsAt);
+    if (endsAt <= startsAt) throw invalid('/endsAt', 'must be after startsAt');
+    if (!(await em.findOne(Item, { id: body.itemId })))
+      throw unknownReference('/itemId', 'item', body.itemId);
+    if (!(await em.findOne(Location, { id: body.locationId })))
+      throw unknownReference('/locationId', 'location', body.locationId);
+    if (body.id && (await em.findOne(Session, { id: body.id })))
+      throw conflict(`session '${body.id}' already exists`);
+    const session = em.create(Session, {
+      tenantId: tenantOf(c),
+      id: body.id ?? newId('ses'),
+      itemId: body.itemId,
+      locationId: body.locationId,
+      startsAt,
+      endsAt,
+      price: body.price ?? null,
+      units: body.units ?? 1,
+      sweptAt: null,
+    });
+    await em.flush();
+    return c.json(presentSession(session), 201);
+  })
+  .get('/:id', async (c) => {
+    const session = await c.var.em.findOne(Session, { id: c.req.param('id') });
+    if (!session) throw notFound('session', c.req.param('id'));
+    return c.json(presentSession(session));
+  });

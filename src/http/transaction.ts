@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './env.ts';
+import { claimIdempotencyKey, recordIdempotentAnswer } from './idempotency.ts';
+
+/** Thrown inside the transaction to undo it while keeping the (error) response. */
+class RollBack extends Error {}
+
+/**
+ * One transaction per request: an error answer rolls everything back, so nothing is
+ * ever half-written. The tenant filter is set on the request's EntityManager, so a
+ * query that forgets its tenant still cannot see another tenant's rows. Events wait
+ * for the commit.
+ */
+export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { deps, caller } = c.var;
+    const em = deps.orm.em.fork() as unknown as EntityManager;
+    em.setFilterParams('tenant', { tenantId: caller?.tenantId ?? '' });
+    c.set('pending', []);
+    let settle = () => {};
+    c.set('committed', new Promise<void>((resolve) => (settle = resolve)));
+    try {
+      await em.transactional(async (tx) => {
+        c.set('em', tx);
+        const replay = await claimIdempotencyKey(c, tx);
+        if (replay) {
+          c.res = replay;
+          return;
+        }
+        await next();
+        if (c.error || c.res.status >= 400) throw new RollBack();
+        await recordIdempotentAnswer(c, tx);
+      });
+    } catch (error) {
+      settle();
+      if (!(error instanceof RollBack)) throw error;
+      return;
+    }
+    settle();
+    for (const event of c.var.pending) await deps.events.emit(event);
+  };
+}

@@ -1,0 +1,18 @@
+import { type CreditsPlugin, createCreditsPlugin } from '../../src/plugin.ts';
+import { clock } from './clock.ts';
+
+export const platformKey = 'test-platform-key';
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+let shared: Promise<CreditsPlugin> | undefined;
+
+/** The worker's one plugin (PGlite in memory, or DATABASE_URL), opened on first use. */
+export function testPlugin(): Promise<CreditsPlugin> {
+  shared ??= createCreditsPlugin({
+    databaseUrl: process.env.DATABASE_URL,
+    platformKey,
+    clock,
+    migrate: !onPostgres,
+  });
+  return shared;
+}
