@@ -60,6 +60,7 @@ export async function sellPurchase(tx: EntityManager, tenantId: string, input: S
     remaining: 0,
     createdAt: actor.now,
   });
+  await tx.flush();
   const credits = creditsGranted(plan);
   if (credits > 0) {
     await post(tx, purchase, {

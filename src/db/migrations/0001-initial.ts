@@ -4,12 +4,27 @@ import { Migration } from '@mikro-orm/migrations';
  * The whole schema. Every tenant-owned table leads its key and indexes with
  * tenant_id, so it can later be distributed by tenant (Citus) unchanged.
  * The CHECK on purchases makes an inconsistent balance impossible to commit.
+ * Foreign keys are checked at commit, so the order in which the unit of work
+ * inserts rows inside a transaction never matters.
  */
 export class Migration0001Initial extends Migration {
   override name = '0001-initial';
 
   override up(): void {
-    this.addSql(`
+    // One statement per addSql: drivers refuse several in one prepared statement.
+    for (const statement of schema.split(/;\s*\n/)) {
+      if (statement.trim()) this.addSql(statement.trim());
+    }
+  }
+
+  override down(): void {
+    this.addSql(
+      'drop table idempotency_records, ticket_lines, tickets, reservations, sessions, ledger_entries, purchases, plans, items, clients, locations, ruleset_versions, api_keys, tenants',
+    );
+  }
+}
+
+const schema = `
 create table tenants (
   id text primary key,
   name text not null,
@@ -18,13 +33,13 @@ create table tenants (
 );
 create table api_keys (
   key_hash text primary key,
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   role text not null check (role in ('admin', 'staff')),
   created_at timestamptz not null
 );
 create index api_keys_tenant on api_keys (tenant_id);
 create table ruleset_versions (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   version int not null,
   hash text not null,
   ruleset jsonb not null,
@@ -34,20 +49,20 @@ create table ruleset_versions (
   primary key (tenant_id, version)
 );
 create table locations (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   name text not null,
   time_zone text not null,
   primary key (tenant_id, id)
 );
 create table clients (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   name text not null,
   primary key (tenant_id, id)
 );
 create table items (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   name text not null,
   kind text not null check (kind in ('class', 'appointment', 'event', 'product')),
@@ -57,7 +72,7 @@ create table items (
   primary key (tenant_id, id)
 );
 create table plans (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   name text not null,
   kind text not null check (kind in ('package', 'membership', 'session_bucket')),
@@ -77,7 +92,7 @@ create table plans (
   check (not (one_day and days_to_expire > 0))
 );
 create table purchases (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   client_id text not null,
   plan_id text not null,
@@ -95,15 +110,15 @@ create table purchases (
   remaining int not null,
   created_at timestamptz not null,
   primary key (tenant_id, id),
-  foreign key (tenant_id, client_id) references clients (tenant_id, id),
-  foreign key (tenant_id, plan_id) references plans (tenant_id, id),
-  foreign key (tenant_id, location_id) references locations (tenant_id, id),
+  foreign key (tenant_id, client_id) references clients (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, plan_id) references plans (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, location_id) references locations (tenant_id, id) deferrable initially deferred,
   check (remaining = total - held - used - deducted - expired),
   check (unlimited or remaining >= 0)
 );
 create index purchases_client on purchases (tenant_id, client_id, purchased_at);
 create table ledger_entries (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   purchase_id text not null,
   kind text not null check (kind in ('grant', 'addition', 'deduction', 'hold', 'use', 'release', 'refund', 'expiry', 'void')),
@@ -123,11 +138,11 @@ create table ledger_entries (
   seq bigint generated always as identity,
   primary key (tenant_id, id),
   unique (tenant_id, idempotency_key),
-  foreign key (tenant_id, purchase_id) references purchases (tenant_id, id)
+  foreign key (tenant_id, purchase_id) references purchases (tenant_id, id) deferrable initially deferred
 );
 create index ledger_entries_purchase on ledger_entries (tenant_id, purchase_id, seq);
 create table sessions (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   item_id text not null,
   location_id text not null,
@@ -137,13 +152,13 @@ create table sessions (
   units int not null check (units >= 1),
   swept_at timestamptz null,
   primary key (tenant_id, id),
-  foreign key (tenant_id, item_id) references items (tenant_id, id),
-  foreign key (tenant_id, location_id) references locations (tenant_id, id),
+  foreign key (tenant_id, item_id) references items (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, location_id) references locations (tenant_id, id) deferrable initially deferred,
   check (ends_at > starts_at)
 );
 create index sessions_unswept on sessions (ends_at) where swept_at is null;
 create table reservations (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   client_id text not null,
   session_id text not null,
@@ -160,14 +175,14 @@ create table reservations (
   explain jsonb null,
   created_at timestamptz not null,
   primary key (tenant_id, id),
-  foreign key (tenant_id, client_id) references clients (tenant_id, id),
-  foreign key (tenant_id, session_id) references sessions (tenant_id, id),
-  foreign key (tenant_id, purchase_id) references purchases (tenant_id, id)
+  foreign key (tenant_id, client_id) references clients (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, session_id) references sessions (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, purchase_id) references purchases (tenant_id, id) deferrable initially deferred
 );
 create index reservations_session on reservations (tenant_id, session_id);
 create index reservations_client on reservations (tenant_id, client_id);
 create table tickets (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   id text not null,
   client_id text not null,
   location_id text not null,
@@ -178,11 +193,11 @@ create table tickets (
   created_at timestamptz not null,
   closed_at timestamptz null,
   primary key (tenant_id, id),
-  foreign key (tenant_id, client_id) references clients (tenant_id, id),
-  foreign key (tenant_id, location_id) references locations (tenant_id, id)
+  foreign key (tenant_id, client_id) references clients (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, location_id) references locations (tenant_id, id) deferrable initially deferred
 );
 create table ticket_lines (
-  tenant_id text not null references tenants (id),
+  tenant_id text not null references tenants (id) deferrable initially deferred,
   ticket_id text not null,
   line_no int not null,
   item_id text not null,
@@ -197,8 +212,8 @@ create table ticket_lines (
   commission_base int null,
   label text null,
   primary key (tenant_id, ticket_id, line_no),
-  foreign key (tenant_id, ticket_id) references tickets (tenant_id, id),
-  foreign key (tenant_id, item_id) references items (tenant_id, id)
+  foreign key (tenant_id, ticket_id) references tickets (tenant_id, id) deferrable initially deferred,
+  foreign key (tenant_id, item_id) references items (tenant_id, id) deferrable initially deferred
 );
 create index ticket_lines_reservation on ticket_lines (tenant_id, reservation_id) where reservation_id is not null;
 create table idempotency_records (
@@ -210,12 +225,4 @@ create table idempotency_records (
   created_at timestamptz not null,
   primary key (scope, key)
 );
-`);
-  }
-
-  override down(): void {
-    this.addSql(
-      'drop table idempotency_records, ticket_lines, tickets, reservations, sessions, ledger_entries, purchases, plans, items, clients, locations, ruleset_versions, api_keys, tenants;',
-    );
-  }
-}
+`;

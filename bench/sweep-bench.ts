@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { createCreditsPlugin } from '../src/plugin.ts';
+import { benchDatabase } from './bench-db.ts';
+
+/**
+ * Sweep time for N ended reservations on a real PostgreSQL, for growing N: the
+ * rows are inserted straight with SQL (MyTime tenant, every reservation holding
+ * one credit), then one call of the plugin's sweep uses them all.
+ */
+async function seed(url: string, tenantId: string, reservations: number): Promise<void> {
+  const sql = new pg.Client({ connectionString: url });
+  await sql.connect();
+  const perSession = 20;
+  const clients = Math.max(1, Math.floor(reservations / 50));
+  const sessions = Math.ceil(reservations / perSession);
+  await sql.query('begin');
+  await sql.query(`insert into locations values ($1, 'loc', 'Main', 'UTC')`, [tenantId]);
+  await sql.query(`insert into items values ($1, 'yoga', 'Yoga', 'class', 2000, null, 'standard')`, [tenantId]);
+  await sql.query(
+    `insert into plans values ($1, 'pack', 'Pack', 'package', 1000, false, 10000, 0, false, null, null, 100, '{yoga}', '{"basis":"retail"}', '{}')`,
+    [tenantId],
+  );
+  await sql.query(`insert into clients select $1, 'c' || g, 'Client ' || g from generate_series(0, $2 - 1) g`, [tenantId, clients]);
+  // Each client's purchase holds one credit per reservation it will have.
+  await sql.query(
+    `insert into purchases select $1, 'p' || g, 'c' || g, 'pack', 'loc', '2026-01-01', null, 'active', 'pos', false,
+            1000, $3, 0, 0, 0, 1000 - $3, now()
+       from generate_series(0, $2 - 1) g`,
+    [tenantId, clients, Math.ceil(reservations / clients)],
+  );
+  await sql.query(
+    `insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, actor, idempotency_key, occurred_at)
+     select $1, 'g' || g, 'p' || g, 'grant', 1000, 0, 0, 0, 0, 'bench', 'grant:p' || g, '2026-01-01' from generate_series(0, $2 - 1) g`,
+    [tenantId, clients],
+  );
+  await sql.query(
+    `insert into sessions select $1, 's' || g, 'yoga', 'loc', timestamp '2026-02-01' + g * interval '1 minute',
+            timestamp '2026-02-01' + g * interval '1 minute' + interval '30 minutes', null, 1, null
+       from generate_series(0, $2 - 1) g`,
+    [tenantId, sessions],
+  );
+  // started_applied: the start already used nothing (held stays held) — the sweep does the end.
+  await sql.query(
+    `insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase, credit_state,
+            covered_units, credit_seq, started_applied, ended_applied, created_at)
+     select $1, 'r' || g, 'c' || (g % $3), 's' || (g / $4), 'online', 'booked', 'p' || (g % $3), false, 'held', 1, 1, true, false, now()
+       from generate_series(0, $2 - 1) g`,
+    [tenantId, reservations, clients, perSession],
+  );
+  await sql.query(
+    `insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, reservation_id, actor, idempotency_key, occurred_at)
+     select $1, 'h' || g, 'p' || (g % $3), 'hold', 0, 1, 0, 0, 0, 'r' || g, 'bench', 'r:r' || g || ':1', '2026-01-15'
+       from generate_series(0, $2 - 1) g`,
+    [tenantId, reservations, clients],
+  );
+  await sql.query('commit');
+  await sql.end();
+}
+
+export async function benchSweep(sizes = [10_000, 100_000]) {
+  const results = [];
+  for (const size of sizes) {
+    const db = await benchDatabase();
+    const plugin = await createCreditsPlugin({ databaseUrl: db.url, platformKey: 'bench', clock: () => new Date('2026-06-01T00:00:00Z') });
+    const created = await plugin.app.request('/v1/tenants', {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'bench', name: 'Bench', preset: 'mytime' }),
+    });
+    if (created.status !== 201) throw new Error(`tenant: ${created.status}`);
+    await seed(db.url, 'bench', size);
+    const started = performance.now();
+    const totals = await plugin.sweep();
+    const seconds = (performance.now() - started) / 1000;
+    if (totals.used !== size) throw new Error(`swept ${totals.used} of ${size}`);
+    results.push({ reservations: size, seconds, perSecond: size / seconds });
+    await plugin.close();
+    await db.drop();
+  }
+  return results;
+}
