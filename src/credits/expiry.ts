@@ -18,6 +18,7 @@ export async function settleExpiredPurchases(
   const where: Record<string, unknown> = { status: { $in: ['active', 'on_hold'] }, expiresAt: { $lt: now } };
   if (scope.clientId) where.clientId = scope.clientId;
   if (scope.purchaseIds) where.id = { $in: scope.purchaseIds };
+  await tx.flush();
   const due = await tx.find(Purchase, where, {
     lockMode: LockMode.PESSIMISTIC_WRITE,
     orderBy: { id: 'asc' },

@@ -27,6 +27,8 @@ export async function lockPurchases(tx: EntityManager, ids: string[]): Promise<M
   const unique = [...new Set(ids)].sort();
   const found = new Map<string, Purchase>();
   if (unique.length === 0) return found;
+  // Re-reading refreshes loaded entities: write pending changes first or they are lost.
+  await tx.flush();
   const rows = await tx.find(
     Purchase,
     { id: { $in: unique } },

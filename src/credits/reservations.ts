@@ -74,6 +74,7 @@ export async function lockedReservation(ctx: CreditContext, id: string): Promise
   const found = await ctx.tx.findOne(Reservation, { id });
   if (!found) throw notFound('reservation', id);
   await catchUp(ctx, { clientId: found.clientId });
+  await ctx.tx.flush();
   return ctx.tx.findOneOrFail(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 

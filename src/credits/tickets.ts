@@ -158,6 +158,7 @@ export async function openTicket(ctx: CreditContext, input: TicketInput): Promis
 
 async function lockReservations(ctx: CreditContext, ids: string[]): Promise<Map<string, Reservation>> {
   if (ids.length === 0) return new Map();
+  await ctx.tx.flush();
   const rows = await ctx.tx.find(
     Reservation,
     { id: { $in: [...new Set(ids)].sort() } },
@@ -201,11 +202,10 @@ async function allocate(
     };
     if (!creditsApply(ctx.active.policy, payable)) continue;
     const candidates = await lockedCandidates(ctx, ticket.clientId, prep.item.id);
+    // Plain copies, not entities: the unit of work must never see the reduced figure.
     const views: Candidate[] = candidates.map((c) => ({
       plan: c.plan,
-      purchase: Object.assign(Object.create(Object.getPrototypeOf(c.purchase)), c.purchase, {
-        remaining: c.purchase.remaining - (promised.get(c.purchase.id) ?? 0),
-      }),
+      purchase: { ...pick(c.purchase), remaining: c.purchase.remaining - (promised.get(c.purchase.id) ?? 0) } as Purchase,
     }));
     const { winner } = choosePurchase(ctx.active.policy, payable, views, 'auto');
     if (!winner) continue;
@@ -218,6 +218,20 @@ async function allocate(
   }
   await ctx.tx.flush();
 }
+
+const pick = (p: Purchase) => ({
+  id: p.id,
+  clientId: p.clientId,
+  planId: p.planId,
+  status: p.status,
+  unlimited: p.unlimited,
+  remaining: p.remaining,
+  total: p.total,
+  held: p.held,
+  used: p.used,
+  purchasedAt: p.purchasedAt,
+  expiresAt: p.expiresAt ?? null,
+});
 
 /** Runs one ticket trigger on every line: reservations through their own policy path. */
 async function runTrigger(ctx: CreditContext, ticket: Ticket, trigger: Trigger): Promise<void> {
@@ -242,6 +256,7 @@ export async function lockedTicket(ctx: CreditContext, id: string): Promise<Tick
   const found = await ctx.tx.findOne(Ticket, { id });
   if (!found) throw notFound('ticket', id);
   await catchUp(ctx, { clientId: found.clientId });
+  await ctx.tx.flush();
   return ctx.tx.findOneOrFail(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 

@@ -61,6 +61,7 @@ export async function applyDueTimeTriggers(
     skipped: 0,
   };
   if (due.length === 0) return stats;
+  await ctx.tx.flush();
   const rows = await ctx.tx.find(
     Reservation,
     { id: { $in: due.map((d) => d.id) } },

@@ -96,12 +96,24 @@ async function show(em: EntityManager, purchase: Purchase) {
   return presentPurchase(purchase, plan);
 }
 
+/** A purchase's entries in the order they were committed (the identity column `seq`). */
+async function ledgerInCommitOrder(em: EntityManager, purchaseId: string): Promise<LedgerEntry[]> {
+  const order = await em.execute<{ id: string }[]>(
+    'select id from ledger_entries where tenant_id = ? and purchase_id = ? order by seq',
+    [em.getFilterParams<{ tenantId: string }>('tenant').tenantId, purchaseId],
+  );
+  const entries = await em.find(LedgerEntry, { purchaseId });
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  return order.map((o) => byId.get(o.id)).filter((e): e is LedgerEntry => e !== undefined);
+}
+
 /** The purchase in the path after its client's time-driven changes are applied. */
 async function caughtUpPurchase(c: Context<AppEnv>): Promise<Purchase> {
   const id = c.req.param('id') ?? '';
   const found = await c.var.em.findOne(Purchase, { id });
   if (!found) throw notFound('purchase', id);
   await catchUp(await creditContext(c), { clientId: found.clientId });
+  await c.var.em.flush();
   return c.var.em.findOneOrFail(Purchase, { id }, { refresh: true });
 }
 
@@ -143,11 +155,7 @@ export const purchaseRoutes = new Hono<AppEnv>()
   .get('/:id/ledger', async (c) => {
     const purchase = await caughtUpPurchase(c);
     const id = purchase.id;
-    const entries = await c.var.em.find(
-      LedgerEntry,
-      { purchaseId: id },
-      { orderBy: { occurredAt: 'asc', id: 'asc' } },
-    );
+    const entries = await ledgerInCommitOrder(c.var.em, id);
     return c.json({ purchase: await show(c.var.em, purchase), entries: entries.map(presentLedgerEntry) });
   })
   .post('/:id/adjustments', async (c) => {

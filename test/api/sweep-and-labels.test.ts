@@ -105,9 +105,9 @@ describe('labels (B20) and balances (B19)', () => {
     expect((await t.as('staff').get(`/v1/reservations/${r.id}`)).body.label).toBe(
       'MEMBERSHIP USED (#1/ UNLIMITED)',
     );
+    setNow('2026-03-02T15:00:00Z');
     const u = await newStudio('mytime');
     await buy(u, await addPlan(u, { name: 'Hundred', kind: 'membership', credits: 100 }));
-    setNow('2026-03-02T15:00:00Z');
     const q = await reserve(u, await addSession(u, classAt('03')));
     setNow('2026-03-04T12:00:00Z');
     expect((await u.as('staff').get(`/v1/reservations/${q.id}`)).body.label).toBe('Membership Used');
