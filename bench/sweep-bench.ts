@@ -15,12 +15,17 @@ async function seed(url: string, tenantId: string, reservations: number): Promis
   const sessions = Math.ceil(reservations / perSession);
   await sql.query('begin');
   await sql.query(`insert into locations values ($1, 'loc', 'Main', 'UTC')`, [tenantId]);
-  await sql.query(`insert into items values ($1, 'yoga', 'Yoga', 'class', 2000, null, 'standard')`, [tenantId]);
+  await sql.query(`insert into items values ($1, 'yoga', 'Yoga', 'class', 2000, null, 'standard')`, [
+    tenantId,
+  ]);
   await sql.query(
     `insert into plans values ($1, 'pack', 'Pack', 'package', 1000, false, 10000, 0, false, null, null, 100, '{yoga}', '{"basis":"retail"}', '{}')`,
     [tenantId],
   );
-  await sql.query(`insert into clients select $1, 'c' || g, 'Client ' || g from generate_series(0, $2 - 1) g`, [tenantId, clients]);
+  await sql.query(
+    `insert into clients select $1, 'c' || g, 'Client ' || g from generate_series(0, $2 - 1) g`,
+    [tenantId, clients],
+  );
   // Each client's purchase holds one credit per reservation it will have.
   await sql.query(
     `insert into purchases select $1, 'p' || g, 'c' || g, 'pack', 'loc', '2026-01-01', null, 'active', 'pos', false,
@@ -61,7 +66,11 @@ export async function benchSweep(sizes = [10_000, 100_000]) {
   const results = [];
   for (const size of sizes) {
     const db = await benchDatabase();
-    const plugin = await createCreditsPlugin({ databaseUrl: db.url, platformKey: 'bench', clock: () => new Date('2026-06-01T00:00:00Z') });
+    const plugin = await createCreditsPlugin({
+      databaseUrl: db.url,
+      platformKey: 'bench',
+      clock: () => new Date('2026-06-01T00:00:00Z'),
+    });
     const created = await plugin.app.request('/v1/tenants', {
       method: 'POST',
       headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },

@@ -205,7 +205,10 @@ async function allocate(
     // Plain copies, not entities: the unit of work must never see the reduced figure.
     const views: Candidate[] = candidates.map((c) => ({
       plan: c.plan,
-      purchase: { ...pick(c.purchase), remaining: c.purchase.remaining - (promised.get(c.purchase.id) ?? 0) } as Purchase,
+      purchase: {
+        ...pick(c.purchase),
+        remaining: c.purchase.remaining - (promised.get(c.purchase.id) ?? 0),
+      } as Purchase,
     }));
     const { winner } = choosePurchase(ctx.active.policy, payable, views, 'auto');
     if (!winner) continue;

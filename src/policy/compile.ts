@@ -1,3 +1,4 @@
+import { generateDecision, type RuleIndexFn } from './codegen.ts';
 import { defaultEvents } from './facts.ts';
 import { operatorTable } from './operators.ts';
 import { parsePath, resolvePath } from './path.ts';
@@ -99,6 +100,18 @@ interface CompiledRule {
   trace: Trace;
 }
 
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+};
+const fallback = (decision: Decision): DecisionResult =>
+  deepFreeze({ ...structuredClone(defaultEvents[decision]), rule: null });
+const fromRule = (r: Rule): DecisionResult =>
+  deepFreeze({ type: r.event.type, params: structuredClone(r.event.params ?? {}), rule: r.name });
+
 /**
  * Compiles a validated rule set into plain synchronous closures, grouped per
  * decision in evaluation order (priority high to low, then as listed). Deciding
@@ -108,25 +121,47 @@ export function compileRuleset(ruleset: Ruleset, hash: string): CompiledPolicy {
   const byDecision = new Map<Decision, CompiledRule[]>();
   ruleset.rules.forEach((rule, index) => {
     const list = byDecision.get(rule.decision) ?? [];
-    list.push({ rule, index, test: compileCondition(rule.conditions), trace: traceCondition(rule.conditions, `/rules/${index}/conditions`) });
+    list.push({
+      rule,
+      index,
+      test: compileCondition(rule.conditions),
+      trace: traceCondition(rule.conditions, `/rules/${index}/conditions`),
+    });
     byDecision.set(rule.decision, list);
   });
-  for (const list of byDecision.values()) list.sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index);
-
-  const fallback = (decision: Decision): DecisionResult => ({ ...structuredClone(defaultEvents[decision]), rule: null });
-  const fromRule = (r: Rule): DecisionResult => ({ type: r.event.type, params: { ...(r.event.params ?? {}) }, rule: r.name });
+  for (const list of byDecision.values())
+    list.sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index);
+  const table = {} as Record<
+    Decision,
+    { match: RuleIndexFn; outcomes: DecisionResult[]; fallback: DecisionResult }
+  >;
+  for (const decision of ['eligibility', 'assignment', 'allocation', 'usage'] as const) {
+    const list = byDecision.get(decision) ?? [];
+    table[decision] = {
+      match: generateDecision(list.map((c) => c.rule.conditions)),
+      outcomes: list.map((c) => fromRule(c.rule)),
+      fallback: fallback(decision),
+    };
+  }
 
   return {
     hash,
     settings: ruleset.settings,
     decide(decision, facts) {
-      for (const c of byDecision.get(decision) ?? []) if (c.test(facts)) return fromRule(c.rule);
-      return fallback(decision);
+      // Outcomes are built once and frozen: deciding allocates nothing.
+      const entry = table[decision];
+      const index = entry.match(facts);
+      return index < 0 ? entry.fallback : entry.outcomes[index];
     },
     explain(decision, facts) {
       const evaluated = (byDecision.get(decision) ?? []).map((c) => {
         const failedAt = c.trace(facts);
-        return { rule: c.rule.name, priority: c.rule.priority, matched: failedAt === null, ...(failedAt ? { failedAt } : {}) };
+        return {
+          rule: c.rule.name,
+          priority: c.rule.priority,
+          matched: failedAt === null,
+          ...(failedAt ? { failedAt } : {}),
+        };
       });
       const matched = evaluated.filter((e) => e.matched).map(({ rule, priority }) => ({ rule, priority }));
       const winner = (byDecision.get(decision) ?? []).find((c) => c.rule.name === matched[0]?.rule);

@@ -14,7 +14,11 @@ export interface FactSpec {
   nullable?: boolean;
 }
 
-const str = (values?: readonly string[], nullable = false): FieldType => ({ kind: 'string', values, nullable });
+const str = (values?: readonly string[], nullable = false): FieldType => ({
+  kind: 'string',
+  values,
+  nullable,
+});
 const num = (nullable = false): FieldType => ({ kind: 'number', nullable });
 const bool: FieldType = { kind: 'boolean' };
 const bucket = ['standard', 'personal_training'] as const;
@@ -116,8 +120,14 @@ export const factCatalogue: Record<string, FactSpec> = {
       'session_ended',
     ]),
   },
-  channel: { description: 'Where the booking was made (a ticket line: in_store)', type: str(['in_store', 'online']) },
-  price: { description: 'The price that counts: line override, else session, else item (minor units)', type: num() },
+  channel: {
+    description: 'Where the booking was made (a ticket line: in_store)',
+    type: str(['in_store', 'online']),
+  },
+  price: {
+    description: 'The price that counts: line override, else session, else item (minor units)',
+    type: num(),
+  },
   sessionStarted: { description: 'The session has started (as of the decision)', type: bool },
   sessionEnded: { description: 'The session has ended (as of the decision)', type: bool },
   hoursUntilStart: { description: 'Hours until the session starts; negative once started', type: num() },
@@ -126,10 +136,39 @@ export const factCatalogue: Record<string, FactSpec> = {
 
 /** Which facts each decision is given. */
 export const decisionFacts: Record<Decision, readonly string[]> = {
-  eligibility: ['item', 'plan', 'purchase', 'session', 'reservation', 'client', 'channel', 'settings', 'price', 'sessionStarted', 'sessionEnded', 'hoursUntilStart', 'purchaseExpiredAtSession'],
+  eligibility: [
+    'item',
+    'plan',
+    'purchase',
+    'session',
+    'reservation',
+    'client',
+    'channel',
+    'settings',
+    'price',
+    'sessionStarted',
+    'sessionEnded',
+    'hoursUntilStart',
+    'purchaseExpiredAtSession',
+  ],
   assignment: ['item', 'session', 'reservation', 'client', 'channel', 'settings', 'price', 'hoursUntilStart'],
   allocation: ['ticket', 'client', 'settings'],
-  usage: ['trigger', 'item', 'plan', 'purchase', 'session', 'reservation', 'ticket', 'client', 'channel', 'settings', 'price', 'sessionStarted', 'sessionEnded', 'hoursUntilStart'],
+  usage: [
+    'trigger',
+    'item',
+    'plan',
+    'purchase',
+    'session',
+    'reservation',
+    'ticket',
+    'client',
+    'channel',
+    'settings',
+    'price',
+    'sessionStarted',
+    'sessionEnded',
+    'hoursUntilStart',
+  ],
 };
 
 export const eventTypes: Record<Decision, readonly string[]> = {
@@ -155,10 +194,48 @@ export const defaultEvents: Record<Decision, { type: string; params: Record<stri
 const t0 = Date.UTC(2026, 2, 2, 15);
 const neutral: Record<string, unknown> = {
   item: { id: 'item', kind: 'class', price: 2500, itemType: null, bucketType: 'standard' },
-  plan: { id: 'plan', kind: 'package', credits: 10, unlimited: false, price: 20000, daysToExpire: 0, oneDay: false, bucketType: null, itemType: null, priority: 100 },
-  purchase: { id: 'purchase', status: 'active', total: 10, remaining: 10, held: 0, used: 0, purchasedAt: t0 - 86_400_000, expiresAt: null, locationId: 'loc', source: 'pos', priority: 100 },
-  session: { id: 'session', startsAt: t0 + 86_400_000, endsAt: t0 + 90_000_000, price: null, units: 1, locationId: 'loc' },
-  reservation: { id: 'reservation', status: 'booked', channel: 'in_store', creditState: 'assigned', units: 1, manualPurchase: false, checkedOutManually: false },
+  plan: {
+    id: 'plan',
+    kind: 'package',
+    credits: 10,
+    unlimited: false,
+    price: 20000,
+    daysToExpire: 0,
+    oneDay: false,
+    bucketType: null,
+    itemType: null,
+    priority: 100,
+  },
+  purchase: {
+    id: 'purchase',
+    status: 'active',
+    total: 10,
+    remaining: 10,
+    held: 0,
+    used: 0,
+    purchasedAt: t0 - 86_400_000,
+    expiresAt: null,
+    locationId: 'loc',
+    source: 'pos',
+    priority: 100,
+  },
+  session: {
+    id: 'session',
+    startsAt: t0 + 86_400_000,
+    endsAt: t0 + 90_000_000,
+    price: null,
+    units: 1,
+    locationId: 'loc',
+  },
+  reservation: {
+    id: 'reservation',
+    status: 'booked',
+    channel: 'in_store',
+    creditState: 'assigned',
+    units: 1,
+    manualPurchase: false,
+    checkedOutManually: false,
+  },
   ticket: null,
   client: { id: 'client' },
   settings: { zeroPriceUsesCredits: false, unlimitedLabelThreshold: 100 },
@@ -196,11 +273,17 @@ export function catalogueMarkdown(): string {
     ('nullable' in t && t.nullable ? ' or null' : '');
   const lines = ['| fact | type / fields | decisions | meaning |', '|---|---|---|---|'];
   for (const [name, spec] of Object.entries(factCatalogue)) {
-    const used = (Object.keys(decisionFacts) as Decision[]).filter((d) => decisionFacts[d].includes(name)).join(', ');
+    const used = (Object.keys(decisionFacts) as Decision[])
+      .filter((d) => decisionFacts[d].includes(name))
+      .join(', ');
     const shape = spec.fields
-      ? Object.entries(spec.fields).map(([f, t]) => `\`${f}\`: ${typeText(t)}`).join('; ')
+      ? Object.entries(spec.fields)
+          .map(([f, t]) => `\`${f}\`: ${typeText(t)}`)
+          .join('; ')
       : typeText(spec.type as FieldType);
-    lines.push(`| \`${name}\` | ${shape}${spec.nullable ? ' (the fact may be null)' : ''} | ${used} | ${spec.description} |`);
+    lines.push(
+      `| \`${name}\` | ${shape}${spec.nullable ? ' (the fact may be null)' : ''} | ${used} | ${spec.description} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,7 +1,21 @@
 /** The policy engine: rule sets, their validation, and compiled evaluation. */
 export { compilePolicy } from './cache.ts';
-export { type CompiledPolicy, compileRuleset, type DecisionResult, type Explanation, type Facts } from './compile.ts';
-export { catalogueMarkdown, decisionFacts, defaultFacts, eventTypes, factCatalogue, orderKeys, withDefaults } from './facts.ts';
+export {
+  type CompiledPolicy,
+  compileRuleset,
+  type DecisionResult,
+  type Explanation,
+  type Facts,
+} from './compile.ts';
+export {
+  catalogueMarkdown,
+  decisionFacts,
+  defaultFacts,
+  eventTypes,
+  factCatalogue,
+  orderKeys,
+  withDefaults,
+} from './facts.ts';
 export { type Fault, limits, lintRuleset } from './lint.ts';
 export { type OrderBy, orderBy } from './order.ts';
 export { listPresets, loadPreset } from './presets.ts';
@@ -17,6 +31,12 @@ export {
   type Trigger,
   triggers,
 } from './ruleset-schema.ts';
-export { canonicalJson, rulesetHash, runRulesetTests, type ValidationResult, validateRuleset } from './validate.ts';
+export {
+  canonicalJson,
+  rulesetHash,
+  runRulesetTests,
+  type ValidationResult,
+  validateRuleset,
+} from './validate.ts';
 
 export type OrderKey = 'purchasedAt' | 'expiresAt' | 'priority' | 'remaining' | 'price' | 'startsAt' | 'line';

@@ -17,17 +17,26 @@ type Resolved = { type: FieldType | 'object' } | { fault: string; field: 'fact' 
 function typeAt(decision: Decision, fact: string, path: string | undefined): Resolved {
   if (!(fact in factCatalogue)) return { fault: `unknown fact '${fact}'`, field: 'fact' };
   if (!decisionFacts[decision].includes(fact)) {
-    return { fault: `fact '${fact}' is not available to ${decision} rules (${decisionFacts[decision].join(', ')})`, field: 'fact' };
+    return {
+      fault: `fact '${fact}' is not available to ${decision} rules (${decisionFacts[decision].join(', ')})`,
+      field: 'fact',
+    };
   }
   const spec = factCatalogue[fact];
   if (path === undefined) return { type: spec.fields ? 'object' : (spec.type as FieldType) };
   const parts = parsePath(path);
   if (!parts) {
-    return { fault: `path '${path}' is not a plain dot path (JSONPath filters, wildcards, '..' and brackets are not allowed)`, field: 'path' };
+    return {
+      fault: `path '${path}' is not a plain dot path (JSONPath filters, wildcards, '..' and brackets are not allowed)`,
+      field: 'path',
+    };
   }
   if (!spec.fields) return { fault: `fact '${fact}' has no fields; drop the path`, field: 'path' };
   if (parts.length !== 1 || !(parts[0] in spec.fields)) {
-    return { fault: `'${fact}' has no field '${parts.join('.')}' (fields: ${Object.keys(spec.fields).join(', ')})`, field: 'path' };
+    return {
+      fault: `'${fact}' has no field '${parts.join('.')}' (fields: ${Object.keys(spec.fields).join(', ')})`,
+      field: 'path',
+    };
   }
   return { type: spec.fields[parts[0]] };
 }
@@ -35,7 +44,14 @@ function typeAt(decision: Decision, fact: string, path: string | undefined): Res
 const isFactReference = (v: unknown): v is { fact: string; path?: string } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, 'fact');
 
-function lintCondition(c: Condition, at: string, decision: Decision, depth: number, faults: Fault[], count: { n: number }): void {
+function lintCondition(
+  c: Condition,
+  at: string,
+  decision: Decision,
+  depth: number,
+  faults: Fault[],
+  count: { n: number },
+): void {
   if (depth > limits.depth) {
     faults.push({ path: at, message: `conditions nest deeper than ${limits.depth}` });
     return;
@@ -53,7 +69,10 @@ function lintCondition(c: Condition, at: string, decision: Decision, depth: numb
   }
   if ('not' in c) return lintCondition(c.not, `${at}/not`, decision, depth + 1, faults, count);
   if ('condition' in c) {
-    faults.push({ path: `${at}/condition`, message: 'shared condition references are not supported; write the condition inline' });
+    faults.push({
+      path: `${at}/condition`,
+      message: 'shared condition references are not supported; write the condition inline',
+    });
     return;
   }
   count.n += 1;
@@ -64,7 +83,10 @@ function lintCondition(c: Condition, at: string, decision: Decision, depth: numb
   }
   const type = resolved.type;
   if (!(c.operator in operatorTable)) {
-    faults.push({ path: `${at}/operator`, message: `unknown operator '${c.operator}' (${Object.keys(operatorTable).join(', ')})` });
+    faults.push({
+      path: `${at}/operator`,
+      message: `unknown operator '${c.operator}' (${Object.keys(operatorTable).join(', ')})`,
+    });
     return;
   }
   let valueType: FieldType | 'object' | null = null;
@@ -78,15 +100,31 @@ function lintCondition(c: Condition, at: string, decision: Decision, depth: numb
   }
   const factKind = type === 'object' ? 'object' : type.kind;
   if (numericOperators.has(c.operator)) {
-    if (factKind !== 'number') faults.push({ path: `${at}/operator`, message: `'${c.operator}' compares numbers, but ${c.fact}${c.path ? `.${c.path}` : ''} is ${factKind}` });
-    const numericValue = valueType ? valueType !== 'object' && valueType.kind === 'number' : typeof c.value === 'number';
-    if (!numericValue) faults.push({ path: `${at}/value`, message: `'${c.operator}' needs a number, not ${JSON.stringify(c.value)}` });
+    if (factKind !== 'number')
+      faults.push({
+        path: `${at}/operator`,
+        message: `'${c.operator}' compares numbers, but ${c.fact}${c.path ? `.${c.path}` : ''} is ${factKind}`,
+      });
+    const numericValue = valueType
+      ? valueType !== 'object' && valueType.kind === 'number'
+      : typeof c.value === 'number';
+    if (!numericValue)
+      faults.push({
+        path: `${at}/value`,
+        message: `'${c.operator}' needs a number, not ${JSON.stringify(c.value)}`,
+      });
   } else if (listOperators.has(c.operator)) {
     if (!Array.isArray(c.value)) {
-      faults.push({ path: `${at}/value`, message: `'${c.operator}' needs a list value (a string would match substrings)` });
+      faults.push({
+        path: `${at}/value`,
+        message: `'${c.operator}' needs a list value (a string would match substrings)`,
+      });
     }
   } else if (containsOperators.has(c.operator)) {
-    faults.push({ path: `${at}/operator`, message: `'${c.operator}' needs a list fact, and ${c.fact} is not a list` });
+    faults.push({
+      path: `${at}/operator`,
+      message: `'${c.operator}' needs a list fact, and ${c.fact} is not a list`,
+    });
   } else if (factKind === 'object') {
     faults.push({ path: `${at}/path`, message: `compare a field of '${c.fact}', not the whole object` });
   }
@@ -94,7 +132,10 @@ function lintCondition(c: Condition, at: string, decision: Decision, depth: numb
     const values = Array.isArray(c.value) ? c.value : [c.value];
     for (const v of values) {
       if (!(type.nullable && v === null) && !type.values.includes(v as string)) {
-        faults.push({ path: `${at}/value`, message: `${JSON.stringify(v)} is not one of ${type.values.join(', ')}` });
+        faults.push({
+          path: `${at}/value`,
+          message: `${JSON.stringify(v)} is not one of ${type.values.join(', ')}`,
+        });
       }
     }
   }
@@ -103,24 +144,45 @@ function lintCondition(c: Condition, at: string, decision: Decision, depth: numb
 function lintEvent(rule: Ruleset['rules'][number], at: string, faults: Fault[]): void {
   const allowed = eventTypes[rule.decision];
   if (!allowed.includes(rule.event.type)) {
-    faults.push({ path: `${at}/event/type`, message: `'${rule.event.type}' is not a ${rule.decision} event (${allowed.join(', ')})` });
+    faults.push({
+      path: `${at}/event/type`,
+      message: `'${rule.event.type}' is not a ${rule.decision} event (${allowed.join(', ')})`,
+    });
     return;
   }
   if (rule.decision === 'assignment' || rule.decision === 'allocation') {
     const by = rule.event.params?.by;
     const keys = orderKeys[rule.decision];
     if (!Array.isArray(by) || by.length === 0) {
-      faults.push({ path: `${at}/event/params/by`, message: `an order event needs params.by: a list of {key, direction}` });
+      faults.push({
+        path: `${at}/event/params/by`,
+        message: `an order event needs params.by: a list of {key, direction}`,
+      });
       return;
     }
     by.forEach((entry: unknown, i: number) => {
       const e = entry as { key?: unknown; direction?: unknown };
-      if (!keys.includes(String(e?.key))) faults.push({ path: `${at}/event/params/by/${i}/key`, message: `order key must be one of ${keys.join(', ')}` });
-      if (e?.direction !== 'asc' && e?.direction !== 'desc') faults.push({ path: `${at}/event/params/by/${i}/direction`, message: "direction must be 'asc' or 'desc'" });
+      if (!keys.includes(String(e?.key)))
+        faults.push({
+          path: `${at}/event/params/by/${i}/key`,
+          message: `order key must be one of ${keys.join(', ')}`,
+        });
+      if (e?.direction !== 'asc' && e?.direction !== 'desc')
+        faults.push({
+          path: `${at}/event/params/by/${i}/direction`,
+          message: "direction must be 'asc' or 'desc'",
+        });
     });
   }
-  if (rule.decision === 'eligibility' && rule.event.type === 'deny' && typeof rule.event.params?.reason !== 'string') {
-    faults.push({ path: `${at}/event/params/reason`, message: 'a deny event needs params.reason, shown to staff' });
+  if (
+    rule.decision === 'eligibility' &&
+    rule.event.type === 'deny' &&
+    typeof rule.event.params?.reason !== 'string'
+  ) {
+    faults.push({
+      path: `${at}/event/params/reason`,
+      message: 'a deny event needs params.reason, shown to staff',
+    });
   }
 }
 
@@ -134,19 +196,31 @@ export function lintRuleset(ruleset: Ruleset): Fault[] {
   const names = new Map<string, number>();
   ruleset.rules.forEach((rule, i) => {
     const at = `/rules/${i}`;
-    if (names.has(rule.name)) faults.push({ path: `${at}/name`, message: `duplicate rule name (also /rules/${names.get(rule.name)})` });
+    if (names.has(rule.name))
+      faults.push({
+        path: `${at}/name`,
+        message: `duplicate rule name (also /rules/${names.get(rule.name)})`,
+      });
     names.set(rule.name, i);
     const count = { n: 0 };
     lintCondition(rule.conditions, `${at}/conditions`, rule.decision, 1, faults, count);
-    if (count.n > limits.conditionsPerRule) faults.push({ path: `${at}/conditions`, message: `more than ${limits.conditionsPerRule} conditions` });
+    if (count.n > limits.conditionsPerRule)
+      faults.push({ path: `${at}/conditions`, message: `more than ${limits.conditionsPerRule} conditions` });
     lintEvent(rule, at, faults);
   });
   (ruleset.tests ?? []).forEach((test, i) => {
     if (!eventTypes[test.decision].includes(test.expect.type)) {
-      faults.push({ path: `/tests/${i}/expect/type`, message: `'${test.expect.type}' is not a ${test.decision} event` });
+      faults.push({
+        path: `/tests/${i}/expect/type`,
+        message: `'${test.expect.type}' is not a ${test.decision} event`,
+      });
     }
     for (const fact of Object.keys(test.facts)) {
-      if (!decisionFacts[test.decision].includes(fact)) faults.push({ path: `/tests/${i}/facts/${fact}`, message: `fact '${fact}' is not given to ${test.decision} decisions` });
+      if (!decisionFacts[test.decision].includes(fact))
+        faults.push({
+          path: `/tests/${i}/facts/${fact}`,
+          message: `fact '${fact}' is not given to ${test.decision} decisions`,
+        });
     }
   });
   return faults;

@@ -21,6 +21,11 @@ export const operatorTable: Record<string, { accepts: (v: unknown) => boolean; t
   greaterThanInclusive: { accepts: numberLike, test: (a, b) => a >= b },
 };
 
-export const numericOperators = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+export const numericOperators = new Set([
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+]);
 export const listOperators = new Set(['in', 'notIn']);
 export const containsOperators = new Set(['contains', 'doesNotContain']);

@@ -8,7 +8,11 @@ export interface OrderBy<K extends string = string> {
  * expires, a product line with no start) sorts after every present one in either
  * direction.
  */
-export function orderBy<T>(list: readonly T[], by: readonly OrderBy[], keyOf: (item: T, key: string) => number | null): T[] {
+export function orderBy<T>(
+  list: readonly T[],
+  by: readonly OrderBy[],
+  keyOf: (item: T, key: string) => number | null,
+): T[] {
   return list
     .map((item, index) => ({ item, index }))
     .sort((x, y) => {

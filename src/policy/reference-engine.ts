@@ -25,13 +25,22 @@ export async function decideWithJsonRulesEngine(
   const rules = ruleset.rules.map((r, index) => ({ r, index })).filter(({ r }) => r.decision === decision);
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver });
   for (const { r } of rules) {
-    engine.addRule({ name: r.name, priority: r.priority, conditions: r.conditions as never, event: { type: r.event.type, params: r.event.params ?? {} } });
+    engine.addRule({
+      name: r.name,
+      priority: r.priority,
+      conditions: r.conditions as never,
+      event: { type: r.event.type, params: r.event.params ?? {} },
+    });
   }
   const { results } = await engine.run(facts);
   const order = new Map(rules.map(({ r, index }) => [r.name, { priority: r.priority, index }]));
   const matched = results
     .map((res) => String(res.name))
-    .sort((a, b) => (order.get(b)?.priority ?? 0) - (order.get(a)?.priority ?? 0) || (order.get(a)?.index ?? 0) - (order.get(b)?.index ?? 0));
+    .sort(
+      (a, b) =>
+        (order.get(b)?.priority ?? 0) - (order.get(a)?.priority ?? 0) ||
+        (order.get(a)?.index ?? 0) - (order.get(b)?.index ?? 0),
+    );
   const winner = rules.find(({ r }) => r.name === matched[0])?.r;
   if (!winner) return { ...structuredClone(defaultEvents[decision]), rule: null, matched };
   return { type: winner.event.type, params: { ...(winner.event.params ?? {}) }, rule: winner.name, matched };

@@ -74,10 +74,30 @@ const conditionDefs = {
         },
         additionalProperties: false,
       },
-      { type: 'object', required: ['all'], properties: { all: { type: 'array', items: { $ref: '#/$defs/condition' } } }, additionalProperties: false },
-      { type: 'object', required: ['any'], properties: { any: { type: 'array', items: { $ref: '#/$defs/condition' } } }, additionalProperties: false },
-      { type: 'object', required: ['not'], properties: { not: { $ref: '#/$defs/condition' } }, additionalProperties: false },
-      { type: 'object', required: ['condition'], properties: { condition: { type: 'string' } }, additionalProperties: false },
+      {
+        type: 'object',
+        required: ['all'],
+        properties: { all: { type: 'array', items: { $ref: '#/$defs/condition' } } },
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        required: ['any'],
+        properties: { any: { type: 'array', items: { $ref: '#/$defs/condition' } } },
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        required: ['not'],
+        properties: { not: { $ref: '#/$defs/condition' } },
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        required: ['condition'],
+        properties: { condition: { type: 'string' } },
+        additionalProperties: false,
+      },
     ],
   },
 };
@@ -98,7 +118,10 @@ export const RuleSchema = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 1000 })),
     conditions: conditionRef,
     event: Type.Object(
-      { type: Type.String({ minLength: 1 }), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+      {
+        type: Type.String({ minLength: 1 }),
+        params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      },
       { additionalProperties: false },
     ),
   },
@@ -111,7 +134,10 @@ export const RulesetTestSchema = Type.Object(
     decision: Type.Enum([...decisions]),
     facts: Type.Record(Type.String(), Type.Unknown()),
     expect: Type.Object(
-      { type: Type.String({ minLength: 1 }), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+      {
+        type: Type.String({ minLength: 1 }),
+        params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      },
       { additionalProperties: false },
     ),
   },
@@ -128,7 +154,11 @@ export const RulesetSchema = Type.Object(
     rules: Type.Array(RuleSchema, { maxItems: 500 }),
     tests: Type.Optional(Type.Array(RulesetTestSchema, { maxItems: 200 })),
   },
-  { additionalProperties: false, $defs: conditionDefs, $id: 'https://punchcard.dev/schema/ruleset.schema.json' },
+  {
+    additionalProperties: false,
+    $defs: conditionDefs,
+    $id: 'https://punchcard.dev/schema/ruleset.schema.json',
+  },
 );
 
 export type Ruleset = Static<typeof RulesetSchema>;

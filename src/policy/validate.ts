@@ -22,7 +22,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const rulesetHash = (ruleset: unknown) => createHash('sha256').update(canonicalJson(ruleset)).digest('hex');
+export const rulesetHash = (ruleset: unknown) =>
+  createHash('sha256').update(canonicalJson(ruleset)).digest('hex');
 
 function schemaFaults(): Fault[] {
   const seen = new Set<string>();
@@ -43,7 +44,8 @@ function schemaFaults(): Fault[] {
     if (e.schemaPath.includes('$defs/condition')) {
       seen.add(e.instancePath);
       path = e.instancePath;
-      message = 'must be a condition: {fact, operator, value, path?}, {all: [...]}, {any: [...]} or {not: {...}}';
+      message =
+        'must be a condition: {fact, operator, value, path?}, {all: [...]}, {any: [...]} or {not: {...}}';
     }
     out.push({ path, message });
   }
@@ -66,7 +68,9 @@ export function runRulesetTests(ruleset: Ruleset, hash = rulesetHash(ruleset)): 
     const actual = policy.decide(test.decision, facts);
     const paramsMatch =
       !test.expect.params ||
-      Object.entries(test.expect.params).every(([k, v]) => canonicalJson(actual.params[k]) === canonicalJson(v));
+      Object.entries(test.expect.params).every(
+        ([k, v]) => canonicalJson(actual.params[k]) === canonicalJson(v),
+      );
     if (actual.type !== test.expect.type || !paramsMatch) {
       failures.push({ index, name: test.name, expected: test.expect, actual });
     }
@@ -81,7 +85,8 @@ export function runRulesetTests(ruleset: Ruleset, hash = rulesetHash(ruleset)): 
 export function validateRuleset(input: unknown): ValidationResult {
   if (!validateShape(input)) return { ok: false, errors: schemaFaults() };
   const ruleset = input as Ruleset;
-  if ((ruleset.tests ?? []).length > limits.tests) return { ok: false, errors: [{ path: '/tests', message: `more than ${limits.tests} tests` }] };
+  if ((ruleset.tests ?? []).length > limits.tests)
+    return { ok: false, errors: [{ path: '/tests', message: `more than ${limits.tests} tests` }] };
   const faults = lintRuleset(ruleset);
   if (faults.length > 0) return { ok: false, errors: faults };
   const hash = rulesetHash(ruleset);
