@@ -16,7 +16,7 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // json-rules-engine's numeric check, Number.parseFloat(v).toString() !== 'NaN'.
 const numberLike = (v: unknown) =>
-  typeof v === 'number' ? v === v : Number.parseFloat(v as string).toString() !== 'NaN';
+  typeof v === 'number' ? !Number.isNaN(v) : Number.parseFloat(v as string).toString() !== 'NaN';
 
 export function generateDecision(conditions: Condition[]): RuleIndexFn {
   const constants: unknown[] = [];
@@ -87,7 +87,7 @@ export function generateDecision(conditions: Condition[]): RuleIndexFn {
   const body = conditions.map((c, i) => `if (${expression(c)}) return ${i};`).join('\n');
   const temps = Array.from({ length: temp }, (_, i) => `t${i}`).join(', ');
   const source = `${temps ? `let ${temps};\n` : ''}${body}\nreturn -1;`;
-  // biome-ignore lint/security/noGlobalEval: generated from validated rules; values are passed as constants
+  // Generated from validated rules only; rule values are passed as constants.
   const factory = new Function('k', 'n', `return function firstMatchingRule(f) {\n${source}\n};`) as (
     k: unknown[],
     n: typeof numberLike,

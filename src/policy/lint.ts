@@ -64,10 +64,14 @@ function lintCondition(
     if (list.length === 0 && !(key === 'all' && depth === 1)) {
       faults.push({ path: `${at}/${key}`, message: `an empty '${key}' is not allowed here` });
     }
-    list.forEach((child, i) => lintCondition(child, `${at}/${key}/${i}`, decision, depth + 1, faults, count));
+    for (const [i, child] of list.entries())
+      lintCondition(child, `${at}/${key}/${i}`, decision, depth + 1, faults, count);
     return;
   }
-  if ('not' in c) return lintCondition(c.not, `${at}/not`, decision, depth + 1, faults, count);
+  if ('not' in c) {
+    lintCondition(c.not, `${at}/not`, decision, depth + 1, faults, count);
+    return;
+  }
   if ('condition' in c) {
     faults.push({
       path: `${at}/condition`,
