@@ -103,6 +103,7 @@ function lintCondition(
     valueType = ref.type;
   }
   const factKind = type === 'object' ? 'object' : type.kind;
+  const before = faults.length;
   if (numericOperators.has(c.operator)) {
     if (factKind !== 'number')
       faults.push({
@@ -132,7 +133,8 @@ function lintCondition(
   } else if (factKind === 'object') {
     faults.push({ path: `${at}/path`, message: `compare a field of '${c.fact}', not the whole object` });
   }
-  if (type !== 'object' && type.kind === 'string' && type.values && !valueType) {
+  // One fault per leaf: the vocabulary is checked only when the operator fits.
+  if (faults.length === before && type !== 'object' && type.kind === 'string' && type.values && !valueType) {
     const values = Array.isArray(c.value) ? c.value : [c.value];
     for (const v of values) {
       if (!(type.nullable && v === null) && !type.values.includes(v as string)) {
