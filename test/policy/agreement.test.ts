@@ -21,7 +21,7 @@ const usageFacts = decisionFacts.usage;
 const strings = ['booked', 'no_show', 'in_store', 'online', 'class', 'product', 'x', '', '10'];
 
 const fieldRef = fc.constantFrom(
-  ...usageFacts.flatMap((fact) => {
+  ...usageFacts.flatMap((fact): { fact: string; path: string | undefined }[] => {
     const spec = factCatalogue[fact];
     return spec.fields
       ? Object.keys(spec.fields).map((path) => ({ fact, path }))
