@@ -140,13 +140,11 @@ describe('simulate', () => {
         );
     const before = await counts();
     const draft = loadPreset('gymgo');
-    const res = await t
-      .as('admin')
-      .post('/v1/policy/simulate', {
-        ruleset: draft,
-        from: '2026-03-01T00:00:00Z',
-        to: '2026-04-01T00:00:00Z',
-      });
+    const res = await t.as('admin').post('/v1/policy/simulate', {
+      ruleset: draft,
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-04-01T00:00:00Z',
+    });
     expectStatus(res, 200);
     expect(res.body.changes).toEqual([
       {
@@ -167,21 +165,17 @@ describe('simulate', () => {
       after: { assigned: 2 },
     });
     expect(await counts()).toEqual(before);
-    const same = await t
-      .as('admin')
-      .post('/v1/policy/simulate', {
-        ruleset: loadPreset('mytime'),
-        from: '2026-03-01T00:00:00Z',
-        to: '2026-04-01T00:00:00Z',
-      });
+    const same = await t.as('admin').post('/v1/policy/simulate', {
+      ruleset: loadPreset('mytime'),
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-04-01T00:00:00Z',
+    });
     expect(same.body.totals).toEqual({ reservations: 2, changed: 0, before: {}, after: {} });
-    const bad = await t
-      .as('admin')
-      .post('/v1/policy/simulate', {
-        ruleset: { id: 'x' },
-        from: '2026-03-01T00:00:00Z',
-        to: '2026-02-01T00:00:00Z',
-      });
+    const bad = await t.as('admin').post('/v1/policy/simulate', {
+      ruleset: { id: 'x' },
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-02-01T00:00:00Z',
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toMatch(/^\/ruleset\//);
   });
