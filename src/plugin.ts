@@ -43,7 +43,7 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     migrations,
     migrate: () => migrate(orm),
     /** Runs the after-session sweep for every tenant now; the standalone server calls it on a schedule. */
-    sweep: () => sweepAllTenants(orm, clock, events),
+    sweep: (options: { tenantIds?: string[] } = {}) => sweepAllTenants(orm, clock, events, options.tenantIds),
     on: <K extends EventName>(name: K, handler: EventHandler<K>) => events.on(name, handler),
     close: async () => {
       if (ownsOrm) await orm.close();

@@ -140,6 +140,10 @@ export async function applyDueTimeTriggersInBulk(
               trigger,
             ),
           );
+          ctx.events.push({
+            name: 'credit.changed',
+            payload: { tenantId: ctx.tenantId, purchaseId: purchase.id, kind: next.posting.kind, reservationId: r.id, ticketId: null },
+          });
         }
         r.creditState = next.state;
         r.coveredUnits = next.covered;

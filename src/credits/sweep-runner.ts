@@ -42,6 +42,7 @@ export async function sweepAllTenants(
   orm: MikroORM,
   clock: () => Date,
   events: EventBus,
+  only?: string[],
 ): Promise<SweepTotals> {
   const now = clock();
   const base = orm.em.fork() as unknown as EntityManager;
@@ -52,6 +53,7 @@ export async function sweepAllTenants(
   );
   const totals = emptyTotals();
   for (const { tenant_id: tenantId } of tenants) {
+    if (only && !only.includes(tenantId)) continue;
     for (;;) {
       const pending: PunchcardEvent[] = [];
       const em = orm.em.fork() as unknown as EntityManager;
