@@ -176,6 +176,8 @@ export async function applyDueTimeTriggersInBulk(
   await writeLedger(ctx, ledger);
   await writeBalances(ctx, balances);
   await writeReservations(ctx, updates);
+  // Rows changed behind the unit of work: nothing loaded before may be trusted now.
+  ctx.locked.clear();
   if (slow.length > 0) {
     const rest = await applyDueTimeTriggers(ctx, upTo, { reservationIds: slow });
     stats.used += rest.used;

@@ -21,6 +21,7 @@ export async function lockedCandidates(
   const locked = await lockPurchases(
     ctx.tx,
     rows.map((r) => r.id),
+    ctx.locked,
   );
   if (locked.size === 0) return [];
   const plans = await ctx.tx.find(Plan, {

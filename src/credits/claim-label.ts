@@ -38,9 +38,9 @@ export async function claimLabel(
 ): Promise<string | null> {
   const purchaseId = claim.purchaseId ?? (claim.noShow ? lastPurchaseId : null);
   if (!purchaseId) return null;
-  const purchase = await tx.findOne(Purchase, { id: purchaseId });
+  const purchase = await tx.findOne(Purchase, { tenantId, id: purchaseId });
   if (!purchase) return null;
-  const plan = await tx.findOneOrFail(Plan, { id: purchase.planId });
+  const plan = await tx.findOneOrFail(Plan, { tenantId, id: purchase.planId });
   const state = claim.noShow && claim.creditState === 'released' ? 'assigned' : claim.creditState;
   const usedSoFar = state === 'used' ? await usedThrough(tx, tenantId, purchaseId, claim.keyPrefix) : 0;
   return creditLabel({

@@ -23,9 +23,17 @@ export interface Posting {
  * Locks purchases FOR UPDATE in a stable id order (so two transactions touching
  * the same purchases can never deadlock) and re-reads them inside the lock.
  */
-export async function lockPurchases(tx: EntityManager, ids: string[]): Promise<Map<string, Purchase>> {
-  const unique = [...new Set(ids)].sort();
+export async function lockPurchases(
+  tx: EntityManager,
+  ids: string[],
+  held?: Map<string, Purchase>,
+): Promise<Map<string, Purchase>> {
   const found = new Map<string, Purchase>();
+  for (const id of ids) {
+    const already = held?.get(id);
+    if (already) found.set(id, already);
+  }
+  const unique = [...new Set(ids)].filter((id) => !found.has(id)).sort();
   if (unique.length === 0) return found;
   // Re-reading refreshes loaded entities: write pending changes first or they are lost.
   await tx.flush();
@@ -34,18 +42,20 @@ export async function lockPurchases(tx: EntityManager, ids: string[]): Promise<M
     { id: { $in: unique } },
     { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
   );
-  for (const row of rows) found.set(row.id, row);
+  for (const row of rows) {
+    found.set(row.id, row);
+    held?.set(row.id, row);
+  }
   return found;
 }
 
 /**
  * The only way a balance changes: one append-only entry and the matching change to
  * the purchase's cached counters, in the caller's transaction. The purchase must be
- * locked by the caller. Returns false when the entry's key was already posted.
+ * locked by the caller. The unique (tenant, idempotency key) constraint is the guard
+ * against posting one operation twice: a duplicate fails the whole transaction.
  */
-export async function post(tx: EntityManager, purchase: Purchase, posting: Posting): Promise<boolean> {
-  const existing = await tx.findOne(LedgerEntry, { idempotencyKey: posting.idempotencyKey });
-  if (existing) return false;
+export async function post(tx: EntityManager, purchase: Purchase, posting: Posting): Promise<void> {
   const next = applyDelta(purchase, posting.kind, posting.delta, purchase.unlimited);
   purchase.total = next.total;
   purchase.held = next.held;
@@ -71,5 +81,4 @@ export async function post(tx: EntityManager, purchase: Purchase, posting: Posti
     policyVersion: posting.policyVersion ?? null,
     occurredAt: posting.at,
   });
-  return true;
 }

@@ -28,7 +28,7 @@ export async function applyLineTrigger(
   let purchase: Purchase | null = null;
   let plan: Plan | null = null;
   if (line.purchaseId) {
-    purchase = (await lockPurchases(ctx.tx, [line.purchaseId])).get(line.purchaseId) ?? null;
+    purchase = (await lockPurchases(ctx.tx, [line.purchaseId], ctx.locked)).get(line.purchaseId) ?? null;
     plan = purchase ? await ctx.tx.findOneOrFail(Plan, { id: purchase.planId }) : null;
   }
   const decision = ctx.active.policy.decide('usage', {

@@ -53,8 +53,9 @@ interface Scene {
 }
 
 async function sceneOf(ctx: CreditContext, r: Reservation): Promise<Scene> {
-  const session = await ctx.tx.findOneOrFail(Session, { id: r.sessionId });
-  const item = await ctx.tx.findOneOrFail(Item, { id: session.itemId });
+  // Full primary keys, so repeated lookups are answered by the identity map.
+  const session = await ctx.tx.findOneOrFail(Session, { tenantId: ctx.tenantId, id: r.sessionId });
+  const item = await ctx.tx.findOneOrFail(Item, { tenantId: ctx.tenantId, id: session.itemId });
   return { session, item };
 }
 
@@ -150,12 +151,13 @@ export async function applyTrigger(
   ticketId: string | null = null,
 ): Promise<UsageStep> {
   const scene = await sceneOf(ctx, r);
-  const onTicket = await checkedOutManually(ctx, r);
+  // A booking is new: it cannot be on a ticket yet.
+  const onTicket = trigger === 'booked' ? { ticket: null, lines: 0, manual: false } : await checkedOutManually(ctx, r);
   let purchase: Purchase | null = null;
   let plan: Plan | null = null;
   if (r.purchaseId) {
-    purchase = (await lockPurchases(ctx.tx, [r.purchaseId])).get(r.purchaseId) ?? null;
-    plan = purchase ? await ctx.tx.findOneOrFail(Plan, { id: purchase.planId }) : null;
+    purchase = (await lockPurchases(ctx.tx, [r.purchaseId], ctx.locked)).get(r.purchaseId) ?? null;
+    plan = purchase ? await ctx.tx.findOneOrFail(Plan, { tenantId: ctx.tenantId, id: purchase.planId }) : null;
   }
   const line = payableOf(r, scene, at);
   const decision = ctx.active.policy.decide('usage', {

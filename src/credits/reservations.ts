@@ -64,7 +64,7 @@ export async function book(ctx: CreditContext, input: BookingInput): Promise<Res
   await assignReservation(ctx, r, 'auto');
   await applyTrigger(ctx, r, 'booked');
   await ctx.tx.flush();
-  await applyDueTimeTriggers(ctx, ctx.now, { clientId: client.id });
+  if (session.startsAt <= ctx.now) await applyDueTimeTriggers(ctx, ctx.now, { clientId: client.id });
   changed(ctx, r);
   return r;
 }
@@ -114,9 +114,10 @@ export async function reassign(ctx: CreditContext, id: string, purchaseId: strin
   await lockPurchases(
     ctx.tx,
     [r.purchaseId, purchaseId].filter((x): x is string => Boolean(x)),
+    ctx.locked,
   );
   if (r.purchaseId && (previous === 'held' || previous === 'used')) {
-    const old = (await lockPurchases(ctx.tx, [r.purchaseId])).get(r.purchaseId) ?? null;
+    const old = (await lockPurchases(ctx.tx, [r.purchaseId], ctx.locked)).get(r.purchaseId) ?? null;
     const back = planTransition(
       { state: previous, covered: r.coveredUnits },
       'release',

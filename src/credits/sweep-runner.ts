@@ -66,6 +66,7 @@ export async function sweepAllTenants(
           now,
           actor: 'sweep',
           events: pending,
+          locked: new Map(),
         };
         const result = await sweepBatch(ctx, now);
         if (result.done) await sweepExpiry(ctx, now);

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { RulesetVersion } from '../domain/ruleset-version.ts';
-import { Tenant } from '../domain/tenant.ts';
 import { notFound } from '../errors.ts';
-import { type CompiledPolicy, compilePolicy, type Ruleset } from '../policy/index.ts';
+import { type CompiledPolicy, compiledFor, compilePolicy, type Ruleset } from '../policy/index.ts';
 
 export interface ActivePolicy {
   version: number;
@@ -46,9 +45,18 @@ export async function saveVersion(
 
 /** The tenant's active rule set, compiled once per content hash (the compile cache). */
 export async function activePolicy(tx: EntityManager, tenantId: string): Promise<ActivePolicy> {
-  const tenant = await tx.findOne(Tenant, { id: tenantId });
-  if (!tenant) throw notFound('tenant', tenantId);
-  const row = await tx.findOneOrFail(RulesetVersion, { tenantId, version: tenant.activeVersion });
+  // One small read per request; the rule set itself is read only when this process
+  // has not compiled that content hash yet.
+  const [head] = await tx.execute<{ version: number; hash: string }[]>(
+    `select v.version, v.hash from tenants t
+       join ruleset_versions v on v.tenant_id = t.id and v.version = t.active_version
+      where t.id = ?`,
+    [tenantId],
+  );
+  if (!head) throw notFound('tenant', tenantId);
+  const cached = compiledFor(head.hash);
+  if (cached) return { version: head.version, hash: head.hash, ruleset: cached.ruleset, policy: cached.policy };
+  const row = await tx.findOneOrFail(RulesetVersion, { tenantId, version: head.version });
   const ruleset = row.ruleset as unknown as Ruleset;
   return { version: row.version, hash: row.hash, ruleset, policy: compilePolicy(ruleset, row.hash) };
 }

@@ -29,7 +29,7 @@ describe('the scheduled sweep', () => {
     em.setFilterParams('tenant', { tenantId: t.id });
     await expect(
       em.transactional(async (tx) => {
-        const ctx = { tx, tenantId: t.id, active: await activePolicy(tx, t.id), now: new Date('2026-03-10T12:00:00Z'), actor: 'sweep', events: [] };
+        const ctx = { tx, tenantId: t.id, active: await activePolicy(tx, t.id), now: new Date('2026-03-10T12:00:00Z'), actor: 'sweep', events: [], locked: new Map() };
         const batch = await sweepBatch(ctx, ctx.now);
         expect(batch.used).toBe(3);
         throw new Error('process killed');
