@@ -26,7 +26,8 @@ import { planTransition, type UsageEvent } from './transitions.ts';
  * rule set, the same state machine), but read in one query and written in a few
  * set-based statements per batch instead of several round trips per reservation.
  * A reservation that needs an assignment first (B16) goes to the per-row path.
- * The caller has locked the batch's clients.
+ * The caller has locked the batch's clients: every writer of a reservation locks its
+ * client first, so the reservation rows need no row locks of their own here.
  */
 // biome-ignore lint/suspicious/noExplicitAny: raw SQL rows, narrowed field by field below
 type Row = Record<string, any>;
@@ -51,8 +52,7 @@ export async function applyDueTimeTriggersInBulk(
        join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
       where r.tenant_id = ? and r.session_id in (${marks})
         and ((not r.started_applied and s.starts_at <= ?) or (not r.ended_applied and s.ends_at <= ?))
-      order by r.id
-      for update of r`,
+      order by r.id`,
     [ctx.tenantId, ...sessionIds, upTo, upTo],
   );
   const stats: TimeTriggerStats = { sessions: sessionIds.length, used: 0, released: 0, skipped: 0 };
@@ -71,8 +71,8 @@ export async function applyDueTimeTriggersInBulk(
     for (const p of found) plans.set(String(p.id), planOf(p));
   }
   const balances = new Map<string, Counters>();
-  const ledger: unknown[][] = [];
-  const updates: unknown[][] = [];
+  const ledger: ReturnType<typeof ledgerRow>[] = [];
+  const updates: ReservationUpdate[] = [];
   const slow: string[] = [];
   const settings = settingsFact(ctx.active.policy.settings);
 
@@ -142,7 +142,13 @@ export async function applyDueTimeTriggersInBulk(
           );
           ctx.events.push({
             name: 'credit.changed',
-            payload: { tenantId: ctx.tenantId, purchaseId: purchase.id, kind: next.posting.kind, reservationId: r.id, ticketId: null },
+            payload: {
+              tenantId: ctx.tenantId,
+              purchaseId: purchase.id,
+              kind: next.posting.kind,
+              reservationId: r.id,
+              ticketId: null,
+            },
           });
         }
         r.creditState = next.state;
@@ -162,15 +168,15 @@ export async function applyDueTimeTriggersInBulk(
       else if (r.creditState === 'released' && before !== 'released') stats.released += 1;
       else stats.skipped += 1;
     }
-    updates.push([
-      r.id,
-      r.creditState,
-      r.coveredUnits,
-      r.creditSeq,
-      r.startedApplied,
-      r.endedApplied,
-      JSON.stringify(steps),
-    ]);
+    updates.push({
+      id: r.id,
+      state: r.creditState,
+      covered: r.coveredUnits,
+      seq: r.creditSeq,
+      started: r.startedApplied,
+      ended: r.endedApplied,
+      steps,
+    });
   }
 
   await writeLedger(ctx, ledger);
@@ -198,67 +204,76 @@ function ledgerRow(
   rule: string | null,
   trigger: string,
 ) {
-  const reason = rule ? `rule '${rule}' on ${trigger}` : `default on ${trigger}`;
-  return [
-    ctx.tenantId,
-    newId('le'),
-    purchaseId,
+  return {
+    id: newId('le'),
+    purchase_id: purchaseId,
     kind,
-    delta.total ?? 0,
-    delta.held ?? 0,
-    delta.used ?? 0,
-    delta.deducted ?? 0,
-    delta.expired ?? 0,
-    reservationId,
-    ctx.actor,
-    reason,
-    key,
-    ctx.active.version,
-    at,
-  ];
+    total: delta.total ?? 0,
+    held: delta.held ?? 0,
+    used: delta.used ?? 0,
+    deducted: delta.deducted ?? 0,
+    expired: delta.expired ?? 0,
+    reservation_id: reservationId,
+    reason: rule ? `rule '${rule}' on ${trigger}` : `default on ${trigger}`,
+    idempotency_key: key,
+    occurred_at: at.toISOString(),
+  };
 }
 
-const chunk = <T>(list: T[], size: number) =>
-  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
-
-async function writeLedger(ctx: CreditContext, rows: unknown[][]): Promise<void> {
-  for (const part of chunk(rows, 500)) {
-    const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?)').join(', ');
-    await ctx.tx.execute(
-      `insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, reservation_id,
-         ticket_id, actor, reason, idempotency_key, policy_version, occurred_at) values ${values}`,
-      part.flat(),
-    );
-  }
+// Each write sends its rows as one JSON document that PostgreSQL unpacks with
+// jsonb_to_recordset: one parameter however many rows, so a batch costs a few
+// statements and no per-row formatting.
+async function writeLedger(ctx: CreditContext, rows: ReturnType<typeof ledgerRow>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ctx.tx.execute(
+    `insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, reservation_id,
+       ticket_id, actor, reason, idempotency_key, policy_version, occurred_at)
+     select ?, x.id, x.purchase_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired, x.reservation_id,
+            null, ?, x.reason, x.idempotency_key, ?, x.occurred_at
+       from jsonb_to_recordset(?::jsonb) as x(id text, purchase_id text, kind text, total int, held int, used int,
+            deducted int, expired int, reservation_id text, reason text, idempotency_key text, occurred_at timestamptz)`,
+    [ctx.tenantId, ctx.actor, ctx.active.version, JSON.stringify(rows)],
+  );
 }
 
 async function writeBalances(ctx: CreditContext, balances: Map<string, Counters>): Promise<void> {
-  const rows = [...balances.entries()];
-  for (const part of chunk(rows, 500)) {
-    const values = part.map(() => '(?, ?::int, ?::int, ?::int)').join(', ');
-    await ctx.tx.execute(
-      `update purchases p set held = v.held, used = v.used, expired = v.expired,
-              remaining = p.total - v.held - v.used - p.deducted - v.expired
-         from (values ${values}) as v(id, held, used, expired)
-        where p.tenant_id = ? and p.id = v.id`,
-      [...part.flatMap(([id, b]) => [id, b.held, b.used, b.expired]), ctx.tenantId],
-    );
-  }
+  if (balances.size === 0) return;
+  const rows = [...balances.entries()].map(([id, b]) => ({
+    id,
+    held: b.held,
+    used: b.used,
+    expired: b.expired,
+  }));
+  await ctx.tx.execute(
+    `update purchases p set held = v.held, used = v.used, expired = v.expired,
+            remaining = p.total - v.held - v.used - p.deducted - v.expired
+       from jsonb_to_recordset(?::jsonb) as v(id text, held int, used int, expired int)
+      where p.tenant_id = ? and p.id = v.id`,
+    [JSON.stringify(rows), ctx.tenantId],
+  );
 }
 
-async function writeReservations(ctx: CreditContext, rows: unknown[][]): Promise<void> {
-  for (const part of chunk(rows, 500)) {
-    const values = part.map(() => '(?, ?, ?::int, ?::int, ?::boolean, ?::boolean, ?::jsonb)').join(', ');
-    await ctx.tx.execute(
-      `update reservations r set credit_state = v.state, covered_units = v.covered, credit_seq = v.seq,
-              started_applied = v.started, ended_applied = v.ended, policy_version = ?,
-              purchase_id = case when v.state = 'none' then null else r.purchase_id end,
-              explain = jsonb_set(coalesce(r.explain, '{}'::jsonb), '{usage}', coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
-         from (values ${values}) as v(id, state, covered, seq, started, ended, steps)
-        where r.tenant_id = ? and r.id = v.id`,
-      [ctx.active.version, ...part.flat(), ctx.tenantId],
-    );
-  }
+interface ReservationUpdate {
+  id: string;
+  state: CreditState;
+  covered: number;
+  seq: number;
+  started: boolean;
+  ended: boolean;
+  steps: unknown[];
+}
+
+async function writeReservations(ctx: CreditContext, rows: ReservationUpdate[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ctx.tx.execute(
+    `update reservations r set credit_state = v.state, covered_units = v.covered, credit_seq = v.seq,
+            started_applied = v.started, ended_applied = v.ended, policy_version = ?,
+            purchase_id = case when v.state = 'none' then null else r.purchase_id end,
+            explain = jsonb_set(coalesce(r.explain, '{}'::jsonb), '{usage}', coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
+       from jsonb_to_recordset(?::jsonb) as v(id text, state text, covered int, seq int, started boolean, ended boolean, steps jsonb)
+      where r.tenant_id = ? and r.id = v.id`,
+    [ctx.active.version, JSON.stringify(rows), ctx.tenantId],
+  );
 }
 
 // Plain rows shaped as the entities the fact builders read.

@@ -152,12 +152,15 @@ export async function applyTrigger(
 ): Promise<UsageStep> {
   const scene = await sceneOf(ctx, r);
   // A booking is new: it cannot be on a ticket yet.
-  const onTicket = trigger === 'booked' ? { ticket: null, lines: 0, manual: false } : await checkedOutManually(ctx, r);
+  const onTicket =
+    trigger === 'booked' ? { ticket: null, lines: 0, manual: false } : await checkedOutManually(ctx, r);
   let purchase: Purchase | null = null;
   let plan: Plan | null = null;
   if (r.purchaseId) {
     purchase = (await lockPurchases(ctx.tx, [r.purchaseId], ctx.locked)).get(r.purchaseId) ?? null;
-    plan = purchase ? await ctx.tx.findOneOrFail(Plan, { tenantId: ctx.tenantId, id: purchase.planId }) : null;
+    plan = purchase
+      ? await ctx.tx.findOneOrFail(Plan, { tenantId: ctx.tenantId, id: purchase.planId })
+      : null;
   }
   const line = payableOf(r, scene, at);
   const decision = ctx.active.policy.decide('usage', {

@@ -5,7 +5,7 @@ import { lockClients } from './locks.ts';
 import type { TimeTriggerStats } from './time-triggers.ts';
 
 /** Sessions claimed per transaction: bounded work and lock time per batch. */
-export const sweepBatchSize = 200;
+export const sweepBatchSize = 1000;
 
 /**
  * B15/B16 for one batch of a tenant's ended, unswept sessions: every enrolled

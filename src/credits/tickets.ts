@@ -324,7 +324,8 @@ async function voidForExpiredOneDay(ctx: CreditContext, ticket: Ticket, reason: 
   for (const line of lines) {
     const claim = line.reservationId ? reservations.get(line.reservationId) : line;
     if (!claim?.purchaseId) continue;
-    const purchase = (await lockPurchases(ctx.tx, [claim.purchaseId], ctx.locked)).get(claim.purchaseId) ?? null;
+    const purchase =
+      (await lockPurchases(ctx.tx, [claim.purchaseId], ctx.locked)).get(claim.purchaseId) ?? null;
     const next = planTransition(
       { state: claim.creditState, covered: claim.coveredUnits },
       'release',

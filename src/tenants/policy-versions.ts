@@ -55,7 +55,8 @@ export async function activePolicy(tx: EntityManager, tenantId: string): Promise
   );
   if (!head) throw notFound('tenant', tenantId);
   const cached = compiledFor(head.hash);
-  if (cached) return { version: head.version, hash: head.hash, ruleset: cached.ruleset, policy: cached.policy };
+  if (cached)
+    return { version: head.version, hash: head.hash, ruleset: cached.ruleset, policy: cached.policy };
   const row = await tx.findOneOrFail(RulesetVersion, { tenantId, version: head.version });
   const ruleset = row.ruleset as unknown as Ruleset;
   return { version: row.version, hash: row.hash, ruleset, policy: compilePolicy(ruleset, row.hash) };

@@ -12,7 +12,11 @@ async function studioWithEndedClasses(count: number) {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const day = String(3 + i).padStart(2, '0');
-    const s = await addSession(t, { id: `s${i}`, startsAt: `2026-03-${day}T10:00:00-05:00`, endsAt: `2026-03-${day}T11:00:00-05:00` });
+    const s = await addSession(t, {
+      id: `s${i}`,
+      startsAt: `2026-03-${day}T10:00:00-05:00`,
+      endsAt: `2026-03-${day}T11:00:00-05:00`,
+    });
     // Online bookings that no ticket or read touches: only the sweep will use them.
     ids.push((await reserve(t, s, 'online')).id);
   }
@@ -29,7 +33,15 @@ describe('the scheduled sweep', () => {
     em.setFilterParams('tenant', { tenantId: t.id });
     await expect(
       em.transactional(async (tx) => {
-        const ctx = { tx, tenantId: t.id, active: await activePolicy(tx, t.id), now: new Date('2026-03-10T12:00:00Z'), actor: 'sweep', events: [], locked: new Map() };
+        const ctx = {
+          tx,
+          tenantId: t.id,
+          active: await activePolicy(tx, t.id),
+          now: new Date('2026-03-10T12:00:00Z'),
+          actor: 'sweep',
+          events: [],
+          locked: new Map(),
+        };
         const batch = await sweepBatch(ctx, ctx.now);
         expect(batch.used).toBe(3);
         throw new Error('process killed');
@@ -47,7 +59,10 @@ describe('the scheduled sweep', () => {
     const { t, purchaseId } = await studioWithEndedClasses(4);
     setNow('2026-03-10T12:00:00Z');
     const plugin = await testPlugin();
-    const [a, b] = await Promise.all([plugin.sweep({ tenantIds: [t.id] }), plugin.sweep({ tenantIds: [t.id] })]);
+    const [a, b] = await Promise.all([
+      plugin.sweep({ tenantIds: [t.id] }),
+      plugin.sweep({ tenantIds: [t.id] }),
+    ]);
     expect(a.sessions + b.sessions).toBe(4);
     expect(a.used + b.used).toBe(4);
     expect(await balanceOf(t, purchaseId)).toMatchObject({ held: 0, used: 4, remaining: 6 });
