@@ -129,7 +129,6 @@ export async function applyDueTimeTriggersInBulk(
           r.creditSeq += 1;
           ledger.push(
             ledgerRow(
-              ctx,
               purchase.id,
               next.posting.kind,
               next.posting.delta,
@@ -194,7 +193,6 @@ export async function applyDueTimeTriggersInBulk(
 }
 
 function ledgerRow(
-  ctx: CreditContext,
   purchaseId: string,
   kind: LedgerKind,
   delta: Delta,

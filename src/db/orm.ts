@@ -13,7 +13,12 @@ export interface DatabaseOptions {
 const shared = {
   entities,
   extensions: [Migrator],
-  migrations: { migrationsList: migrations, tableName: 'punchcard_migrations', silent: true, snapshot: false },
+  migrations: {
+    migrationsList: migrations,
+    tableName: 'punchcard_migrations',
+    silent: true,
+    snapshot: false,
+  },
   // Entities are plain schemas: no reflection, no discovery of files at run time.
   discovery: { warnWhenNoEntities: false },
   allowGlobalContext: false,
