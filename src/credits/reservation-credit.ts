@@ -29,6 +29,8 @@ export interface UsageStep {
   trigger: Trigger;
   event: UsageEvent;
   rule: string | null;
+  /** Every rule that matched, highest priority first (absent for sweep steps). */
+  matched?: string[];
   reason: string;
   state: string;
   at: string;
@@ -163,7 +165,8 @@ export async function applyTrigger(
       : null;
   }
   const line = payableOf(r, scene, at);
-  const decision = ctx.active.policy.decide('usage', {
+  // explain, not decide: staff see every rule that matched, not only the winner.
+  const decision = ctx.active.policy.explain('usage', {
     trigger,
     item: itemFact(scene.item),
     plan: plan ? planFact(plan) : null,
@@ -196,7 +199,8 @@ export async function applyTrigger(
     trigger,
     event,
     rule: decision.rule,
-    reason,
+    matched: decision.matched.map((m) => m.rule),
+    reason: decision.reason,
     state: r.creditState,
     at: at.toISOString(),
   };

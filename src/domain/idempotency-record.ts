@@ -12,7 +12,7 @@ const IdempotencyRecordSchema = defineEntity({
     key: p.string().primary(),
     requestHash: p.string(),
     status: p.integer(),
-    body: p.json<unknown>(),
+    body: p.text(),
     createdAt: p.datetime(),
   },
 });

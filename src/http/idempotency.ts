@@ -26,19 +26,18 @@ export async function claimIdempotencyKey(c: Context<AppEnv>, tx: EntityManager)
   const hash = await requestHash(c);
   const inserted = await tx.execute<{ key: string }[]>(
     `insert into idempotency_records (scope, key, request_hash, status, body, created_at)
-     values (?, ?, ?, 0, 'null', ?) on conflict do nothing returning key`,
+     values (?, ?, ?, 0, '', ?) on conflict do nothing returning key`,
     [scope, key, hash, c.var.deps.clock()],
   );
   if (inserted.length > 0) return null;
-  const [stored] = await tx.execute<{ request_hash: string; status: number; body: unknown }[]>(
+  const [stored] = await tx.execute<{ request_hash: string; status: number; body: string }[]>(
     'select request_hash, status, body from idempotency_records where scope = ? and key = ?',
     [scope, key],
   );
   if (stored.request_hash !== hash) {
     throw new PunchcardError('conflict', 'this Idempotency-Key was already used with a different request');
   }
-  const body = typeof stored.body === 'string' ? stored.body : JSON.stringify(stored.body);
-  return new Response(body, {
+  return new Response(stored.body, {
     status: stored.status,
     headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
   });
@@ -50,9 +49,9 @@ export async function recordIdempotentAnswer(c: Context<AppEnv>, tx: EntityManag
   if (!key || !writes.has(c.req.method)) return;
   const scope = c.var.caller?.tenantId ?? 'platform';
   const body = await c.res.clone().text();
-  await tx.execute('update idempotency_records set status = ?, body = ?::jsonb where scope = ? and key = ?', [
+  await tx.execute('update idempotency_records set status = ?, body = ? where scope = ? and key = ?', [
     c.res.status,
-    body === '' ? 'null' : body,
+    body,
     scope,
     key,
   ]);

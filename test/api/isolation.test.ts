@@ -13,14 +13,12 @@ describe('tenant isolation on every route', () => {
     });
     const r = await reserve(a, s);
     const ticket = (
-      await a
-        .as('staff')
-        .post('/v1/tickets', {
-          id: 'a-ticket',
-          clientId: 'sarah',
-          locationId: 'loc',
-          lines: [{ itemId: 'yoga' }],
-        })
+      await a.as('staff').post('/v1/tickets', {
+        id: 'a-ticket',
+        clientId: 'sarah',
+        locationId: 'loc',
+        lines: [{ itemId: 'yoga' }],
+      })
     ).body;
     const b = await newStudio('mytime');
     const staff = b.as('staff');

@@ -86,11 +86,13 @@ describe('policy versions', () => {
         trigger: 'booked',
         event: 'hold',
         rule: 'booking-holds-a-credit',
-        reason: "rule 'booking-holds-a-credit' on booked",
+        matched: ['booking-holds-a-credit'],
+        reason: "Rule 'booking-holds-a-credit' (priority 80) decided hold",
         state: 'held',
         at: '2026-03-02T15:00:00.000Z',
       },
     ]);
+    expect(r.explain.assignment).toMatchObject({ orderRule: 'first-in-first-out', chosen: r.purchaseId });
   });
 });
 

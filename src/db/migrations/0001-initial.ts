@@ -221,7 +221,8 @@ create table idempotency_records (
   key text not null,
   request_hash text not null,
   status int not null,
-  body jsonb not null,
+  -- The exact bytes first answered, so a replay is byte-for-byte the same.
+  body text not null,
   created_at timestamptz not null,
   primary key (scope, key)
 );
