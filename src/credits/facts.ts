@@ -4,7 +4,7 @@ import type { Purchase } from '../domain/purchase.ts';
 import type { Reservation } from '../domain/reservation.ts';
 import type { Session } from '../domain/session.ts';
 import type { Ticket } from '../domain/ticket.ts';
-import type { RulesetSettings } from '../policy/index.ts';
+import type { RulesetSettings, Trigger } from '../policy/index.ts';
 
 /**
  * Entities turned into the plain facts the policy reads (the catalogue in
@@ -93,3 +93,41 @@ export const settingsFact = (s: RulesetSettings) => ({
   zeroPriceUsesCredits: s.zeroPriceUsesCredits,
   unlimitedLabelThreshold: s.unlimitedLabelThreshold,
 });
+
+/** Everything a usage decision looks at, for one claim at one trigger. */
+export interface UsageScene {
+  trigger: Trigger;
+  /** The instant judged: a time trigger's own, else now. */
+  at: Date;
+  settings: RulesetSettings;
+  item: Item;
+  session: Session | null;
+  plan: Plan | null;
+  purchase: Purchase | null;
+  /** Counters that differ from the purchase row (the sweep's running balance). */
+  balance?: { held: number; used: number; remaining: number };
+  reservation: Reservation | null;
+  checkedOutManually?: boolean;
+  ticket?: { ticket: Ticket; lineCount: number } | null;
+  clientId: string;
+  channel: string;
+  price: number;
+}
+
+/** The usage facts (SPEC §3) for a scene: one builder for every caller. */
+export function usageFacts(s: UsageScene) {
+  return {
+    trigger: s.trigger,
+    item: itemFact(s.item),
+    plan: s.plan ? planFact(s.plan) : null,
+    purchase: s.purchase && s.plan ? { ...purchaseFact(s.purchase, s.plan), ...s.balance } : null,
+    session: s.session ? sessionFact(s.session) : null,
+    reservation: s.reservation ? reservationFact(s.reservation, s.checkedOutManually ?? false) : null,
+    ticket: s.ticket ? ticketFact(s.ticket.ticket, s.ticket.lineCount) : null,
+    client: { id: s.clientId },
+    channel: s.channel,
+    settings: settingsFact(s.settings),
+    price: s.price,
+    ...timeFacts(s.session, s.at),
+  };
+}

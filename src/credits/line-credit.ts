@@ -6,9 +6,9 @@ import type { TicketLine } from '../domain/ticket-line.ts';
 import type { Trigger } from '../policy/index.ts';
 import { applyTransition } from './claims.ts';
 import type { CreditContext } from './context.ts';
-import { itemFact, planFact, purchaseFact, settingsFact, ticketFact, timeFacts } from './facts.ts';
+import { usageFacts } from './facts.ts';
 import { lockPurchases } from './ledger.ts';
-import { planTransition, type UsageEvent } from './transitions.ts';
+import { planTransition, purchaseView, type UsageEvent } from './transitions.ts';
 
 export const lineKey = (line: TicketLine) => `l:${line.ticketId}:${line.lineNo}`;
 
@@ -31,29 +31,29 @@ export async function applyLineTrigger(
     purchase = (await lockPurchases(ctx.tx, [line.purchaseId], ctx.locked)).get(line.purchaseId) ?? null;
     plan = purchase ? await ctx.tx.findOneOrFail(Plan, { id: purchase.planId }) : null;
   }
-  const decision = ctx.active.policy.decide('usage', {
-    trigger,
-    item: itemFact(item),
-    plan: plan ? planFact(plan) : null,
-    purchase: purchase && plan ? purchaseFact(purchase, plan) : null,
-    session: null,
-    reservation: null,
-    ticket: ticketFact(ticket, lineCount),
-    client: { id: ticket.clientId },
-    channel: 'in_store',
-    settings: settingsFact(ctx.active.policy.settings),
-    price: line.unitPrice,
-    ...timeFacts(null, ctx.now),
-  } as never);
+  const decision = ctx.active.policy.decide(
+    'usage',
+    usageFacts({
+      trigger,
+      at: ctx.now,
+      settings: ctx.active.policy.settings,
+      item,
+      session: null,
+      plan,
+      purchase,
+      reservation: null,
+      ticket: { ticket, lineCount },
+      clientId: ticket.clientId,
+      channel: 'in_store',
+      price: line.unitPrice,
+    }),
+  );
   const event = decision.type as UsageEvent;
-  const view = purchase
-    ? { remaining: purchase.remaining, unlimited: purchase.unlimited, expired: purchase.status === 'expired' }
-    : null;
   const next = planTransition(
     { state: line.creditState, covered: line.coveredUnits },
     event,
     line.units,
-    view,
+    purchaseView(purchase),
   );
   if (next.kind === 'move') {
     const reason = decision.rule ? `rule '${decision.rule}' on ${trigger}` : `default on ${trigger}`;

@@ -1,3 +1,5 @@
+import { LockMode } from '@mikro-orm/core';
+import { Reservation } from '../domain/reservation.ts';
 import type { CreditContext } from './context.ts';
 
 /**
@@ -14,4 +16,16 @@ export async function lockClients(ctx: CreditContext, clientIds: string[]): Prom
     `select id from clients where tenant_id = ? and id in (${ids.map(() => '?').join(', ')}) order by id for update`,
     [ctx.tenantId, ...ids],
   );
+}
+
+/** Reservations FOR UPDATE in id order, re-read inside the lock. */
+export async function lockReservations(ctx: CreditContext, ids: string[]): Promise<Map<string, Reservation>> {
+  if (ids.length === 0) return new Map();
+  await ctx.tx.flush();
+  const rows = await ctx.tx.find(
+    Reservation,
+    { id: { $in: [...new Set(ids)].sort() } },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
+  );
+  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -12,18 +12,9 @@ import { lockedCandidates } from './candidates.ts';
 import { applyTransition, type ClaimRef } from './claims.ts';
 import type { CreditContext } from './context.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
-import {
-  itemFact,
-  planFact,
-  purchaseFact,
-  reservationFact,
-  sessionFact,
-  settingsFact,
-  ticketFact,
-  timeFacts,
-} from './facts.ts';
+import { usageFacts } from './facts.ts';
 import { lockPurchases } from './ledger.ts';
-import { planTransition, type UsageEvent } from './transitions.ts';
+import { planTransition, purchaseView, type UsageEvent } from './transitions.ts';
 
 export interface UsageStep {
   trigger: Trigger;
@@ -166,31 +157,35 @@ export async function applyTrigger(
   }
   const line = payableOf(r, scene, at);
   // explain, not decide: staff see every rule that matched, not only the winner.
-  const decision = ctx.active.policy.explain('usage', {
-    trigger,
-    item: itemFact(scene.item),
-    plan: plan ? planFact(plan) : null,
-    purchase: purchase && plan ? purchaseFact(purchase, plan) : null,
-    session: sessionFact(scene.session),
-    reservation: reservationFact(r, onTicket.manual),
-    ticket: onTicket.ticket ? ticketFact(onTicket.ticket, onTicket.lines) : null,
-    client: { id: r.clientId },
-    channel: r.channel,
-    settings: settingsFact(ctx.active.policy.settings),
-    price: line.price,
-    ...timeFacts(scene.session, at),
-  } as never);
+  const decision = ctx.active.policy.explain(
+    'usage',
+    usageFacts({
+      trigger,
+      at,
+      settings: ctx.active.policy.settings,
+      item: scene.item,
+      session: scene.session,
+      plan,
+      purchase,
+      reservation: r,
+      checkedOutManually: onTicket.manual,
+      ticket: onTicket.ticket ? { ticket: onTicket.ticket, lineCount: onTicket.lines } : null,
+      clientId: r.clientId,
+      channel: r.channel,
+      price: line.price,
+    }),
+  );
   const event = decision.type as UsageEvent;
   let next = planTransition(
     { state: r.creditState, covered: r.coveredUnits },
     event,
     line.units,
-    view(purchase),
+    purchaseView(purchase),
   );
   if (next.kind === 'assign-first') {
     purchase = await assignReservation(ctx, r, 'auto');
     next = purchase
-      ? planTransition({ state: r.creditState, covered: r.coveredUnits }, event, line.units, view(purchase))
+      ? planTransition({ state: r.creditState, covered: r.coveredUnits }, event, line.units, purchaseView(purchase))
       : { kind: 'none' };
   }
   const reason = decision.rule ? `rule '${decision.rule}' on ${trigger}` : `default on ${trigger}`;
@@ -211,5 +206,3 @@ export async function applyTrigger(
   return step;
 }
 
-const view = (p: Purchase | null) =>
-  p ? { remaining: p.remaining, unlimited: p.unlimited, expired: p.status === 'expired' } : null;

@@ -12,7 +12,7 @@ import type { CreditContext } from './context.ts';
 import { lockPurchases } from './ledger.ts';
 import { applyTrigger, assignReservation } from './reservation-credit.ts';
 import { applyDueTimeTriggers } from './time-triggers.ts';
-import { planTransition } from './transitions.ts';
+import { planTransition, purchaseView } from './transitions.ts';
 
 export interface BookingInput {
   id?: string;
@@ -122,11 +122,7 @@ export async function reassign(ctx: CreditContext, id: string, purchaseId: strin
       { state: previous, covered: r.coveredUnits },
       'release',
       r.coveredUnits,
-      old && {
-        remaining: old.remaining,
-        unlimited: old.unlimited,
-        expired: old.status === 'expired',
-      },
+      purchaseView(old),
     );
     if (back.kind === 'move')
       await applyTransition(
@@ -146,11 +142,7 @@ export async function reassign(ctx: CreditContext, id: string, purchaseId: strin
       { state: 'assigned', covered: r.coveredUnits },
       previous === 'held' ? 'hold' : 'use',
       r.coveredUnits,
-      {
-        remaining: target.remaining,
-        unlimited: target.unlimited,
-        expired: target.status === 'expired',
-      },
+      purchaseView(target),
     );
     if (forward.kind === 'move')
       await applyTransition(

@@ -8,15 +8,7 @@ import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
 import type { CreditContext } from './context.ts';
 import type { Candidate } from './eligibility.ts';
-import {
-  itemFact,
-  planFact,
-  purchaseFact,
-  reservationFact,
-  sessionFact,
-  settingsFact,
-  timeFacts,
-} from './facts.ts';
+import { usageFacts } from './facts.ts';
 import type { ReservationExplain } from './reservation-credit.ts';
 import { planTransition, type UsageEvent } from './transitions.ts';
 
@@ -70,20 +62,22 @@ function replay(
       )
     : 0;
   for (const { trigger, at } of triggers) {
-    const decision = policy.decide('usage', {
-      trigger,
-      item: itemFact(item),
-      plan: chosen ? planFact(chosen.plan) : null,
-      purchase: chosen ? purchaseFact(chosen.purchase, chosen.plan) : null,
-      session: sessionFact(session),
-      reservation: reservationFact(r, false),
-      ticket: null,
-      client: { id: r.clientId },
-      channel: r.channel,
-      settings: settingsFact(policy.settings),
-      price: line.price,
-      ...timeFacts(session, at),
-    } as never);
+    const decision = policy.decide(
+      'usage',
+      usageFacts({
+        trigger,
+        at,
+        settings: policy.settings,
+        item,
+        session,
+        plan: chosen?.plan ?? null,
+        purchase: chosen?.purchase ?? null,
+        reservation: r,
+        clientId: r.clientId,
+        channel: r.channel,
+        price: line.price,
+      }),
+    );
     const view = chosen
       ? {
           remaining: chosen.purchase.remaining + r.coveredUnits,

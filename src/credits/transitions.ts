@@ -15,6 +15,11 @@ export interface PurchaseView {
   expired: boolean;
 }
 
+/** What the state machine needs to know of a purchase. */
+export const purchaseView = (
+  p: { remaining: number; unlimited: boolean; status: string } | null | undefined,
+): PurchaseView | null => (p ? { remaining: p.remaining, unlimited: p.unlimited, expired: p.status === 'expired' } : null);
+
 export type Transition =
   | { kind: 'none' }
   /** Nothing is assigned yet: assign a purchase first, then plan again (B16). */

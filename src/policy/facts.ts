@@ -1,4 +1,4 @@
-import type { Decision } from './ruleset-schema.ts';
+import { type Decision, triggers } from './ruleset-schema.ts';
 
 /** What a fact (or one of its fields) holds: rules are checked against it at save. */
 export type FieldType =
@@ -106,19 +106,7 @@ export const factCatalogue: Record<string, FactSpec> = {
   },
   trigger: {
     description: 'The lifecycle moment being decided',
-    type: str([
-      'booked',
-      'checked_in',
-      'no_show',
-      'canceled',
-      'ticket_generated',
-      'ticket_saved',
-      'ticket_closed',
-      'ticket_voided',
-      'ticket_refunded',
-      'session_started',
-      'session_ended',
-    ]),
+    type: str(triggers),
   },
   channel: {
     description: 'Where the booking was made (a ticket line: in_store)',
