@@ -185,7 +185,12 @@ export async function applyTrigger(
   if (next.kind === 'assign-first') {
     purchase = await assignReservation(ctx, r, 'auto');
     next = purchase
-      ? planTransition({ state: r.creditState, covered: r.coveredUnits }, event, line.units, purchaseView(purchase))
+      ? planTransition(
+          { state: r.creditState, covered: r.coveredUnits },
+          event,
+          line.units,
+          purchaseView(purchase),
+        )
       : { kind: 'none' };
   }
   const reason = decision.rule ? `rule '${decision.rule}' on ${trigger}` : `default on ${trigger}`;
@@ -205,4 +210,3 @@ export async function applyTrigger(
   r.policyVersion = ctx.active.version;
   return step;
 }
-

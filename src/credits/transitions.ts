@@ -18,7 +18,8 @@ export interface PurchaseView {
 /** What the state machine needs to know of a purchase. */
 export const purchaseView = (
   p: { remaining: number; unlimited: boolean; status: string } | null | undefined,
-): PurchaseView | null => (p ? { remaining: p.remaining, unlimited: p.unlimited, expired: p.status === 'expired' } : null);
+): PurchaseView | null =>
+  p ? { remaining: p.remaining, unlimited: p.unlimited, expired: p.status === 'expired' } : null;
 
 export type Transition =
   | { kind: 'none' }
