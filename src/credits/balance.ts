@@ -29,8 +29,8 @@ const allowedMoves: Record<LedgerKind, Partial<Record<keyof Counters, 1 | -1 | 0
   deduction: { deducted: 1 },
   hold: { held: 1 },
   use: { used: 1, held: -1 },
-  release: { held: -1, used: -1, expired: 1 },
-  refund: { used: -1, expired: 1 },
+  release: { held: -1, used: -1, expired: 1, deducted: 1 },
+  refund: { used: -1, expired: 1, deducted: 1 },
   expiry: { expired: 1, held: -1 },
   void: { deducted: 1 },
 };

@@ -13,13 +13,21 @@ export interface PurchaseView {
   remaining: number;
   unlimited: boolean;
   expired: boolean;
+  voided?: boolean;
 }
 
 /** What the state machine needs to know of a purchase. */
 export const purchaseView = (
   p: { remaining: number; unlimited: boolean; status: string } | null | undefined,
 ): PurchaseView | null =>
-  p ? { remaining: p.remaining, unlimited: p.unlimited, expired: p.status === 'expired' } : null;
+  p
+    ? {
+        remaining: p.remaining,
+        unlimited: p.unlimited,
+        expired: p.status === 'expired',
+        voided: p.status === 'voided',
+      }
+    : null;
 
 export type Transition =
   | { kind: 'none' }
@@ -32,7 +40,8 @@ export type Transition =
  * - hold takes min(units, remaining) from remaining now (B10: one credit per unit);
  * - use turns held credits used, or takes them straight from remaining;
  * - release gives held or used credits back (a credit released into a purchase that
- *   has expired meanwhile lands in `expired`, not remaining);
+ *   has expired meanwhile lands in `expired`, into a voided one in `deducted`,
+ *   never back in remaining);
  * - keep changes nothing. `released` is final until staff reassign by hand.
  */
 export function planTransition(
@@ -71,7 +80,12 @@ export function planTransition(
         return { kind: 'move', state: 'used', covered: n, posting: { kind: 'use', delta: { used: n } } };
       }
     case 'release': {
-      const expired = purchase?.expired ? { expired: covered } : {};
+      // A credit given back to a purchase that can no longer be spent is not spendable.
+      const expired = purchase?.voided
+        ? { deducted: covered }
+        : purchase?.expired
+          ? { expired: covered }
+          : {};
       if (state === 'held') {
         return {
           kind: 'move',

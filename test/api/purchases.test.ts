@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectStatus, request } from '../support/api.ts';
 import { setNow } from '../support/clock.ts';
-import { addPlan, buy, newStudio } from '../support/fixtures.ts';
+import { addPlan, addSession, buy, newStudio, reserve } from '../support/fixtures.ts';
 
 describe('purchases', () => {
   it('selling grants the credits with one grant entry and computes expiresAt in the location zone', async () => {
@@ -250,5 +250,41 @@ describe('tenant isolation', () => {
       'shared-id',
     );
     expect((await request('GET', `/v1/purchases/${p.id}`)).status).toBe(401);
+  });
+});
+
+describe('credits given back to a closed purchase', () => {
+  it('a held credit released into a voided purchase is forfeited, not spendable', async () => {
+    const t = await newStudio();
+    const p = await buy(t, await addPlan(t, { name: '3', credits: 3 }));
+    const r = await reserve(
+      t,
+      await addSession(t, { startsAt: '2026-03-03T10:00:00-05:00', endsAt: '2026-03-03T11:00:00-05:00' }),
+    );
+    const voided = await t.as('staff').post(`/v1/purchases/${p.id}/void`);
+    expect(voided.body).toMatchObject({ status: 'voided', held: 1, deducted: 2, remaining: 0 });
+    await t.as('staff').post(`/v1/reservations/${r.id}/cancel`);
+    expect((await t.as('staff').get(`/v1/purchases/${p.id}`)).body).toMatchObject({
+      held: 0,
+      deducted: 3,
+      remaining: 0,
+    });
+  });
+
+  it('a held credit released into an expired purchase lands in expired', async () => {
+    const t = await newStudio();
+    const p = await buy(t, await addPlan(t, { name: '3', credits: 3 }));
+    const r = await reserve(
+      t,
+      await addSession(t, { startsAt: '2026-03-03T10:00:00-05:00', endsAt: '2026-03-03T11:00:00-05:00' }),
+    );
+    await t.as('staff').post(`/v1/purchases/${p.id}/expire`);
+    await t.as('staff').post(`/v1/reservations/${r.id}/cancel`);
+    expect((await t.as('staff').get(`/v1/purchases/${p.id}`)).body).toMatchObject({
+      status: 'expired',
+      held: 0,
+      expired: 3,
+      remaining: 0,
+    });
   });
 });
