@@ -17,7 +17,7 @@ import type { CreditContext } from './context.ts';
 import { usageFacts } from './facts.ts';
 import { lockPurchases } from './ledger.ts';
 import { applyDueTimeTriggers, type TimeTriggerStats } from './time-triggers.ts';
-import { planTransition, type UsageEvent } from './transitions.ts';
+import { planTransition, purchaseView, type UsageEvent } from './transitions.ts';
 
 /**
  * The sweep's fast path: the same decisions as applyDueTimeTriggers (the compiled
@@ -110,9 +110,7 @@ export async function applyDueTimeTriggersInBulk(
         }),
       );
       const event = decision.type as UsageEvent;
-      const view = purchase
-        ? { remaining, unlimited: purchase.unlimited, expired: purchase.status === 'expired' }
-        : null;
+      const view = purchase ? { ...purchaseView(purchase), remaining } : null;
       const next = planTransition(
         { state: r.creditState, covered: r.coveredUnits },
         event,
