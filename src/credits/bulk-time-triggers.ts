@@ -17,7 +17,7 @@ import type { CreditContext } from './context.ts';
 import { usageFacts } from './facts.ts';
 import { lockPurchases } from './ledger.ts';
 import { applyDueTimeTriggers, type TimeTriggerStats } from './time-triggers.ts';
-import { planTransition, purchaseView, type UsageEvent } from './transitions.ts';
+import { type PurchaseView, planTransition, purchaseView, type UsageEvent } from './transitions.ts';
 
 /**
  * The sweep's fast path: the same decisions as applyDueTimeTriggers (the compiled
