@@ -110,7 +110,9 @@ export async function applyDueTimeTriggersInBulk(
         }),
       );
       const event = decision.type as UsageEvent;
-      const view = purchase ? { ...purchaseView(purchase), remaining } : null;
+      const view: PurchaseView | null = purchase
+        ? { ...(purchaseView(purchase) as PurchaseView), remaining }
+        : null;
       const next = planTransition(
         { state: r.creditState, covered: r.coveredUnits },
         event,
