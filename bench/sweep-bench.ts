@@ -84,7 +84,8 @@ export async function benchSweep(sizes = [10_000, 100_000]) {
     if (totals.used !== size) throw new Error(`swept ${totals.used} of ${size}`);
     results.push({ reservations: size, seconds, perSecond: size / seconds });
     await plugin.close();
-    await db.drop();
+    if (!process.env.BENCH_KEEP) await db.drop();
+    else console.error(`kept ${db.url}`);
   }
   return results;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CreditState, LedgerKind } from '../domain/enums.ts';
 import { newId } from '../ids.ts';
 import type { Counters, Delta } from './balance.ts';
@@ -30,20 +31,20 @@ export function ledgerRow(
   };
 }
 
-// Each write sends its rows as one JSON document that PostgreSQL unpacks with
-// jsonb_to_recordset: one parameter however many rows, so a batch costs a few
-// statements and no per-row formatting.
+// Each write sends its rows as one JSON document, bound as a real query parameter
+// (Kysely's sql tag, in the ORM's transaction) and unpacked by jsonb_to_recordset:
+// a batch costs a few statements, and megabytes of rows are never spliced into SQL
+// text (the ORM's own execute() inlines values, which dominated the sweep's time).
 export async function writeLedger(ctx: CreditContext, rows: ReturnType<typeof ledgerRow>[]): Promise<void> {
   if (rows.length === 0) return;
-  await ctx.tx.execute(
-    `insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, reservation_id,
-       ticket_id, actor, reason, idempotency_key, policy_version, occurred_at)
-     select ?, x.id, x.purchase_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired, x.reservation_id,
-            null, ?, x.reason, x.idempotency_key, ?, x.occurred_at
-       from jsonb_to_recordset(?::jsonb) as x(id text, purchase_id text, kind text, total int, held int, used int,
-            deducted int, expired int, reservation_id text, reason text, idempotency_key text, occurred_at timestamptz)`,
-    [ctx.tenantId, ctx.actor, ctx.active.version, JSON.stringify(rows)],
-  );
+  await sql`
+    insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, reservation_id,
+      ticket_id, actor, reason, idempotency_key, policy_version, occurred_at)
+    select ${ctx.tenantId}, x.id, x.purchase_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired, x.reservation_id,
+           null, ${ctx.actor}, x.reason, x.idempotency_key, ${ctx.active.version}::int, x.occurred_at
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, purchase_id text, kind text, total int,
+           held int, used int, deducted int, expired int, reservation_id text, reason text, idempotency_key text,
+           occurred_at timestamptz)`.execute(ctx.tx.getKysely());
 }
 
 export async function writeBalances(ctx: CreditContext, balances: Map<string, Counters>): Promise<void> {
@@ -54,13 +55,11 @@ export async function writeBalances(ctx: CreditContext, balances: Map<string, Co
     used: b.used,
     expired: b.expired,
   }));
-  await ctx.tx.execute(
-    `update purchases p set held = v.held, used = v.used, expired = v.expired,
-            remaining = p.total - v.held - v.used - p.deducted - v.expired
-       from jsonb_to_recordset(?::jsonb) as v(id text, held int, used int, expired int)
-      where p.tenant_id = ? and p.id = v.id`,
-    [JSON.stringify(rows), ctx.tenantId],
-  );
+  await sql`
+    update purchases p set held = v.held, used = v.used, expired = v.expired,
+           remaining = p.total - v.held - v.used - p.deducted - v.expired
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, held int, used int, expired int)
+     where p.tenant_id = ${ctx.tenantId} and p.id = v.id`.execute(ctx.tx.getKysely());
 }
 
 export interface ReservationUpdate {
@@ -75,13 +74,12 @@ export interface ReservationUpdate {
 
 export async function writeReservations(ctx: CreditContext, rows: ReservationUpdate[]): Promise<void> {
   if (rows.length === 0) return;
-  await ctx.tx.execute(
-    `update reservations r set credit_state = v.state, covered_units = v.covered, credit_seq = v.seq,
-            started_applied = v.started, ended_applied = v.ended, policy_version = ?,
-            purchase_id = case when v.state = 'none' then null else r.purchase_id end,
-            explain = jsonb_set(coalesce(r.explain, '{}'::jsonb), '{usage}', coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
-       from jsonb_to_recordset(?::jsonb) as v(id text, state text, covered int, seq int, started boolean, ended boolean, steps jsonb)
-      where r.tenant_id = ? and r.id = v.id`,
-    [ctx.active.version, JSON.stringify(rows), ctx.tenantId],
-  );
+  await sql`
+    update reservations r set credit_state = v.state, covered_units = v.covered, credit_seq = v.seq,
+           started_applied = v.started, ended_applied = v.ended, policy_version = ${ctx.active.version}::int,
+           purchase_id = case when v.state = 'none' then null else r.purchase_id end,
+           explain = jsonb_set(coalesce(r.explain, '{}'::jsonb), '{usage}', coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, state text, covered int, seq int,
+           started boolean, ended boolean, steps jsonb)
+     where r.tenant_id = ${ctx.tenantId} and r.id = v.id`.execute(ctx.tx.getKysely());
 }
