@@ -59,6 +59,8 @@ async function seed(url: string, tenantId: string, reservations: number): Promis
     [tenantId, reservations, clients],
   );
   await sql.query('commit');
+  // A live database has fresh statistics (autovacuum); give the seeded one the same.
+  await sql.query('analyze');
   await sql.end();
 }
 

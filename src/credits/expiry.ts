@@ -18,6 +18,9 @@ export async function settleExpiredPurchases(
   const where: Record<string, unknown> = { status: { $in: ['active', 'on_hold'] }, expiresAt: { $lt: now } };
   if (scope.clientId) where.clientId = scope.clientId;
   if (scope.purchaseIds) where.id = { $in: scope.purchaseIds };
+  // Most calls find nothing due: ask with one cheap query before loading anything.
+  const anyDue = await tx.findOne(Purchase, where, { fields: ['id'], disableIdentityMap: true });
+  if (!anyDue) return 0;
   await tx.flush();
   const due = await tx.find(Purchase, where, {
     lockMode: LockMode.PESSIMISTIC_WRITE,

@@ -12,6 +12,10 @@ const publicPaths = [/^\/healthz$/, /^\/openapi\.json$/, /^\/docs$/, /^\/v1\/pre
  * (the platform key, or a tenant key looked up by its hash).
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
+  // Key hash → caller, kept briefly: a cache keyed by content that any process may
+  // drop, which spares every request a lookup. Keys are never changed in place.
+  const known = new Map<string, { tenantId: string; role: Role; until: number }>();
+  const ttlMs = 30_000;
   return async (c, next) => {
     if (publicPaths.some((re) => re.test(c.req.path))) return next();
     const { deps } = c.var;
@@ -30,9 +34,16 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       return next();
     }
     // The lookup is by the key's hash, so timing reveals nothing about the key.
-    const found = await deps.orm.em.fork().findOne(ApiKey, { keyHash: hashKey(key) });
-    if (!found) throw new PunchcardError('unauthorized', 'unknown key');
-    c.set('caller', { tenantId: found.tenantId, role: found.role });
+    const keyHash = hashKey(key);
+    let hit = known.get(keyHash);
+    if (!hit || hit.until < Date.now()) {
+      const found = await deps.orm.em.fork().findOne(ApiKey, { keyHash });
+      if (!found) throw new PunchcardError('unauthorized', 'unknown key');
+      hit = { tenantId: found.tenantId, role: found.role, until: Date.now() + ttlMs };
+      if (known.size > 10_000) known.clear();
+      known.set(keyHash, hit);
+    }
+    c.set('caller', { tenantId: hit.tenantId, role: hit.role });
     return next();
   };
 }
