@@ -22,12 +22,12 @@ export function allocationOrder<L extends AllocatableLine>(
     ticket: ticketFact(ticket, lineCount),
     client: { id: ticket.clientId },
     settings: settingsFact(policy.settings),
-  } as never);
+  });
   const by = (decision.params.by ?? [{ key: 'line', direction: 'asc' }]) as {
     key: string;
     direction: 'asc' | 'desc';
   }[];
-  const sorted = orderBy(lines, by as never, (line: L, key: string) => {
+  const sorted = orderBy(lines, by, (line: L, key: string) => {
     if (key === 'price') return line.unitPrice;
     if (key === 'startsAt') return line.startsAt ? line.startsAt.getTime() : null;
     return line.lineNo;

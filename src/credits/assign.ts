@@ -68,18 +68,18 @@ export function choosePurchase(
       plan: planFact(c.plan),
       purchase: purchaseFact(c.purchase, c.plan),
       purchaseExpiredAtSession: purchaseExpiredAtSession(c.purchase, line.session),
-    } as never);
+    });
     const allowed = verdict.type === 'allow';
     const reason = allowed ? 'eligible' : String(verdict.params.reason ?? 'denied by policy');
     considered.push({ purchaseId: c.purchase.id, eligible: allowed, reason, rule: verdict.rule });
     if (allowed) eligible.push(c);
   }
-  const ordering = policy.decide('assignment', base as never);
+  const ordering = policy.decide('assignment', base);
   const by = (ordering.params.by ?? [{ key: 'purchasedAt', direction: 'asc' }]) as {
     key: OrderKey;
     direction: 'asc' | 'desc';
   }[];
-  const sorted = orderBy(eligible, by as never, (c: Candidate, key: string) => orderValue(c, key));
+  const sorted = orderBy(eligible, by, (c: Candidate, key: string) => orderValue(c, key));
   const winner = sorted[0] ?? null;
   const order = by.map((b) => ({ key: b.key, direction: b.direction }));
   const orderText = order.map((o) => `${o.key} ${o.direction}`).join(', ');
