@@ -183,6 +183,8 @@ create table reservations (
 );
 create index reservations_session on reservations (tenant_id, session_id);
 create index reservations_client on reservations (tenant_id, client_id);
+-- One live reservation per client per session, whatever the application checks.
+create unique index reservations_one_live on reservations (tenant_id, session_id, client_id) where status <> 'canceled';
 create table tickets (
   tenant_id text not null,
   id text not null,
