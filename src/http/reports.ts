@@ -25,7 +25,7 @@ describeOperation({
 export const reportRoutes = new Hono<AppEnv>().get('/credits', requireRole('staff'), async (c) => {
   const query = check(ReportQuery, c.req.query());
   const ctx = await creditContext(c);
-  if (query.clientId) await catchUp(ctx, { clientId: query.clientId });
+  await catchUp(ctx, { clientId: query.clientId });
   const filter = {
     clientId: query.clientId,
     from: query.from ? new Date(query.from) : undefined,

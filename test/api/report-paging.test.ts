@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { request } from '../support/api.ts';
-import { addPlan, buy, newStudio } from '../support/fixtures.ts';
+import { setNow } from '../support/clock.ts';
+import { addPlan, addSession, buy, newStudio, reserve } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
 
 describe('credit report paging (B22)', () => {
@@ -35,5 +36,21 @@ describe('credit report paging (B22)', () => {
       .get('/v1/reports/credits?from=2026-03-01T01:00:00Z&to=2026-03-01T02:00:00Z');
     expect(window.body.rows).toHaveLength(60);
     expect(window.body.rows[0].occurredAt).toBe('2026-03-01T01:00:00.000Z');
+  });
+});
+
+describe('the tenant-wide report catches up first', () => {
+  it('a credit used by the start time passing shows without any other read or sweep', async () => {
+    const t = await newStudio('mytime');
+    await buy(t, await addPlan(t, { name: '5', credits: 5 }));
+    await reserve(
+      t,
+      await addSession(t, { startsAt: '2026-03-03T10:00:00-05:00', endsAt: '2026-03-03T11:00:00-05:00' }),
+    );
+    setNow('2026-03-03T15:00:00Z');
+    const report = await t.as('staff').get('/v1/reports/credits');
+    expect(
+      report.body.rows.map((r: { entry: string; occurredAt: string }) => [r.entry, r.occurredAt]),
+    ).toEqual([['use', '2026-03-03T15:00:00.000Z']]);
   });
 });
