@@ -1,9 +1,5 @@
-import type { CreditState } from '../domain/enums.ts';
-import type { Item } from '../domain/item.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Purchase } from '../domain/purchase.ts';
-import type { Reservation } from '../domain/reservation.ts';
-import type { Session } from '../domain/session.ts';
 import type { Trigger } from '../policy/index.ts';
 import { applyDelta, type Counters } from './balance.ts';
 import {
@@ -16,6 +12,7 @@ import {
 import type { CreditContext } from './context.ts';
 import { usageFacts } from './facts.ts';
 import { lockPurchases } from './ledger.ts';
+import { itemOf, planOf, type Row, reservationOf, sessionOf } from './rows.ts';
 import { applyDueTimeTriggers, type TimeTriggerStats } from './time-triggers.ts';
 import { type PurchaseView, planTransition, purchaseView, type UsageEvent } from './transitions.ts';
 
@@ -27,10 +24,6 @@ import { type PurchaseView, planTransition, purchaseView, type UsageEvent } from
  * The caller has locked the batch's clients: every writer of a reservation locks its
  * client first, so the reservation rows need no row locks of their own here.
  */
-// biome-ignore lint/suspicious/noExplicitAny: raw SQL rows, narrowed field by field below
-type Row = Record<string, any>;
-
-const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 
 export async function applyDueTimeTriggersInBulk(
   ctx: CreditContext,
@@ -201,54 +194,3 @@ const countersOf = (p: Purchase): Counters => ({
   deducted: p.deducted,
   expired: p.expired,
 });
-
-const reservationOf = (row: Row) =>
-  ({
-    id: String(row.id),
-    clientId: String(row.client_id),
-    sessionId: String(row.session_id),
-    channel: row.channel,
-    status: row.status,
-    purchaseId: row.purchase_id ?? null,
-    manualPurchase: Boolean(row.manual_purchase),
-    creditState: row.credit_state as CreditState,
-    coveredUnits: Number(row.covered_units),
-    creditSeq: Number(row.credit_seq),
-    startedApplied: Boolean(row.started_applied),
-    endedApplied: Boolean(row.ended_applied),
-  }) as Reservation;
-
-const sessionOf = (row: Row) =>
-  ({
-    id: String(row.session_id),
-    itemId: String(row.item_id),
-    locationId: String(row.location_id),
-    startsAt: asDate(row.starts_at),
-    endsAt: asDate(row.ends_at),
-    price: row.s_price === null ? null : Number(row.s_price),
-    units: Number(row.units),
-  }) as Session;
-
-const itemOf = (row: Row) =>
-  ({
-    id: String(row.item_id),
-    kind: row.i_kind,
-    price: Number(row.i_price),
-    itemType: row.i_item_type ?? null,
-    bucketType: row.i_bucket_type,
-  }) as Item;
-
-const planOf = (p: Row) =>
-  ({
-    id: String(p.id),
-    kind: p.kind,
-    credits: p.credits === null ? null : Number(p.credits),
-    unlimited: Boolean(p.unlimited),
-    price: Number(p.price),
-    daysToExpire: Number(p.days_to_expire),
-    oneDay: Boolean(p.one_day),
-    bucketType: p.bucket_type ?? null,
-    itemType: p.item_type ?? null,
-    priority: Number(p.priority),
-    itemIds: p.item_ids,
-  }) as Plan;

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import Type from 'typebox';
 import { claimLabel } from '../credits/claim-label.ts';
 import type { CreditContext } from '../credits/context.ts';
+import { bookQuickly } from '../credits/fast-booking.ts';
 import { book, changeStatus, lockedReservation, reassign } from '../credits/reservations.ts';
 import { channels } from '../domain/enums.ts';
 import type { Reservation } from '../domain/reservation.ts';
@@ -85,6 +86,8 @@ export const reservationRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const body = await readBody(c, CreateReservation);
     const ctx = await creditContext(c);
+    const quick = await bookQuickly(ctx, body);
+    if (quick) return c.json(quick, 201);
     const r = await book(ctx, body);
     return c.json(await presentReservation(ctx, r), 201);
   })
