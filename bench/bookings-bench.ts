@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import pg from 'pg';
-import { createCreditsPlugin } from '../src/plugin.ts';
 import { benchDatabase } from './bench-db.ts';
+import { startServerProcess } from './server-process.ts';
 
 /**
  * Bookings per second over HTTP on loopback, against a baseline: the same booking
  * transaction (lock the client, lock its purchases, insert the reservation, take the
  * credit, append the ledger entry) issued directly with `pg`. Same database, same run.
+ * The service runs in its own process, as deployed, so the load generator here does
+ * not share its event loop.
  */
 const bookings = Number(process.env.BENCH_BOOKINGS ?? 600);
 const concurrency = 8;
@@ -26,10 +26,13 @@ async function pool<T>(count: number, work: (i: number) => Promise<T>): Promise<
 export async function benchBookings() {
   const db = await benchDatabase();
   const platformKey = 'bench-platform';
-  const plugin = await createCreditsPlugin({ databaseUrl: db.url, platformKey });
-  const server = serve({ fetch: plugin.app.fetch, port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = 39_500 + Math.floor(Math.random() * 400);
+  const service = await startServerProcess({
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    PUNCHCARD_PLATFORM_KEY: platformKey,
+  });
+  const base = `http://127.0.0.1:${port}`;
   const post = async (key: string, path: string, body: unknown) => {
     const res = await fetch(base + path, {
       method: 'POST',
@@ -113,8 +116,8 @@ export async function benchBookings() {
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   await sql.end();
-  server.close();
-  await plugin.close();
+  service.kill('SIGTERM');
+  await new Promise((resolve) => service.once('exit', resolve));
   await db.drop();
   const http = bookings / httpSeconds;
   const raw = bookings / rawSeconds;

@@ -24,11 +24,12 @@ import { planTransition, purchaseView, type UsageEvent } from './transitions.ts'
 export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
   const db = ctx.tx.getKysely();
   const t = ctx.tenantId;
-  const locked = await sql<Row>`select id from clients where tenant_id = ${t} and id = ${input.clientId} for update`.execute(db);
-  if (locked.rows.length === 0) return null;
+  // The client's lock, the session and whether anything is due, in one round trip.
   const found = await sql<Row>`
+    with client as (select id from clients where tenant_id = ${t} and id = ${input.clientId} for update)
     select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
            i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
+           (select count(*) from client) as client_found,
            exists (select 1 from reservations r join sessions rs on rs.tenant_id = r.tenant_id and rs.id = r.session_id
                     where r.tenant_id = s.tenant_id and r.client_id = ${input.clientId}
                       and ((not r.started_applied and rs.starts_at <= ${ctx.now}) or (not r.ended_applied and rs.ends_at <= ${ctx.now}))) as triggers_due,
@@ -37,7 +38,7 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
       from sessions s join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
      where s.tenant_id = ${t} and s.id = ${input.sessionId}`.execute(db);
   const row = found.rows[0];
-  if (!row || row.triggers_due || row.expiry_due) return null;
+  if (!row || Number(row.client_found) === 0 || row.triggers_due || row.expiry_due) return null;
   const session = sessionOf(row);
   if (session.startsAt <= ctx.now) return null;
   const item = itemOf(row);
@@ -74,10 +75,21 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
     units: session.units,
     at: ctx.now,
   };
-  const explain: ReservationExplain = { assignment: null, usage: [], policyVersion: ctx.active.version, policyHash: ctx.active.hash };
+  const explain: ReservationExplain = {
+    assignment: null,
+    usage: [],
+    policyVersion: ctx.active.version,
+    policyHash: ctx.active.hash,
+  };
   let winner: Candidate | null = null;
   if (!creditsApply(ctx.active.policy, line)) {
-    explain.assignment = { considered: [], order: [], orderRule: null, chosen: null, summary: 'price is $0 and zeroPriceUsesCredits is off: no credit' };
+    explain.assignment = {
+      considered: [],
+      order: [],
+      orderRule: null,
+      chosen: null,
+      summary: 'price is $0 and zeroPriceUsesCredits is off: no credit',
+    };
   } else {
     const { winner: chosen, ...trace } = choosePurchase(ctx.active.policy, line, candidates, 'auto');
     explain.assignment = trace;
@@ -85,7 +97,9 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
     if (winner) {
       reservation.purchaseId = winner.purchase.id;
       reservation.creditState = 'assigned';
-      reservation.coveredUnits = winner.purchase.unlimited ? line.units : Math.min(line.units, winner.purchase.remaining);
+      reservation.coveredUnits = winner.purchase.unlimited
+        ? line.units
+        : Math.min(line.units, winner.purchase.remaining);
     }
   }
   const decision = ctx.active.policy.explain(
@@ -105,27 +119,47 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
     }),
   );
   const event = decision.type as UsageEvent;
-  const next = planTransition({ state: reservation.creditState, covered: reservation.coveredUnits }, event, line.units, purchaseView(winner?.purchase));
+  const next = planTransition(
+    { state: reservation.creditState, covered: reservation.coveredUnits },
+    event,
+    line.units,
+    purchaseView(winner?.purchase),
+  );
   // Using a credit at booking needs the running count for its label: the general path.
   if (next.kind === 'move' && next.state === 'used') return null;
 
+  // The ledger entry and the balance ride along with the reservation's insert.
+  let ledgerWrite = sql``;
   if (next.kind === 'move') {
     if (next.posting && winner) {
-      const after = applyDelta(winner.purchase, next.posting.kind, next.posting.delta, winner.purchase.unlimited);
+      const after = applyDelta(
+        winner.purchase,
+        next.posting.kind,
+        next.posting.delta,
+        winner.purchase.unlimited,
+      );
       reservation.creditSeq = 1;
       const reason = decision.rule ? `rule '${decision.rule}' on booked` : 'default on booked';
-      await sql`
-        insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, reservation_id,
-          ticket_id, actor, reason, idempotency_key, policy_version, occurred_at)
-        values (${t}, ${newId('le')}, ${winner.purchase.id}, ${next.posting.kind}, 0, ${next.posting.delta.held ?? 0},
-          ${next.posting.delta.used ?? 0}, 0, 0, ${reservation.id}, null, ${ctx.actor}, ${reason},
-          ${`r:${reservation.id}:1`}, ${ctx.active.version}, ${ctx.now})`.execute(db);
-      await sql`
-        update purchases set held = ${after.held}, used = ${after.used}, remaining = ${after.remaining}
-         where tenant_id = ${t} and id = ${winner.purchase.id}`.execute(db);
+      ledgerWrite = sql`
+        with ledger as (
+          insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
+            reservation_id, ticket_id, actor, reason, idempotency_key, policy_version, occurred_at)
+          values (${t}, ${newId('le')}, ${winner.purchase.id}, ${next.posting.kind}, 0, ${next.posting.delta.held ?? 0},
+            ${next.posting.delta.used ?? 0}, 0, 0, ${reservation.id}, null, ${ctx.actor}, ${reason},
+            ${`r:${reservation.id}:1`}, ${ctx.active.version}, ${ctx.now})),
+        balance as (
+          update purchases set held = ${after.held}, used = ${after.used}, remaining = ${after.remaining}
+           where tenant_id = ${t} and id = ${winner.purchase.id})
+      `;
       ctx.events.push({
         name: 'credit.changed',
-        payload: { tenantId: t, purchaseId: winner.purchase.id, kind: next.posting.kind, reservationId: reservation.id, ticketId: null },
+        payload: {
+          tenantId: t,
+          purchaseId: winner.purchase.id,
+          kind: next.posting.kind,
+          reservationId: reservation.id,
+          ticketId: null,
+        },
       });
     }
     reservation.creditState = next.state;
@@ -145,7 +179,7 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
   ];
   // Inserted last, with its final state; a taken id or a second live booking of this
   // client for this session fails on the database's unique keys (409).
-  await sql`
+  await sql`${ledgerWrite}
     insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
       credit_state, covered_units, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
     values (${t}, ${reservation.id}, ${input.clientId}, ${session.id}, ${input.channel}, 'booked', ${reservation.purchaseId},
@@ -153,7 +187,12 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
       ${ctx.active.version}, ${JSON.stringify(explain)}::jsonb, ${ctx.now})`.execute(db);
   ctx.events.push({
     name: 'reservation.changed',
-    payload: { tenantId: t, reservationId: reservation.id, status: 'booked', creditState: reservation.creditState },
+    payload: {
+      tenantId: t,
+      reservationId: reservation.id,
+      status: 'booked',
+      creditState: reservation.creditState,
+    },
   });
   const plan = winner?.plan;
   return {
@@ -166,11 +205,22 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
     manualPurchase: false,
     credit: { state: reservation.creditState, units: reservation.coveredUnits },
     label: plan
-      ? creditLabel({ kind: plan.kind, state: reservation.creditState, total: 0, unlimited: false, usedSoFar: 0, threshold: ctx.active.policy.settings.unlimitedLabelThreshold })
+      ? creditLabel({
+          kind: plan.kind,
+          state: reservation.creditState,
+          total: 0,
+          unlimited: false,
+          usedSoFar: 0,
+          threshold: ctx.active.policy.settings.unlimitedLabelThreshold,
+        })
       : null,
     explain,
   };
 }
 
 const unprefixed = (row: Row, prefix: string): Row =>
-  Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  Object.fromEntries(
+    Object.entries(row)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
