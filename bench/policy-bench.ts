@@ -5,6 +5,7 @@ import {
   loadPreset,
   type Ruleset,
   rulesetHash,
+  triggers,
   withDefaults,
 } from '../src/policy/index.ts';
 
@@ -16,18 +17,6 @@ import {
 type Facts = Record<string, any>;
 type Hand = (f: Facts) => string;
 
-const triggers = [
-  'booked',
-  'checked_in',
-  'no_show',
-  'canceled',
-  'ticket_generated',
-  'ticket_saved',
-  'ticket_closed',
-  'ticket_refunded',
-  'session_started',
-  'session_ended',
-];
 const statuses = ['booked', 'checked_in', 'no_show', 'canceled'];
 
 function usageFacts(n: number): Facts[] {

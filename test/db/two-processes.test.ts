@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from '../../bench/server-process.ts';
 import { ledgerFaults } from '../support/ledger-invariant.ts';
 import { onPostgres, testPlugin } from '../support/plugin.ts';
 
@@ -12,32 +13,8 @@ import { onPostgres, testPlugin } from '../support/plugin.ts';
 const platformKey = 'concurrency-platform-key';
 const ports = [39_411, 39_412];
 
-function startServer(port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/server.ts'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        PUNCHCARD_PLATFORM_KEY: platformKey,
-        PUNCHCARD_DEMO: '0',
-        PUNCHCARD_SWEEP_SECONDS: '3600',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server on ${port} did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server on ${port} exited with ${code}:\n${output}`)));
-  });
-}
+const startServer = (port: number) =>
+  startServerProcess({ PORT: String(port), PUNCHCARD_PLATFORM_KEY: platformKey });
 
 async function call(port: number, key: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
