@@ -40,11 +40,6 @@ export type Trigger = (typeof triggers)[number];
 
 const name = Type.String({ minLength: 1, maxLength: 100 });
 
-export const FactReference = Type.Object(
-  { fact: Type.String({ minLength: 1 }), path: Type.Optional(Type.String({ minLength: 1 })) },
-  { additionalProperties: false },
-);
-
 export interface LeafCondition {
   fact: string;
   path?: string;
