@@ -1,29 +1,73 @@
-/** Typed events plugins subscribe to; emitted after the change they describe has committed. */
+/**
+ * Typed events plugins subscribe to (SPEC §6). A credit operation collects them in
+ * its context; they are written to the outbox in the transaction that made the
+ * change, and delivered after it commits. Payloads carry what a subscriber needs,
+ * so plugins never read punchcard's tables.
+ */
 export interface EventMap {
   'purchase.created': {
     tenantId: string;
     purchaseId: string;
-    planId: string;
     clientId: string;
-    source: string;
+    planId: string;
+    planName: string;
+    planKind: string;
+    itemIds: string[];
+    /** Credits granted; null for an unlimited plan. */
+    credits: number | null;
+    unlimited: boolean;
+    /** Minor units. */
+    price: number;
+    locationId: string;
+    source: 'pos' | 'recurring';
+    purchasedAt: string;
+    expiresAt: string | null;
+    /** The plan's free-form integration flags, e.g. `{ clubOs: true }`. */
+    integrations: Record<string, unknown>;
+  };
+  'purchase.changed': {
+    tenantId: string;
+    purchaseId: string;
+    change: 'hold' | 'resume' | 'expire' | 'void' | 'adjustment';
+    status: string;
+    reason: string | null;
   };
   'credit.changed': {
     tenantId: string;
     purchaseId: string;
+    /** The ledger entry's kind. */
     kind: string;
+    ledgerEntryId: string;
     reservationId: string | null;
     ticketId: string | null;
+    /** The rule-set version the change was decided under (null for staff adjustments). */
+    policyVersion: number | null;
+    /** The purchase's balance after the change. */
+    remaining: number;
   };
   'reservation.changed': { tenantId: string; reservationId: string; status: string; creditState: string };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
+  'policy.changed': { tenantId: string; version: number; hash: string; reason: string };
 }
 export type EventName = keyof EventMap;
 export type PunchcardEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
-export type EventHandler<K extends EventName> = (payload: EventMap[K]) => void | Promise<void>;
+
+/** What a subscriber learns besides the payload: delivery is at least once, so `id` deduplicates. */
+export interface EventMeta {
+  /** The outbox row's id: the same on every redelivery of this event. */
+  id: string;
+  occurredAt: string;
+  /** 1 on the first delivery to this subscriber, then 2, 3, … */
+  attempt: number;
+}
+export type EventHandler<K extends EventName> = (
+  payload: EventMap[K],
+  meta: EventMeta,
+) => void | Promise<void>;
 
 export interface EventBus {
   on<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
-  emit(event: PunchcardEvent): Promise<void>;
+  emit(event: PunchcardEvent, meta: EventMeta): Promise<void>;
 }
 
 /** A handler that throws is reported, never allowed to undo or block the committed change. */
@@ -36,10 +80,10 @@ export function createEventBus(onHandlerError: (error: unknown) => void = consol
       handlers.set(name, set);
       return () => set.delete(handler as EventHandler<EventName>);
     },
-    async emit(event) {
+    async emit(event, meta) {
       for (const handler of handlers.get(event.name) ?? []) {
         try {
-          await handler(event.payload as never);
+          await handler(event.payload as never, meta);
         } catch (error) {
           onHandlerError(error);
         }

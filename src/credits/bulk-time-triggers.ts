@@ -121,26 +121,28 @@ export async function applyDueTimeTriggersInBulk(
           const after = applyDelta(balance, next.posting.kind, next.posting.delta, purchase.unlimited);
           balances.set(purchase.id, after);
           r.creditSeq += 1;
-          ledger.push(
-            ledgerRow(
-              purchase.id,
-              next.posting.kind,
-              next.posting.delta,
-              r.id,
-              `r:${r.id}:${r.creditSeq}`,
-              at,
-              decision.rule,
-              trigger,
-            ),
+          const entry = ledgerRow(
+            purchase.id,
+            next.posting.kind,
+            next.posting.delta,
+            r.id,
+            `r:${r.id}:${r.creditSeq}`,
+            at,
+            decision.rule,
+            trigger,
           );
+          ledger.push(entry);
           ctx.events.push({
             name: 'credit.changed',
             payload: {
               tenantId: ctx.tenantId,
               purchaseId: purchase.id,
               kind: next.posting.kind,
+              ledgerEntryId: entry.id,
               reservationId: r.id,
               ticketId: null,
+              policyVersion: ctx.active.version,
+              remaining: after.total - after.held - after.used - after.deducted - after.expired,
             },
           });
         }

@@ -37,7 +37,7 @@ export async function applyTransition(
 ): Promise<void> {
   if (move.posting && purchase) {
     claim.creditSeq += 1;
-    await post(ctx.tx, purchase, {
+    const ledgerEntryId = await post(ctx.tx, purchase, {
       kind: move.posting.kind,
       delta: move.posting.delta,
       actor: ctx.actor,
@@ -54,8 +54,11 @@ export async function applyTransition(
         tenantId: ctx.tenantId,
         purchaseId: purchase.id,
         kind: move.posting.kind,
+        ledgerEntryId,
         reservationId: ref.reservationId,
         ticketId: ref.ticketId,
+        policyVersion: ctx.active.version,
+        remaining: purchase.remaining,
       },
     });
   }

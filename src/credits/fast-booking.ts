@@ -139,12 +139,13 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
         winner.purchase.unlimited,
       );
       reservation.creditSeq = 1;
+      const ledgerEntryId = newId('le');
       const reason = decision.rule ? `rule '${decision.rule}' on booked` : 'default on booked';
       ledgerWrite = sql`
         with ledger as (
           insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
             reservation_id, ticket_id, actor, reason, idempotency_key, policy_version, occurred_at)
-          values (${t}, ${newId('le')}, ${winner.purchase.id}, ${next.posting.kind}, 0, ${next.posting.delta.held ?? 0},
+          values (${t}, ${ledgerEntryId}, ${winner.purchase.id}, ${next.posting.kind}, 0, ${next.posting.delta.held ?? 0},
             ${next.posting.delta.used ?? 0}, 0, 0, ${reservation.id}, null, ${ctx.actor}, ${reason},
             ${`r:${reservation.id}:1`}, ${ctx.active.version}, ${ctx.now})),
         balance as (
@@ -157,8 +158,11 @@ export async function bookQuickly(ctx: CreditContext, input: BookingInput) {
           tenantId: t,
           purchaseId: winner.purchase.id,
           kind: next.posting.kind,
+          ledgerEntryId,
           reservationId: reservation.id,
           ticketId: null,
+          policyVersion: ctx.active.version,
+          remaining: after.remaining,
         },
       });
     }

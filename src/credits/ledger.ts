@@ -55,7 +55,7 @@ export async function lockPurchases(
  * locked by the caller. The unique (tenant, idempotency key) constraint is the guard
  * against posting one operation twice: a duplicate fails the whole transaction.
  */
-export async function post(tx: EntityManager, purchase: Purchase, posting: Posting): Promise<void> {
+export async function post(tx: EntityManager, purchase: Purchase, posting: Posting): Promise<string> {
   const next = applyDelta(purchase, posting.kind, posting.delta, purchase.unlimited);
   purchase.total = next.total;
   purchase.held = next.held;
@@ -63,9 +63,10 @@ export async function post(tx: EntityManager, purchase: Purchase, posting: Posti
   purchase.deducted = next.deducted;
   purchase.expired = next.expired;
   purchase.remaining = next.remaining;
+  const id = newId('le');
   tx.create(LedgerEntry, {
     tenantId: purchase.tenantId,
-    id: newId('le'),
+    id,
     purchaseId: purchase.id,
     kind: posting.kind,
     total: posting.delta.total ?? 0,
@@ -81,4 +82,5 @@ export async function post(tx: EntityManager, purchase: Purchase, posting: Posti
     policyVersion: posting.policyVersion ?? null,
     occurredAt: posting.at,
   });
+  return id;
 }

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { EventBus, PunchcardEvent } from '../events.ts';
+import { newId } from '../ids.ts';
 import { activePolicy } from '../tenants/policy-versions.ts';
 import type { CreditContext } from './context.ts';
 import { sweepBatch, sweepExpiry } from './sweep.ts';
@@ -72,7 +73,8 @@ export async function sweepAllTenants(
         if (result.done) await sweepExpiry(ctx, now);
         return result;
       });
-      for (const event of pending) await events.emit(event);
+      for (const event of pending)
+        await events.emit(event, { id: newId('ev'), occurredAt: now.toISOString(), attempt: 1 });
       add(totals, batch);
       if (batch.done) break;
     }

@@ -141,9 +141,19 @@ export const purchaseRoutes = new Hono<AppEnv>()
       payload: {
         tenantId: tenantOf(c),
         purchaseId: purchase.id,
-        planId: plan.id,
         clientId: purchase.clientId,
+        planId: plan.id,
+        planName: plan.name,
+        planKind: plan.kind,
+        itemIds: [...plan.itemIds],
+        credits: plan.unlimited ? null : (plan.credits ?? null),
+        unlimited: plan.unlimited,
+        price: plan.price,
+        locationId: purchase.locationId,
         source: purchase.source,
+        purchasedAt: purchase.purchasedAt.toISOString(),
+        expiresAt: purchase.expiresAt ? purchase.expiresAt.toISOString() : null,
+        integrations: { ...(plan.integrations ?? {}) },
       },
     });
     return c.json(presentPurchase(purchase, plan), 201);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { MiddlewareHandler } from 'hono';
+import { newId } from '../ids.ts';
 import type { AppEnv } from './env.ts';
 import { claimIdempotencyKey, recordIdempotentAnswer } from './idempotency.ts';
 
@@ -38,6 +39,7 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
       return;
     }
     settle();
-    for (const event of c.var.pending) await deps.events.emit(event);
+    for (const event of c.var.pending)
+      await deps.events.emit(event, { id: newId('ev'), occurredAt: new Date().toISOString(), attempt: 1 });
   };
 }

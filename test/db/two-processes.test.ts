@@ -11,7 +11,9 @@ import { onPostgres, testPlugin } from '../support/plugin.ts';
  * proves nothing here: this suite runs only with DATABASE_URL.
  */
 const platformKey = 'concurrency-platform-key';
-const ports = [39_411, 39_412];
+// Ports picked per run, so two checkouts can run this suite on one machine at once.
+const base = 40_000 + Math.floor(Math.random() * 20_000);
+const ports = [base, base + 1];
 
 const startServer = (port: number) =>
   startServerProcess({ PORT: String(port), PUNCHCARD_PLATFORM_KEY: platformKey });
