@@ -44,7 +44,8 @@ function schemaFaults(): Fault[] {
     } else if (e.keyword === 'additionalProperties') {
       path += `/${(e.params as { additionalProperty: string }).additionalProperty}`;
       message = 'is not a known field';
-    } else if (e.keyword === 'not' && e.schemaPath.includes('rootCondition')) {
+    } else if (e.keyword === 'not') {
+      // The only `not` in the schema: the last else of the condition chain.
       message = rootOfConditions.test(path)
         ? 'must be {all: [...]}, {any: [...]} or {not: {...}}: a single condition goes inside one (json-rules-engine refuses a bare condition here)'
         : 'must be a condition: {fact, operator, value, path?}, {all: [...]}, {any: [...]} or {not: {...}}';
