@@ -40,6 +40,14 @@ const undefinedFact = (name: string): never => {
 };
 
 const literal = (name: string) => JSON.stringify(name);
+/** Comparisons per generated chunk function (see below). */
+const chunkBudget = 64;
+const ruleCost = (c: Condition): number => {
+  if (has(c, 'all')) return (c as { all: Condition[] }).all.reduce((n, x) => n + ruleCost(x), 1);
+  if (has(c, 'any')) return (c as { any: Condition[] }).any.reduce((n, x) => n + ruleCost(x), 1);
+  if (has(c, 'not')) return 1 + ruleCost((c as { not: Condition }).not);
+  return 1;
+};
 
 // Facts are plain data: objects and arrays built by the service or parsed from
 // JSON. On those a name no prototype of theirs holds is own or absent, so a plain
@@ -55,7 +63,6 @@ export function generateDecision(rules: RuleSource[]): RuleIndexFn {
     constants.push(value);
     return `k[${constants.length - 1}]`;
   };
-  let temp = 0;
   const facts = new Map<string, string>();
 
   // A fact is read once, up front: json-rules-engine evaluates every condition of
@@ -69,33 +76,42 @@ export function generateDecision(rules: RuleSource[]): RuleIndexFn {
     return variable;
   };
 
-  // A fact's value at a path: a fact that is not an object ignores the path; below
-  // it, each segment must be an own property or the value is undefined.
+  // A fact's value at a path, read once per evaluation: a fact that is not an object
+  // ignores the path; below it, each segment must be an own property or the value is
+  // undefined. Reading is side-effect free, so reading up front changes no result.
+  const paths = new Map<string, { variable: string; expr: string }>();
   const read = (name: string, path: string | undefined): string => {
-    const parts = path === undefined ? [] : parsePath(path);
+    if (path === undefined) return fact(name);
+    const parts = parsePath(path);
     if (!parts) throw new Error(`invalid path '${path}'`);
+    const id = JSON.stringify([name, parts]);
+    const known = paths.get(id);
+    if (known) return known.variable;
     let expr = fact(name);
     parts.forEach((part, i) => {
-      const t = `t${temp++}`;
       const key = literal(part);
-      const own = inherited.has(part) ? `h(${t}, ${key}) ? ${t}[${key}] : undefined` : `${t}[${key}]`;
+      const own = inherited.has(part) ? `h(t, ${key}) ? t[${key}] : undefined` : `t[${key}]`;
       expr =
         i === 0
-          ? `((${t} = ${expr}) !== null && typeof ${t} === 'object' ? (${own}) : ${t})`
-          : `((${t} = ${expr}) !== null && typeof ${t} === 'object' ? ${own} : undefined)`;
+          ? `((t = ${expr}) !== null && typeof t === 'object' ? (${own}) : t)`
+          : `((t = ${expr}) !== null && typeof t === 'object' ? ${own} : undefined)`;
     });
-    return expr;
+    const variable = `p${paths.size}`;
+    paths.set(id, { variable, expr });
+    return variable;
   };
 
   const isFactReference = (v: unknown): v is { fact: string; path?: string } =>
     v !== null && typeof v === 'object' && !Array.isArray(v) && has(v, 'fact');
 
+  // json-rules-engine's numeric check, with the common case (a number) inline.
+  const numeric = (v: string) => `(typeof ${v} === 'number' ? ${v} === ${v} : n(${v}))`;
+
   const leaf = (c: LeafCondition): string => {
     if (typeof c.operator !== 'string' || !has(operatorTable, c.operator))
       throw new Error(`unknown operator '${String(c.operator)}'`);
     const right = isFactReference(c.value) ? read(c.value.fact, c.value.path) : constant(c.value);
-    const a = `t${temp++}`;
-    const left = `(${a} = ${read(c.fact, c.path)})`;
+    const left = read(c.fact, c.path);
     switch (c.operator) {
       case 'equal':
         return `(${left} === ${right})`;
@@ -106,17 +122,17 @@ export function generateDecision(rules: RuleSource[]): RuleIndexFn {
       case 'notIn':
         return `(${right}.indexOf(${left}) === -1)`;
       case 'contains':
-        return `(Array.isArray(${left}) && ${a}.indexOf(${right}) > -1)`;
+        return `(Array.isArray(${left}) && ${left}.indexOf(${right}) > -1)`;
       case 'doesNotContain':
-        return `(Array.isArray(${left}) && ${a}.indexOf(${right}) === -1)`;
+        return `(Array.isArray(${left}) && ${left}.indexOf(${right}) === -1)`;
       case 'lessThan':
-        return `(n(${left}) && ${a} < ${right})`;
+        return `(${numeric(left)} && ${left} < ${right})`;
       case 'lessThanInclusive':
-        return `(n(${left}) && ${a} <= ${right})`;
+        return `(${numeric(left)} && ${left} <= ${right})`;
       case 'greaterThan':
-        return `(n(${left}) && ${a} > ${right})`;
+        return `(${numeric(left)} && ${left} > ${right})`;
       default:
-        return `(n(${left}) && ${a} >= ${right})`;
+        return `(${numeric(left)} && ${left} >= ${right})`;
     }
   };
 
@@ -146,12 +162,20 @@ export function generateDecision(rules: RuleSource[]): RuleIndexFn {
     return `(${expression(c)} || (r !== null && ((r.failedAt[${rule}] = ${pointer}), false)))`;
   };
 
-  const body = rules
-    .map(
-      (rule, i) =>
-        `if (${traced(rule.conditions, rule.at, i)}) { if (r === null) return ${i}; r.matched[${i}] = true; }`,
-    )
-    .join('\n');
+  // Rules go into chunk functions of bounded size: V8 optimizes a small function
+  // and leaves a huge one to the interpreter, which at the cost budget is ~50× slower.
+  const chunks: string[][] = [[]];
+  let chunkCost = 0;
+  rules.forEach((rule, i) => {
+    if (chunkCost >= chunkBudget) {
+      chunks.push([]);
+      chunkCost = 0;
+    }
+    chunkCost += ruleCost(rule.conditions);
+    chunks[chunks.length - 1].push(
+      `if (${traced(rule.conditions, rule.at, i)}) { if (r === null) return ${i}; r.matched[${i}] = true; }`,
+    );
+  });
   // One branch in the common case; only a fact that reads as undefined is looked at again.
   const plain = [...facts].filter(([name]) => !inherited.has(name));
   const reads = [
@@ -167,14 +191,19 @@ export function generateDecision(rules: RuleSource[]): RuleIndexFn {
           .map(([name, v]) => `if (${v} === undefined && !h(f, ${literal(name)})) u(${literal(name)});`)
           .join('\n')}\n}`,
   ].join('\n');
-  const temps = Array.from({ length: temp }, (_, i) => `t${i}`).join(', ');
-  const source = `${reads}\n${temps ? `let ${temps};\n` : ''}${body}\nreturn -1;`;
+  const pathReads = [...paths.values()].map((p) => `const ${p.variable} = ${p.expr};`).join('\n');
+  const values = [...facts.values(), ...[...paths.values()].map((p) => p.variable), 'r'].join(', ');
+  const chunkFunctions = chunks
+    .map((body, c) => `function chunk${c}(${values}) {\n${body.join('\n')}\nreturn -1;\n}`)
+    .join('\n');
+  const calls = chunks.map((_, c) => `if ((i = chunk${c}(${values})) >= 0) return i;`).join('\n');
+  const source = `let t, i;\n${reads}\n${pathReads}\n${calls}\nreturn -1;`;
   const factory = new Function(
     'k',
     'n',
     'h',
     'u',
-    `return function firstMatchingRule(f, r) {\n${source}\n};`,
+    `${chunkFunctions}\nreturn function firstMatchingRule(f, r) {\n${source}\n};`,
   ) as (k: unknown[], n: typeof numberLike, h: typeof has, u: typeof undefinedFact) => RuleIndexFn;
   return factory(constants, numberLike, has, undefinedFact);
 }

@@ -13,6 +13,7 @@ export {
   decisionFacts,
   defaultFacts,
   eventTypes,
+  type FieldType,
   factCatalogue,
   orderKeys,
   withDefaults,

@@ -184,11 +184,8 @@ describe('decide, explain and json-rules-engine agree', () => {
         if ('error' in reference) {
           // Only a missing fact can fail here, and it fails all three alike.
           expect(reference.error).toMatch(/^Undefined fact: /);
-          expect(decision).toEqual({
-            error: reference.error.replace(/^Undefined fact: .*/, decision.error ?? ''),
-          });
-          expect(decision.error).toMatch(/^Undefined fact: /);
-          expect(explanation.error).toMatch(/^Undefined fact: /);
+          expect(decision).toEqual({ error: expect.stringMatching(/^Undefined fact: /) });
+          expect(explanation).toEqual({ error: expect.stringMatching(/^Undefined fact: /) });
           refused += 1;
           return;
         }

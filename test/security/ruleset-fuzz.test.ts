@@ -5,6 +5,7 @@ import {
   decisionFacts,
   decisions,
   eventTypes,
+  type FieldType,
   factCatalogue,
   loadPreset,
   orderKeys,
@@ -80,11 +81,11 @@ const scalar = fc.oneof(
 
 /** A condition over the facts a decision gets, type-correct most of the time. */
 function leafFor(decision: Decision) {
-  const refs = decisionFacts[decision].flatMap((fact) => {
+  const refs = decisionFacts[decision].flatMap((fact): { fact: string; path?: string; type: FieldType }[] => {
     const spec = factCatalogue[fact];
     return spec.fields
       ? Object.entries(spec.fields).map(([path, type]) => ({ fact, path, type }))
-      : [{ fact, path: undefined, type: spec.type }];
+      : [{ fact, type: spec.type as FieldType }];
   });
   return fc
     .record({
@@ -97,7 +98,7 @@ function leafFor(decision: Decision) {
       pick: fc.nat(),
     })
     .map(({ ref, odd, name, junk, list, n, pick }) => {
-      const type = ref.type as { kind: string; values?: readonly string[] };
+      const type = ref.type;
       const base = { fact: ref.fact, ...(ref.path ? { path: ref.path } : {}) };
       if (odd === 0) return { ...base, path: name, operator: 'equal', value: junk };
       if (odd === 1) return { ...base, operator: name, value: junk };
@@ -105,7 +106,7 @@ function leafFor(decision: Decision) {
       if (type.kind === 'number')
         return { ...base, operator: ['lessThan', 'greaterThanInclusive', 'equal'][pick % 3], value: n };
       if (type.kind === 'boolean') return { ...base, operator: 'equal', value: pick % 2 === 0 };
-      if (type.values) {
+      if (type.kind === 'string' && type.values) {
         const values = type.values.filter((_, i) => (pick >> i) & 1);
         return pick % 2
           ? { ...base, operator: 'in', value: values.length > 0 ? values : [type.values[0]] }
