@@ -97,7 +97,16 @@ export function validateRuleset(input: unknown): ValidationResult {
   const faults = lintRuleset(ruleset);
   if (faults.length > 0) return { ok: false, errors: faults };
   const hash = rulesetHash(ruleset);
-  const failures = runRulesetTests(ruleset, hash);
+  let failures: TestFailure[];
+  try {
+    failures = runRulesetTests(ruleset, hash);
+  } catch (error) {
+    // Lint types every test fact, so this is a bug of ours; still the caller's 422, not a 500.
+    return {
+      ok: false,
+      errors: [{ path: '/tests', message: `the tests could not run: ${(error as Error).message}` }],
+    };
+  }
   if (failures.length > 0) {
     return {
       ok: false,
