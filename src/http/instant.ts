@@ -15,6 +15,8 @@ export function parseInstant(text: string): Date | null {
   const m = shape.exec(text);
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  // Far outside the range anyway; and Date.UTC would read years 0–99 as 1900–1999.
+  if (year < 1000) return null;
   if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   let offsetMinutes = 0;
