@@ -38,7 +38,7 @@ async function counts(tenantId: string): Promise<Record<string, number>> {
   parts.push(`select 'idempotency' as name, count(*)::int as n from idempotency_records where scope = ?`);
   const params = [...tables.filter((t) => t.tenant).map(() => tenantId), `tenant:${tenantId}`];
   const rows = await db.execute<{ name: string; n: number }[]>(parts.join(' union all '), params);
-  return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
+  return Object.fromEntries(rows.map((r: { name: string; n: number }) => [r.name, Number(r.n)]));
 }
 
 function expectProblem(status: number, headers: Headers, body: any, what: string, bodyAtFault: boolean) {
