@@ -7,7 +7,8 @@ import { newTenant, request } from '../support/api.ts';
 import { clock } from '../support/clock.ts';
 import { platformKey, testPlugin } from '../support/plugin.ts';
 
-beforeAll(() => testPlugin());
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 /** A client body of exactly `size` bytes: valid JSON whose name is padding. */
 const bodyOf = (size: number) => {

@@ -5,7 +5,8 @@ import { addPlan, addSession, buy, newStudio, reserve } from '../support/fixture
 import { onPostgres, platformKey, testPlugin } from '../support/plugin.ts';
 import { shapedBy } from '../support/schema-arbitrary.ts';
 
-beforeAll(() => testPlugin());
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 const writes = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

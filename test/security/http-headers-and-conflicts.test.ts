@@ -4,7 +4,8 @@ import { problemResponse } from '../../src/http/problem.ts';
 import { newTenant, request } from '../support/api.ts';
 import { platformKey, testPlugin } from '../support/plugin.ts';
 
-beforeAll(() => testPlugin());
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 describe('answers carry nosniff, and key-bearing answers are never cached', () => {
   it('nosniff on every answer; no-store on every authenticated one, errors and replays included', async () => {

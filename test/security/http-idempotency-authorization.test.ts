@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyScope } from '../../src/http/idempotency.ts';
 import { hashKey } from '../../src/http/keys.ts';
 import { type Answer, newTenant, request } from '../support/api.ts';
 import { platformKey, testPlugin } from '../support/plugin.ts';
 import { tenantsTouched } from '../support/setup.ts';
+
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 const send = (method: string, path: string, key: string, body: unknown, idempotencyKey: string) =>
   request(method, path, { key, body, headers: { 'idempotency-key': idempotencyKey } });

@@ -5,7 +5,8 @@ import { request } from '../support/api.ts';
 import { addPlan, newStudio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
 
-beforeAll(() => testPlugin());
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 /** Each passes ajv's plain `date-time` check; none is a Date both JavaScript and PostgreSQL hold. */
 const unrepresentable = [

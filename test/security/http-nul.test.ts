@@ -4,7 +4,8 @@ import { request } from '../support/api.ts';
 import { addPlan, addSession, buy, newStudio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
 
-beforeAll(() => testPlugin());
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 /** PostgreSQL text cannot hold U+0000: a NUL anywhere is the caller's fault, found before any query. */
 describe('a NUL character in any string or id', () => {

@@ -19,7 +19,8 @@ async function bookedStudio() {
   return { t, p, r };
 }
 
-beforeAll(() => testPlugin());
+// The worker's database opens once; on a busy machine that can take a while.
+beforeAll(() => testPlugin(), 180_000);
 
 describe('strict bodies', () => {
   it('unknown fields are 422 at their pointer, nested too', async () => {
