@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyScope } from '../../src/http/idempotency.ts';
 import { hashKey } from '../../src/http/keys.ts';
@@ -35,6 +36,25 @@ describe('idempotent replay never bypasses the role check', () => {
     expect(replayedToAdmin.status).toBe(201);
     expect(replayedToAdmin.headers.get('idempotent-replayed')).toBe('true');
     expect(replayedToAdmin.body).toEqual(created.body);
+  });
+
+  it('the same holds when a host mounts the app under a prefix', async () => {
+    const t = await newTenant();
+    const host = new Hono().route('/credits', (await testPlugin()).app);
+    const post = (key: string) =>
+      host.request('/credits/v1/items', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'mounted',
+        },
+        body: JSON.stringify({ id: 'mat', name: 'Mat', kind: 'product', price: 900 }),
+      });
+    expect((await post(t.admin)).status).toBe(201);
+    const replay = await post(t.staff);
+    expect(replay.status).toBe(403);
+    expect(replay.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it("a staff key replaying an admin's PUT /v1/policy gets 403 and the policy stays", async () => {
