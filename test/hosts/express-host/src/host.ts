@@ -19,7 +19,6 @@ export async function createExpressHost(options: { databaseUrl: string; users: R
   });
   // The Hono app keeps the full path, so punchcard sees its mount prefix.
   const mounted = new Hono().route('/api/credits', credits.app);
-  const listener = getRequestListener(mounted.fetch);
 
   const app = express();
   app.use((req: Request & SignedIn, _res: Response, next: NextFunction) => {
@@ -27,7 +26,7 @@ export async function createExpressHost(options: { databaseUrl: string; users: R
     next();
   });
   // app.all keeps req.url whole (app.use would strip the prefix); no body parser runs before it.
-  app.all('/api/credits/{*rest}', (req, res) => listener(req, res));
+  app.all('/api/credits/{*rest}', getRequestListener(mounted.fetch));
   app.get('/whoami', (req: Request & SignedIn, res) => {
     res.json(req.user ?? null);
   });
