@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../support/plugin.ts';
@@ -18,6 +20,7 @@ import {
  * projects (test/hosts/), each run by Node 22 in its own process, with its own
  * dependencies from the registry, its own ORM or connection, and its own auth.
  */
+const run = promisify(execFile);
 let tarball = '';
 const dirs = { hono: '', express: '' };
 
@@ -79,6 +82,33 @@ describe('the packed package', () => {
     expect(manifest.license).toBe('MIT');
     expect(Object.keys(manifest.peerDependencies)).toContain('@mikro-orm/core');
     expect(Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@mikro-orm/'))).toEqual([]);
+  });
+
+  it('its CLI runs from the build (no sources shipped) on a preset file', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['node_modules/.bin/punchcard', 'validate', 'node_modules/punchcard/rules/mytime.json'],
+      {
+        cwd: dirs.hono,
+      },
+    );
+    expect(stdout).toMatch(
+      /^node_modules\/punchcard\/rules\/mytime\.json: valid \(12 rules, sha256 [0-9a-f]{12}\)$/m,
+    );
+  });
+
+  it('a host imports the public entry points and nothing else', async () => {
+    const script = `
+      const schema = await import('punchcard/ruleset.schema.json', { with: { type: 'json' } });
+      const main = await import('punchcard');
+      const internal = await import('punchcard/dist/src/plugin.js').catch((e) => e.code);
+      console.log(JSON.stringify([schema.default.required, Object.keys(main).sort(), internal]));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dirs.hono });
+    expect(JSON.parse(stdout)).toEqual([
+      ['id', 'name', 'settings', 'rules'],
+      expect.arrayContaining(['createCreditsPlugin', 'entities', 'migrations']),
+      'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    ]);
   });
 
   it('both hosts type-check against the published declarations', async () => {
