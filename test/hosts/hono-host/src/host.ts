@@ -63,9 +63,10 @@ export async function createHost(options: { databaseUrl?: string; operatorToken:
     migrate: false, // the host's migrator above ran punchcard's migrations with its own
     auth: (c) => callerOf(orm, getCookie(c, 'sid')),
   });
-  const sold: string[] = [];
+  // Delivered after commit; a set, so that a redelivered event changes nothing.
+  const sold = new Set<string>();
   credits.on('purchase.created', (event) => {
-    sold.push(`${event.tenantId}/${event.purchaseId}`);
+    sold.add(`${event.tenantId}/${event.purchaseId}`);
   });
 
   const app = new Hono();
@@ -78,7 +79,7 @@ export async function createHost(options: { databaseUrl?: string; operatorToken:
     await orm.em.fork().insert(HostSession, { token, studioId: body.studioId, role: body.role });
     return c.json({ token }, 201);
   });
-  app.get('/sold', (c) => c.json(sold));
+  app.get('/sold', (c) => c.json([...sold]));
   app.route('/credits', credits.app);
 
   return {
