@@ -2,6 +2,6 @@
 
 export { migrations } from './db/migrations/index.ts';
 export { entities } from './domain/index.ts';
-export type { EventMap, EventName } from './events.ts';
-export type { AuthResolver } from './http/env.ts';
+export type { EventHandler, EventMap, EventMeta, EventName } from './events.ts';
+export type { AuthResolver, Caller } from './http/env.ts';
 export { type CreditsPlugin, type CreditsPluginOptions, createCreditsPlugin } from './plugin.ts';

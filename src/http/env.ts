@@ -7,10 +7,11 @@ import type { EventBus, PunchcardEvent } from '../events.ts';
 /** Who is calling: a tenant's admin or staff, or the platform (creates tenants). */
 export type Caller = { tenantId: string; role: Role } | { tenantId: null; role: 'platform' };
 
-/** Replaces bearer keys when a host plugs in its own authentication. */
-export type AuthResolver = (
-  c: Context,
-) => Promise<{ tenantId: string; role: Role } | null> | { tenantId: string; role: Role } | null;
+/**
+ * Replaces bearer keys when a host plugs in its own authentication: a tenant's admin
+ * or staff, or `{ tenantId: null, role: 'platform' }` for whoever may create tenants.
+ */
+export type AuthResolver = (c: Context) => Promise<Caller | null> | Caller | null;
 
 export interface AppDeps {
   orm: MikroORM;
