@@ -1,0 +1,210 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { EventName } from '../events.ts';
+import { newId } from '../ids.ts';
+import { type RetrySchedule, retryDelayMs } from './backoff.ts';
+import { type ClaimedPair, type OutboxEvent, outboxStore } from './store.ts';
+
+/**
+ * Something that receives outbox events. Its name is its identity in the database:
+ * processes that register the same name share one cursor per tenant, so each event
+ * reaches the name once however many processes dispatch, and a restart resumes it.
+ */
+export interface Subscriber {
+  name: string;
+  events: ReadonlySet<EventName>;
+  /**
+   * Delivers one event. Resolves true when delivered, false when this event needs no
+   * delivery (nothing is recorded); throws to be retried later with back-off.
+   */
+  deliver(event: OutboxEvent, attempt: number): Promise<boolean>;
+}
+
+export interface DispatcherOptions extends RetrySchedule {
+  /** The safety-net poll; commits also poke the dispatcher directly. */
+  pollMs: number;
+  /** How long a claimed (tenant, subscriber) pair stays with one process. */
+  leaseMs: number;
+  /** A subscriber that takes longer fails this attempt (and is retried). */
+  timeoutMs: number;
+  /** Pairs claimed per pass, and events read per claim. */
+  batch: number;
+  onError: (error: unknown) => void;
+}
+
+export const defaultDispatcherOptions = (env: NodeJS.ProcessEnv = process.env): DispatcherOptions => ({
+  baseMs: Number(env.PUNCHCARD_RETRY_BASE_MS) > 0 ? Number(env.PUNCHCARD_RETRY_BASE_MS) : 1000,
+  capMs: Number(env.PUNCHCARD_RETRY_CAP_MS) > 0 ? Number(env.PUNCHCARD_RETRY_CAP_MS) : 15 * 60_000,
+  pollMs: 1000,
+  leaseMs: 60_000,
+  timeoutMs: 10_000,
+  batch: 32,
+  onError: (error) => console.error('punchcard outbox:', error),
+});
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Delivers committed outbox events to subscribers: at least once, in commit order per
+ * tenant and subscriber (a failing event holds back that subscriber's later events of
+ * the same tenant, and nothing else), retried with back-off. Passes are cheap: they
+ * claim work and start it without waiting, so one slow subscriber never delays others.
+ */
+export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
+  const store = outboxStore(orm);
+  const owner = newId('dispatcher');
+  const subscribers = new Map<string, Subscriber>();
+  const registrations = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  let passing: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function deliverPair(pair: ClaimedPair): Promise<void> {
+    const subscriber = subscribers.get(pair.subscriber);
+    let position = pair.lastSeq;
+    try {
+      if (!subscriber) return;
+      const events = await store.eventsAfter(pair.tenantId, pair.lastSeq, options.batch);
+      let retrying = pair.retrying;
+      for (const event of events) {
+        if (stopped) return;
+        if (!subscriber.events.has(event.name)) {
+          position = event.seq;
+          continue;
+        }
+        const attempt =
+          (retrying ? await store.attemptsSoFar(pair.tenantId, pair.subscriber, event.seq) : 0) + 1;
+        retrying = false;
+        let delivered: boolean;
+        try {
+          delivered = await withTimeout(subscriber.deliver(event, attempt), options.timeoutMs);
+        } catch (error) {
+          const retryInMs = retryDelayMs(attempt, options);
+          await store.settle(
+            pair,
+            owner,
+            { seq: event.seq, attempts: attempt, ok: false, error: messageOf(error), retryInMs },
+            position,
+          );
+          position = -1;
+          return;
+        }
+        if (delivered) {
+          const kept = await store.settle(
+            pair,
+            owner,
+            { seq: event.seq, attempts: attempt, ok: true },
+            position,
+          );
+          if (!kept) return;
+        }
+        position = event.seq;
+      }
+      if (events.length === options.batch) again = true;
+    } finally {
+      // A failed attempt already ended the pair's turn with its retry time.
+      await store.release(pair, owner, position).catch(options.onError);
+    }
+  }
+
+  async function pass(tenantId?: string): Promise<number> {
+    await Promise.all(registrations);
+    const names = [...subscribers.keys()];
+    if (names.length === 0 || stopped) return 0;
+    await store.openCursors(names);
+    const claimed = await store.claim(names, owner, options.leaseMs, options.batch, tenantId);
+    for (const pair of claimed) {
+      const work = deliverPair(pair)
+        .catch(options.onError)
+        .finally(() => {
+          inFlight.delete(work);
+          poke();
+        });
+      inFlight.add(work);
+    }
+    return claimed.length;
+  }
+
+  /** Runs a pass soon; pokes that arrive during a pass fold into one more pass. */
+  function poke(): void {
+    if (stopped) return;
+    if (passing) {
+      again = true;
+      return;
+    }
+    passing = (async () => {
+      do {
+        again = false;
+        await pass().catch(options.onError);
+      } while (again && !stopped);
+    })().finally(() => {
+      passing = null;
+    });
+  }
+
+  return {
+    owner,
+    subscribe(subscriber: Subscriber, registeredAt = new Date()): void {
+      if (subscribers.has(subscriber.name))
+        throw new Error(`outbox subscriber '${subscriber.name}' is already registered`);
+      subscribers.set(subscriber.name, subscriber);
+      const registration = store.register(subscriber.name, registeredAt).finally(() => {
+        registrations.delete(registration);
+      });
+      registrations.add(registration);
+    },
+    /** Stops delivering to a subscriber; a process-local one is also forgotten by the database. */
+    async unsubscribe(name: string, forget: boolean): Promise<void> {
+      subscribers.delete(name);
+      if (forget) await store.forget(name);
+    },
+    poke,
+    start(): void {
+      timer ??= setInterval(poke, options.pollMs);
+      timer.unref();
+      poke();
+    },
+    /**
+     * Delivers until every subscriber of this process has caught up (with one tenant,
+     * or all), waiting out retries; throws if that takes longer than `timeoutMs`.
+     * For tests and for a host's graceful shutdown.
+     */
+    async drain({
+      tenantId,
+      timeoutMs = 15_000,
+    }: {
+      tenantId?: string;
+      timeoutMs?: number;
+    } = {}): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await pass(tenantId);
+        await Promise.all([...inFlight]);
+        const names = [...subscribers.keys()];
+        if (names.length === 0) return;
+        await store.openCursors(names);
+        if ((await store.behind(names, tenantId)) === 0) return;
+        if (Date.now() > deadline) throw new Error('outbox drain timed out: deliveries are still failing');
+        await sleep(Math.min(50, options.baseMs));
+      }
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await passing;
+      await Promise.all([...inFlight]);
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;
