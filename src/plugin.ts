@@ -48,7 +48,11 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
   const orm = options.orm ?? (await openOrm({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }));
   if (options.migrate !== false) await migrate(orm);
   const { dispatch = true, ...outboxOptions } = options.outbox ?? {};
-  const dispatcherOptions = { ...defaultDispatcherOptions(), ...outboxOptions };
+  const merged = { ...defaultDispatcherOptions(), ...outboxOptions };
+  const dispatcherOptions = {
+    ...merged,
+    leaseMs: outboxOptions.leaseMs ?? Math.max(5000, 3 * merged.timeoutMs),
+  };
   const dispatcher = createDispatcher(orm, dispatcherOptions);
   const integrations = createIntegrations(
     options.plugins ?? [clubos(), webhooks()],

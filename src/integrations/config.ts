@@ -36,6 +36,7 @@ export interface StoredConfig {
   updatedAt: Date;
 }
 
+const article = (field: string) => (/^[aeiou]/i.test(field) ? `an ${field}` : `a ${field}`);
 const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Every fault of a settings body against its plugin, each at its pointer. */
@@ -62,7 +63,7 @@ function faults(
   if (body[other] !== undefined)
     errors.push({
       path: `/${other}`,
-      message: `${plugin.name} takes a ${plugin.credential}, not a ${other}`,
+      message: `${plugin.name} takes ${article(plugin.credential)}, not ${article(other)}`,
     });
   const credential = body[plugin.credential];
   if (credential !== undefined) {

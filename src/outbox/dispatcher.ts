@@ -31,15 +31,22 @@ export interface DispatcherOptions extends RetrySchedule {
   onError: (error: unknown) => void;
 }
 
-export const defaultDispatcherOptions = (env: NodeJS.ProcessEnv = process.env): DispatcherOptions => ({
-  baseMs: Number(env.PUNCHCARD_RETRY_BASE_MS) > 0 ? Number(env.PUNCHCARD_RETRY_BASE_MS) : 1000,
-  capMs: Number(env.PUNCHCARD_RETRY_CAP_MS) > 0 ? Number(env.PUNCHCARD_RETRY_CAP_MS) : 15 * 60_000,
-  pollMs: 1000,
-  leaseMs: 60_000,
-  timeoutMs: 10_000,
-  batch: 32,
-  onError: (error) => console.error('punchcard outbox:', error),
-});
+const fromEnv = (raw: string | undefined, fallback: number) => (Number(raw) > 0 ? Number(raw) : fallback);
+
+/** Defaults, with the environment's PUNCHCARD_RETRY_BASE_MS / _CAP_MS and PUNCHCARD_DELIVERY_TIMEOUT_MS. */
+export function defaultDispatcherOptions(env: NodeJS.ProcessEnv = process.env): DispatcherOptions {
+  const timeoutMs = fromEnv(env.PUNCHCARD_DELIVERY_TIMEOUT_MS, 10_000);
+  return {
+    baseMs: fromEnv(env.PUNCHCARD_RETRY_BASE_MS, 1000),
+    capMs: fromEnv(env.PUNCHCARD_RETRY_CAP_MS, 15 * 60_000),
+    pollMs: 1000,
+    // Renewed after each delivery; a process that dies holding one delays its pair by this much.
+    leaseMs: Math.max(5000, 3 * timeoutMs),
+    timeoutMs,
+    batch: 32,
+    onError: (error) => console.error('punchcard outbox:', error),
+  };
+}
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -63,7 +70,8 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
   const owner = newId('dispatcher');
   const subscribers = new Map<string, Subscriber>();
   const registrations = new Set<Promise<void>>();
-  const inFlight = new Set<Promise<void>>();
+  /** Pairs this process is delivering now, by `tenant/subscriber`: it never claims one twice at once. */
+  const working = new Map<string, Promise<void>>();
   let passing: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -95,6 +103,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
             owner,
             { seq: event.seq, attempts: attempt, ok: false, error: messageOf(error), retryInMs },
             position,
+            options.leaseMs,
           );
           position = -1;
           return;
@@ -105,6 +114,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
             owner,
             { seq: event.seq, attempts: attempt, ok: true },
             position,
+            options.leaseMs,
           );
           if (!kept) return;
         }
@@ -122,15 +132,23 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
     const names = [...subscribers.keys()];
     if (names.length === 0 || stopped) return 0;
     await store.openCursors(names);
-    const claimed = await store.claim(names, owner, options.leaseMs, options.batch, tenantId);
+    const claimed = await store.claim(
+      names,
+      owner,
+      options.leaseMs,
+      options.batch,
+      [...working.keys()],
+      tenantId,
+    );
     for (const pair of claimed) {
+      const key = `${pair.tenantId}/${pair.subscriber}`;
       const work = deliverPair(pair)
         .catch(options.onError)
         .finally(() => {
-          inFlight.delete(work);
+          working.delete(key);
           poke();
         });
-      inFlight.add(work);
+      working.set(key, work);
     }
     return claimed.length;
   }
@@ -189,7 +207,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await pass(tenantId);
-        await Promise.all([...inFlight]);
+        await Promise.all([...working.values()]);
         const names = [...subscribers.keys()];
         if (names.length === 0) return;
         await store.openCursors(names);
@@ -202,7 +220,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       stopped = true;
       if (timer) clearInterval(timer);
       await passing;
-      await Promise.all([...inFlight]);
+      await Promise.all([...working.values()]);
     },
   };
 }

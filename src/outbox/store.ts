@@ -68,6 +68,7 @@ export function outboxStore(orm: MikroORM) {
       owner: string,
       leaseMs: number,
       limit: number,
+      busy: readonly string[],
       tenantId?: string,
     ) {
       const rows = await run<
@@ -83,12 +84,13 @@ export function outboxStore(orm: MikroORM) {
                     and (c2.leased_until is null or c2.leased_until < clock_timestamp())
                     and (c2.next_attempt_at is null or c2.next_attempt_at <= clock_timestamp())
                     and (cast(? as text) is null or c2.tenant_id = ?)
+                    and c2.tenant_id || '/' || c2.subscriber not in (select jsonb_array_elements_text(cast(? as jsonb)))
                   order by c2.next_attempt_at nulls first
                   limit ?
                   for update of c2 skip locked) r
           where c.tenant_id = r.tenant_id and c.subscriber = r.subscriber
          returning c.tenant_id, c.subscriber, c.last_seq, c.next_attempt_at is not null as retrying`,
-        [owner, leaseMs, names(subscribers), tenantId ?? null, tenantId ?? null, limit],
+        [owner, leaseMs, names(subscribers), tenantId ?? null, tenantId ?? null, names(busy), limit],
       );
       return rows.map(
         (r): ClaimedPair => ({
@@ -126,8 +128,8 @@ export function outboxStore(orm: MikroORM) {
     },
 
     /**
-     * Records one delivery's outcome and moves the cursor, in one statement, only while
-     * this process still holds the lease. False: the lease was lost (another process
+     * Records one delivery's outcome, moves the cursor and renews the lease, in one
+     * statement, only while this process still holds the lease. False: the lease was lost (another process
      * now owns the pair), so stop.
      */
     async settle(
@@ -138,12 +140,13 @@ export function outboxStore(orm: MikroORM) {
         | { ok: false; error: string; retryInMs: number }
       ),
       passedOver: number,
+      leaseMs: number,
     ): Promise<boolean> {
       const failed = !outcome.ok;
       const rows = await run<{ ok: number }[]>(
         `with moved as (
            update outbox_cursors
-              set last_seq = ?,
+              set last_seq = ?, leased_until = clock_timestamp() + ? * interval '1 millisecond',
                   next_attempt_at = case when ? then clock_timestamp() + ? * interval '1 millisecond' end
             where tenant_id = ? and subscriber = ? and lease_owner = ?
            returning next_attempt_at
@@ -160,6 +163,7 @@ export function outboxStore(orm: MikroORM) {
          returning 1 as ok`,
         [
           failed ? passedOver : outcome.seq,
+          leaseMs,
           failed,
           failed ? outcome.retryInMs : 0,
           pair.tenantId,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../src/events.ts';
 import { retryDelayMs } from '../../src/outbox/backoff.ts';
 import { recordEvents } from '../../src/outbox/record.ts';
@@ -30,6 +30,9 @@ async function rows<T>(sql: string, params: unknown[]): Promise<T[]> {
   const { orm } = await testPlugin();
   return (await orm.em.fork().getConnection().execute(sql, params)) as T[];
 }
+
+// Opening the worker's database (and migrating it) can take a while on a busy machine.
+beforeAll(() => testPlugin(), 120_000);
 
 describe('the outbox', () => {
   it('a rolled-back request writes and delivers nothing; a committed one delivers once', async () => {
