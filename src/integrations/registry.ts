@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { PunchcardEvent } from '../events.ts';
 import type { Dispatcher } from '../outbox/dispatcher.ts';
 import { activeConfig, readConfig } from './config.ts';
-import type { IntegrationPlugin } from './types.ts';
+import type { IntegrationConfig, IntegrationPlugin } from './types.ts';
 
 /**
  * The integration plugins this service runs. Each becomes an outbox subscriber named
@@ -25,11 +25,15 @@ export function createIntegrations(
     dispatcher.subscribe({
       name: plugin.name,
       events: new Set(plugin.events),
-      async deliver(event, attempt) {
+      async deliver(event, attempt, turn) {
         const published = { name: event.name, payload: event.payload } as PunchcardEvent;
         if (plugin.accepts && !plugin.accepts(published)) return false;
-        const em = orm.em.fork() as unknown as EntityManager;
-        const config = activeConfig(await readConfig(em, event.tenantId, plugin.name), new Date());
+        // Read once per run of the tenant's events, not once per event.
+        if (!turn.has('config')) {
+          const em = orm.em.fork() as unknown as EntityManager;
+          turn.set('config', activeConfig(await readConfig(em, event.tenantId, plugin.name), new Date()));
+        }
+        const config = turn.get('config') as IntegrationConfig | null;
         if (!config?.events.includes(event.name)) return false;
         await plugin.handle(published, {
           tenantId: event.tenantId,

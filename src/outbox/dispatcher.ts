@@ -14,9 +14,11 @@ export interface Subscriber {
   events: ReadonlySet<EventName>;
   /**
    * Delivers one event. Resolves true when delivered, false when this event needs no
-   * delivery (nothing is recorded); throws to be retried later with back-off.
+   * delivery (nothing is recorded); throws to be retried later with back-off. `turn`
+   * lives for one claimed run of one tenant's events: a place to keep what every
+   * event of the run needs (such as the tenant's settings).
    */
-  deliver(event: OutboxEvent, attempt: number): Promise<boolean>;
+  deliver(event: OutboxEvent, attempt: number, turn: Map<string, unknown>): Promise<boolean>;
 }
 
 export interface DispatcherOptions extends RetrySchedule {
@@ -76,6 +78,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let cursorsOpenedAt = 0;
 
   async function deliverPair(pair: ClaimedPair): Promise<void> {
     const subscriber = subscribers.get(pair.subscriber);
@@ -84,6 +87,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       if (!subscriber) return;
       const events = await store.eventsAfter(pair.tenantId, pair.lastSeq, options.batch);
       let retrying = pair.retrying;
+      const turn = new Map<string, unknown>();
       for (const event of events) {
         if (stopped) return;
         if (!subscriber.events.has(event.name)) {
@@ -95,7 +99,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
         retrying = false;
         let delivered: boolean;
         try {
-          delivered = await withTimeout(subscriber.deliver(event, attempt), options.timeoutMs);
+          delivered = await withTimeout(subscriber.deliver(event, attempt, turn), options.timeoutMs);
         } catch (error) {
           const retryInMs = retryDelayMs(attempt, options);
           await store.settle(
@@ -131,7 +135,11 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
     await Promise.all(registrations);
     const names = [...subscribers.keys()];
     if (names.length === 0 || stopped) return 0;
-    await store.openCursors(names);
+    // New tenants and subscribers get their cursors at most once per poll interval.
+    if (Date.now() - cursorsOpenedAt >= options.pollMs) {
+      cursorsOpenedAt = Date.now();
+      await store.openCursors(names);
+    }
     const claimed = await store.claim(
       names,
       owner,
@@ -205,6 +213,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       timeoutMs?: number;
     } = {}): Promise<void> {
       const deadline = Date.now() + timeoutMs;
+      cursorsOpenedAt = 0;
       for (;;) {
         await pass(tenantId);
         await Promise.all([...working.values()]);

@@ -14,7 +14,7 @@ export function testPlugin(): Promise<CreditsPlugin> {
     clock,
     migrate: !onPostgres,
     // Deliveries retry within milliseconds here, so retry tests run in seconds.
-    outbox: { baseMs: 20, capMs: 400, pollMs: 100, timeoutMs: 2000 },
+    outbox: { baseMs: 20, capMs: 400, pollMs: 100, timeoutMs: 5000 },
   });
   return shared;
 }

@@ -13,7 +13,7 @@ export interface Received {
  * each call: a status, or 'hang' to answer only after `hangMs` (longer than the
  * sender's timeout). Every call is kept, in order.
  */
-export async function startReceiver(answer: (call: number, req: Received) => number | 'hang', hangMs = 5000) {
+export async function startReceiver(answer: (call: number, req: Received) => number | 'hang', hangMs = 8000) {
   const calls: Received[] = [];
   const server = createServer((req, res: ServerResponse) => {
     let body = '';
