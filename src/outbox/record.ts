@@ -20,6 +20,9 @@ export async function recordEvents(
   events: readonly PunchcardEvent[],
   occurredAt: Date,
 ): Promise<void> {
+  // The unit of work writes its pending changes first: once the head row is taken,
+  // nothing may wait on another lock, or two transactions could wait on each other.
+  await tx.flush();
   const byTenant = new Map<string, PunchcardEvent[]>();
   for (const event of events) {
     const list = byTenant.get(event.payload.tenantId) ?? [];
