@@ -114,6 +114,36 @@ describe('the outbox', () => {
     await plugin.close();
   });
 
+  it('a slow subscriber neither delays the request nor the other subscribers', async () => {
+    const t = await newStudio();
+    const plan = await addPlan(t, { name: 'Ten', credits: 10 });
+    const plugin = await fastPlugin();
+    let release = () => {};
+    const slowDone = new Promise<void>((resolve) => (release = resolve));
+    const slowSaw: string[] = [];
+    const fastSaw: string[] = [];
+    plugin.on('purchase.created', async (e) => {
+      if (e.tenantId !== t.id) return;
+      slowSaw.push(e.purchaseId);
+      await slowDone;
+    });
+    plugin.on('purchase.created', (e) => {
+      if (e.tenantId === t.id) fastSaw.push(e.purchaseId);
+    });
+    await plugin.drain({ tenantId: 'nobody' });
+    const first = await buy(t, plan);
+    const second = await buy(t, plan);
+    const deadline = Date.now() + 10_000;
+    while (fastSaw.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Both purchases answered and reached the fast subscriber while the slow one is still on the first.
+    expect(fastSaw).toEqual([first.id, second.id]);
+    expect(slowSaw).toEqual([first.id]);
+    release();
+    await plugin.drain({ tenantId: t.id });
+    expect(slowSaw).toEqual([first.id, second.id]);
+    await plugin.close();
+  });
+
   it('back-off doubles from the base with jitter, up to the cap', () => {
     const schedule = { baseMs: 1000, capMs: 10_000 };
     expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(n, schedule, () => 0))).toEqual([
