@@ -14,7 +14,7 @@ export default function clubos(): IntegrationPlugin {
     name: 'clubos',
     events: ['purchase.created'],
     credential: 'apiKey',
-    accepts: (event) => event.name === 'purchase.created' && event.payload.integrations.clubOs === true,
+    accepts: (event) => event.name === 'purchase.created' && event.payload.integrations?.clubOs === true,
     async handle(event, ctx) {
       if (event.name !== 'purchase.created') return;
       const { integrations: _flags, ...purchase } = event.payload;

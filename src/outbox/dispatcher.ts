@@ -216,7 +216,10 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       cursorsOpenedAt = 0;
       for (;;) {
         await pass(tenantId);
-        await Promise.all([...working.values()]);
+        // Only this tenant's work in flight: another tenant's slow endpoint is not waited for.
+        await Promise.all(
+          [...working].filter(([key]) => !tenantId || key.startsWith(`${tenantId}/`)).map(([, w]) => w),
+        );
         const names = [...subscribers.keys()];
         if (names.length === 0) return;
         await store.openCursors(names);
