@@ -26,6 +26,8 @@ export interface CreditsPluginOptions {
   platformKey?: string;
   /** The time source; tests pass a controllable one. */
   clock?: () => Date;
+  /** Largest request body in bytes (default 1 MB); a larger one answers 413. */
+  bodyLimitBytes?: number;
   /** Run migrations while creating the plugin (default true). */
   migrate?: boolean;
   /** Integrations tenants may enable (default: Club OS and webhooks, both off per tenant until configured). */
@@ -69,6 +71,7 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     auth: options.auth,
     outbox,
     integrations,
+    bodyLimitBytes: options.bodyLimitBytes,
   });
   if (dispatch) dispatcher.start();
   return {
