@@ -36,6 +36,7 @@ const server = serve({ fetch: plugin.app.fetch, port: config.port }, (info) => {
   console.log(
     `punchcard listening on ${base} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
   );
+  console.log(`API reference: ${base}/docs (the OpenAPI document: ${base}/openapi.json)`);
   console.log(
     `platform key: ${platformKey}${config.platformKey ? ' (from PUNCHCARD_PLATFORM_KEY)' : ' (random; set PUNCHCARD_PLATFORM_KEY to fix it)'}`,
   );

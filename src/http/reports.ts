@@ -37,7 +37,7 @@ describeOperation({
 });
 
 export const reportRoutes = new Hono<AppEnv>().get('/credits', requireRole('staff'), async (c) => {
-  const query = check(ReportQuery, c.req.query());
+  const query = check(ReportQuery, c.req.query(), 'query');
   const ctx = await creditContext(c);
   await catchUp(ctx, { clientId: query.clientId });
   const filter = {
