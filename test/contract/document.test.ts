@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { request } from '../support/api.ts';
@@ -108,6 +109,26 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/v1/presets/{id}'].get.responses['200'].content['application/json'].schema).toEqual(
       ref,
     );
+  });
+
+  it('its Ruleset component is rules/schema/ruleset.schema.json, references pointed inside the document', async () => {
+    const doc = (await documentOf()) as Doc & { components: { schemas: Record<string, object> } };
+    const {
+      $schema: _s,
+      $id: _i,
+      $defs,
+      ...file
+    } = JSON.parse(readFileSync('rules/schema/ruleset.schema.json', 'utf8'));
+    // The document writes Record<string, X> as additionalProperties (patternProperties `^.*$` in the file).
+    const asDocument = (schema: object) =>
+      JSON.parse(
+        JSON.stringify(schema)
+          .replaceAll('"patternProperties":{"^.*$":', '"additionalProperties":')
+          .replaceAll('#/$defs/condition', '#/components/schemas/RulesetCondition'),
+      );
+    const { description: _d, ...ruleset } = doc.components.schemas.Ruleset as { description: string };
+    expect(ruleset).toEqual(asDocument(file));
+    expect(doc.components.schemas.RulesetCondition).toEqual(asDocument($defs.condition));
   });
 
   it('has a licence and servers that follow the mount prefix', async () => {
