@@ -94,6 +94,8 @@ const errorDescriptions: Record<number, string> = {
   403: 'The key may not do this',
   404: 'Nothing with that id (in this tenant)',
   409: 'Conflicts with the current state, a taken id, or an Idempotency-Key used with another request',
+  413: 'The body is larger than the limit',
+  415: 'The body is not application/json',
   422: 'The request breaks the schema or names something the tenant does not have',
   503: 'The database was busy with a conflicting change; retry after Retry-After seconds',
 };
