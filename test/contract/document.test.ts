@@ -120,12 +120,22 @@ describe('the OpenAPI document', () => {
       ...file
     } = JSON.parse(readFileSync('rules/schema/ruleset.schema.json', 'utf8'));
     // The document writes Record<string, X> as additionalProperties (patternProperties `^.*$` in the file).
-    const asDocument = (schema: object) =>
-      JSON.parse(
-        JSON.stringify(schema)
-          .replaceAll('"patternProperties":{"^.*$":', '"additionalProperties":')
-          .replaceAll('#/$defs/condition', '#/components/schemas/RulesetCondition'),
+    const asDocument = (schema: unknown): unknown => {
+      if (Array.isArray(schema)) return schema.map(asDocument);
+      if (schema === null || typeof schema !== 'object') return schema;
+      return Object.fromEntries(
+        Object.entries(schema).map(([k, v]) =>
+          k === 'patternProperties'
+            ? ['additionalProperties', asDocument(v['^.*$'])]
+            : [
+                k,
+                k === '$ref'
+                  ? v.replace('#/$defs/condition', '#/components/schemas/RulesetCondition')
+                  : asDocument(v),
+              ],
+        ),
       );
+    };
     const { description: _d, ...ruleset } = doc.components.schemas.Ruleset as { description: string };
     expect(ruleset).toEqual(asDocument(file));
     expect(doc.components.schemas.RulesetCondition).toEqual(asDocument($defs.condition));
