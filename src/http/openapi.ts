@@ -93,7 +93,7 @@ const anyKey = '^.*$';
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const errorDescriptions: Record<number, string> = {
-  400: 'The body is not valid JSON',
+  400: 'Malformed: the body is not JSON (or names a field twice), or the URL holds a NUL',
   401: 'No key, or an unknown one',
   403: 'The key may not do this',
   404: 'Nothing with that id (in this tenant)',
@@ -106,17 +106,19 @@ const errorDescriptions: Record<number, string> = {
 
 const writes = new Set(['post', 'put', 'patch']);
 
-/** The errors an operation's shape makes possible: auth, its body, its path, its key, its transaction. */
+/** The errors an operation's shape makes possible: its URL, auth, its body, its path, its key, its transaction. */
 function impliedErrors(op: Operation): number[] {
-  const codes = [...(op.errors ?? [])];
-  if (op.body) codes.push(400, 422);
+  // Every route refuses a URL holding a NUL (400).
+  const codes = [...(op.errors ?? []), 400];
+  if (op.body) codes.push(422);
   if (op.query) codes.push(422);
   if (op.path.includes('{')) codes.push(404);
   if (op.access !== 'public') {
     // Every authenticated route runs in a transaction (503 on a lock conflict).
     codes.push(401, 403, 503);
-    // Idempotency-Key: reused with another request (409), too long (422).
-    if (writes.has(op.method)) codes.push(409, 422);
+    // Every write reads a strict JSON body, even an action that takes none (400, 413,
+    // 415, 422 for fields it does not know), and may carry an Idempotency-Key (409, 422).
+    if (writes.has(op.method)) codes.push(409, 413, 415, 422);
   }
   return [...new Set(codes)].sort((a, b) => a - b);
 }

@@ -9,7 +9,7 @@ import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
 import { Session as SessionSchema } from './responses/catalog.ts';
-import { callerId, instant, money, refId } from './schemas.ts';
+import { callerId, instant, instantOf, money, refId } from './schemas.ts';
 import { readBody } from './validate.ts';
 
 export const CreateSession = Type.Object(
@@ -63,8 +63,8 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const body = await readBody(c, CreateSession);
     const em = c.var.em;
-    const startsAt = new Date(body.startsAt);
-    const endsAt = new Date(body.endsAt);
+    const startsAt = instantOf(body.startsAt);
+    const endsAt = instantOf(body.endsAt);
     if (endsAt <= startsAt) throw invalid('/endsAt', 'must be after startsAt');
     if (!(await em.findOne(Item, { id: body.itemId })))
       throw unknownReference('/itemId', 'item', body.itemId);
