@@ -1,11 +1,9 @@
 import { type Context, Hono } from 'hono';
 import Type from 'typebox';
-import { claimLabel } from '../credits/claim-label.ts';
-import type { CreditContext } from '../credits/context.ts';
-import { bookQuickly } from '../credits/fast-booking.ts';
-import { book, changeStatus, lockedReservation, reassign } from '../credits/reservations.ts';
+import { book } from '../credits/book.ts';
+import { reassign } from '../credits/reassign.ts';
+import { changeStatus, showReservation } from '../credits/reservation-status.ts';
 import { channels } from '../domain/enums.ts';
-import type { Reservation } from '../domain/reservation.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
@@ -49,36 +47,9 @@ for (const action of ['check-in', 'no-show', 'cancel']) {
   });
 }
 
-export async function presentReservation(ctx: CreditContext, r: Reservation) {
-  const label = await claimLabel(
-    ctx.tx,
-    ctx.tenantId,
-    {
-      purchaseId: r.purchaseId ?? null,
-      creditState: r.creditState,
-      noShow: r.status === 'no_show',
-      keyPrefix: `r:${r.id}`,
-    },
-    ctx.active.policy.settings.unlimitedLabelThreshold,
-  );
-  return {
-    id: r.id,
-    clientId: r.clientId,
-    sessionId: r.sessionId,
-    channel: r.channel,
-    status: r.status,
-    purchaseId: r.creditState === 'none' ? null : (r.purchaseId ?? null),
-    manualPurchase: r.manualPurchase,
-    credit: { state: r.creditState, units: r.coveredUnits },
-    label,
-    explain: r.explain,
-  };
-}
-
 const statusRoute = (to: 'checked_in' | 'no_show' | 'canceled') => async (c: Context<AppEnv>) => {
   const ctx = await creditContext(c);
-  const r = await changeStatus(ctx, c.req.param('id') ?? '', to);
-  return c.json(await presentReservation(ctx, r));
+  return c.json(await changeStatus(ctx, c.req.param('id') ?? '', to));
 };
 
 export const reservationRoutes = new Hono<AppEnv>()
@@ -86,21 +57,16 @@ export const reservationRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const body = await readBody(c, CreateReservation);
     const ctx = await creditContext(c);
-    const quick = await bookQuickly(ctx, body);
-    if (quick) return c.json(quick, 201);
-    const r = await book(ctx, body);
-    return c.json(await presentReservation(ctx, r), 201);
+    return c.json(await book(ctx, body), 201);
   })
   .get('/:id', async (c) => {
     const ctx = await creditContext(c);
-    const r = await lockedReservation(ctx, c.req.param('id'));
-    return c.json(await presentReservation(ctx, r));
+    return c.json(await showReservation(ctx, c.req.param('id')));
   })
   .put('/:id/purchase', async (c) => {
     const body = await readBody(c, AssignPurchase);
     const ctx = await creditContext(c);
-    const r = await reassign(ctx, c.req.param('id'), body.purchaseId);
-    return c.json(await presentReservation(ctx, r));
+    return c.json(await reassign(ctx, c.req.param('id'), body.purchaseId));
   })
   .post('/:id/check-in', statusRoute('checked_in'))
   .post('/:id/no-show', statusRoute('no_show'))
