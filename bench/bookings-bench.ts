@@ -164,7 +164,8 @@ export async function benchBookings() {
   await sql.end();
   service.kill('SIGTERM');
   await new Promise((resolve) => service.once('exit', resolve));
-  await db.drop();
+  if (!process.env.BENCH_KEEP) await db.drop();
+  else console.error(`kept ${db.url}`);
   const ratio = Number((http.perSecond / raw.perSecond).toFixed(2));
   const row = (side: string, run: Run) => ({
     side,

@@ -36,24 +36,27 @@ export async function commit(
     return `$${params.length}::jsonb`;
   };
   if (cs.postings.length > 0) {
-    const rows = cs.postings.map((p) => ({
-      id: ids.get(p),
-      purchase_id: p.purchaseId,
-      kind: p.kind,
-      ...p.delta,
-      reservation_id: p.reservationId,
-      ticket_id: p.ticketId,
-      line_no: p.lineNo,
-      actor: p.actor,
-      reason: p.reason,
-      idempotency_key: p.key,
-      policy_version: p.policyVersion,
-      occurred_at: p.at.toISOString(),
-    }));
+    const rows = cs.postings.map((p) =>
+      compact({
+        id: ids.get(p),
+        purchase_id: p.purchaseId,
+        kind: p.kind,
+        ...p.delta,
+        reservation_id: p.reservationId,
+        ticket_id: p.ticketId,
+        line_no: p.lineNo,
+        actor: p.actor,
+        reason: p.reason,
+        idempotency_key: p.key,
+        policy_version: p.policyVersion,
+        occurred_at: p.at.toISOString(),
+      }),
+    );
     parts.push(`ledger as (
       insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
         reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
-      select $1, x.id, x.purchase_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired,
+      select $1, x.id, x.purchase_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
+             coalesce(x.deducted, 0), coalesce(x.expired, 0),
              x.reservation_id, x.ticket_id, x.line_no, x.actor, x.reason, x.idempotency_key, x.policy_version, x.occurred_at
         from jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int, used int,
              deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason text,
@@ -102,22 +105,29 @@ export async function commit(
       returning id, explain)`);
   }
   if (updates.length > 0) {
-    const rows = updates.map((c) => ({
-      ...reservationRow(c.reservation),
-      set_assignment: c.assignment !== undefined,
-      assignment: c.assignment ?? null,
-      steps: c.steps,
-    }));
+    const rows = updates.map((c) => {
+      const { client_id: _c, session_id: _s, channel: _ch, ...row } = reservationRow(c.reservation);
+      return compact({
+        ...row,
+        set_assignment: c.assignment !== undefined,
+        assignment: c.assignment,
+        steps: c.steps,
+      });
+    });
     parts.push(`changed_reservations as (
-      update reservations r set status = v.status, purchase_id = v.purchase_id, manual_purchase = v.manual_purchase,
-             credit_state = v.credit_state, covered_units = v.covered_units, credit_seq = v.credit_seq,
-             started_applied = v.started_applied, ended_applied = v.ended_applied, policy_version = $2::int,
+      update reservations r set status = v.status, purchase_id = v.purchase_id,
+             manual_purchase = coalesce(v.manual_purchase, false), credit_state = v.credit_state,
+             covered_units = coalesce(v.covered_units, 0), credit_seq = coalesce(v.credit_seq, 0),
+             started_applied = coalesce(v.started_applied, false), ended_applied = coalesce(v.ended_applied, false),
+             policy_version = $2::int,
              explain = jsonb_build_object(
-               'assignment', case when v.set_assignment then v.assignment else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
-               'usage', (select coalesce(jsonb_agg(u.step order by u.n), '[]'::jsonb) from (
-                          select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
-                                 with ordinality as e(step, n)
-                           order by n desc limit ${stepsKept}) u),
+               'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
+               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(v.steps) <= ${stepsKept}
+                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps
+                             else (select jsonb_agg(u.step order by u.n) from (
+                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
+                                            with ordinality as e(step, n)
+                                      order by n desc limit ${stepsKept}) u) end,
                'policyVersion', $2::int, 'policyHash', $3::text)
         from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
@@ -179,6 +189,13 @@ export async function commit(
   }
   return explains;
 }
+
+/** Rows travel without their null and zero fields (jsonb_to_recordset reads them as null): a sweep batch is megabytes. */
+const compact = (row: Record<string, unknown>) => {
+  for (const key of Object.keys(row))
+    if (row[key] === null || row[key] === undefined || row[key] === 0 || row[key] === false) delete row[key];
+  return row;
+};
 
 const reservationRow = (r: ReservationSnap) => ({
   id: r.id,

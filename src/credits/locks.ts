@@ -1,5 +1,5 @@
 import type { CreditContext } from './context.ts';
-import { ids, query } from './sql.ts';
+import { anyOf, query } from './sql.ts';
 
 /**
  * The first step of every credit operation. Every operation concerns one client's
@@ -14,7 +14,7 @@ export async function lockClients(ctx: CreditContext, clientIds: string[]): Prom
   if (list.length === 0) return new Set();
   const rows = await query(
     ctx,
-    `select id from clients where tenant_id = $1 and id in ${ids(2)} order by id for update`,
+    `select id from clients where tenant_id = $1 and id = ${anyOf(2)} order by id for update`,
     [ctx.tenantId, JSON.stringify(list)],
   );
   return new Set(rows.map((r) => String(r.id)));

@@ -11,7 +11,7 @@ import { creditsGranted } from './grant.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
 import { type PurchaseSnap, readReservations } from './snapshot.ts';
-import { ids, query } from './sql.ts';
+import { anyOf, query } from './sql.ts';
 import { clientWork, newWork } from './work.ts';
 
 export interface SaleInput {
@@ -127,7 +127,7 @@ async function reopenForLatePurchase(ctx: CreditContext, work: Work, purchase: P
     ctx,
     `select r.id from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
       where r.tenant_id = $1 and r.client_id = $2 and r.ended_applied and r.credit_state = 'none'
-        and r.status <> 'canceled' and s.ends_at >= $3 and s.item_id in ${ids(4)}`,
+        and r.status <> 'canceled' and s.ends_at >= $3 and s.item_id = ${anyOf(4)}`,
     [ctx.tenantId, purchase.clientId, purchase.purchasedAt, JSON.stringify(purchase.plan.itemIds)],
   );
   const reservations = await readReservations(ctx, { ids: rows.map((r) => String(r.id)) });

@@ -12,7 +12,7 @@ import type {
 import type { CommissionSetting } from '../domain/plan.ts';
 import type { Trigger } from '../policy/index.ts';
 import type { CreditContext } from './context.ts';
-import { ids, query, type Row } from './sql.ts';
+import { anyOf, query, type Row } from './sql.ts';
 
 /**
  * The plain data every decision reads: no entity instances, no ORM. Loaded with a
@@ -177,7 +177,7 @@ export async function readPurchases(
     ctx,
     `select ${purchaseColumns}
        from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
-      where p.tenant_id = $1 and ${column} in ${ids(2)}
+      where p.tenant_id = $1 and ${column} = ${anyOf(2)}
       order by p.id${lock ? ' for update of p' : ''}`,
     [ctx.tenantId, JSON.stringify([...new Set(list)])],
   );
@@ -203,16 +203,30 @@ export async function readExpiredUnsettled(
 const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
   r.credit_state, r.covered_units, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
   s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-  i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
-  t.id as t_id, t.status as t_status, t.manual as t_manual,
-  (select count(*) from ticket_lines c where c.tenant_id = t.tenant_id and c.ticket_id = t.id) as t_lines`;
+  i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type`;
 
-// The latest ticket a reservation is on (ticket ids sort by creation).
 const reservationFrom = `reservations r
   join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-  join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
-  left join lateral (select tk.* from ticket_lines tl join tickets tk on tk.tenant_id = tl.tenant_id and tk.id = tl.ticket_id
-                      where tl.tenant_id = r.tenant_id and tl.reservation_id = r.id order by tl.ticket_id desc limit 1) t on true`;
+  join items i on i.tenant_id = s.tenant_id and i.id = s.item_id`;
+
+/** The latest ticket each reservation is on (ticket ids sort by creation), with its line count. */
+async function latestTickets(ctx: CreditContext, reservationIds: string[]): Promise<Map<string, TicketSnap>> {
+  const rows = await query(
+    ctx,
+    `select distinct on (tl.reservation_id) tl.reservation_id, t.id, t.status, t.manual,
+            (select count(*) from ticket_lines c where c.tenant_id = t.tenant_id and c.ticket_id = t.id) as lines
+       from ticket_lines tl join tickets t on t.tenant_id = tl.tenant_id and t.id = tl.ticket_id
+      where tl.tenant_id = $1 and tl.reservation_id = ${anyOf(2)}
+      order by tl.reservation_id, tl.ticket_id desc`,
+    [ctx.tenantId, JSON.stringify(reservationIds)],
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.reservation_id),
+      { id: String(r.id), status: r.status, manual: Boolean(r.manual), lineCount: Number(r.lines) },
+    ]),
+  );
+}
 
 export const itemOf = (r: Row): ItemSnap => ({
   id: String(r.item_id),
@@ -232,10 +246,7 @@ export const sessionOf = (r: Row): SessionSnap => ({
   units: Number(r.units),
 });
 
-function reservationOf(r: Row): ReservationSnap {
-  const ticket: TicketSnap | null = r.t_id
-    ? { id: String(r.t_id), status: r.t_status, manual: Boolean(r.t_manual), lineCount: Number(r.t_lines) }
-    : null;
+function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
   const snap: ReservationSnap = {
     id: String(r.id),
     clientId: String(r.client_id),
@@ -284,16 +295,16 @@ export async function readReservations(
   const due = '((not r.started_applied and s.starts_at <= $3) or (not r.ended_applied and s.ends_at <= $3))';
   if ('ids' in scope) {
     if (scope.ids.length === 0) return new Map();
-    where = `r.id in ${ids(2)}`;
+    where = `r.id = ${anyOf(2)}`;
     params = [JSON.stringify(scope.ids)];
   } else if ('dueFor' in scope) {
     if (scope.dueFor.length === 0) return new Map();
     // `not r.ended_applied` lets the partial index of pending reservations answer.
-    where = `r.client_id in ${ids(2)} and not r.ended_applied and ${due}`;
+    where = `r.client_id = ${anyOf(2)} and not r.ended_applied and ${due}`;
     params = [JSON.stringify(scope.dueFor), scope.upTo];
   } else if ('dueIn' in scope) {
     if (scope.dueIn.length === 0) return new Map();
-    where = `r.session_id in ${ids(2)} and ${due}`;
+    where = `r.session_id = ${anyOf(2)} and ${due}`;
     params = [JSON.stringify(scope.dueIn), scope.upTo];
   } else {
     where = 's.starts_at >= $2 and s.starts_at < $3';
@@ -305,7 +316,14 @@ export async function readReservations(
     `select ${reservationColumns}${extra} from ${reservationFrom} where r.tenant_id = $1 and ${where} order by r.id`,
     [ctx.tenantId, ...params],
   );
-  return new Map(rows.map((r) => [String(r.id), reservationOf(r)]));
+  const tickets =
+    rows.length > 0
+      ? await latestTickets(
+          ctx,
+          rows.map((r) => String(r.id)),
+        )
+      : new Map();
+  return new Map(rows.map((r) => [String(r.id), reservationOf(r, tickets.get(String(r.id)) ?? null)]));
 }
 
 /** The lines of one ticket, with their items, in line order. */

@@ -3,7 +3,7 @@ import { applyDueTimeTriggers, settleExpiry, type TimeTriggerStats } from './due
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
 import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
-import { ids, query } from './sql.ts';
+import { anyOf, query } from './sql.ts';
 import { newWork } from './work.ts';
 
 /** Sessions claimed per transaction: bounded work and lock time per batch. */
@@ -33,7 +33,7 @@ export async function sweepBatch(
   const sessionIds = JSON.stringify(sessions.map((s) => String(s.id)));
   const clients = await query(
     ctx,
-    `select distinct client_id from reservations where tenant_id = $1 and session_id in ${ids(2)}`,
+    `select distinct client_id from reservations where tenant_id = $1 and session_id = ${anyOf(2)}`,
     [ctx.tenantId, sessionIds],
   );
   const locked = [
@@ -46,7 +46,7 @@ export async function sweepBatch(
   const due = await readReservations(ctx, { dueIn: sessions.map((s) => String(s.id)), upTo: asOf });
   const stats = applyDueTimeTriggers(work, due.values(), asOf);
   await commit(ctx, work.cs);
-  await query(ctx, `update sessions set swept_at = $2 where tenant_id = $1 and id in ${ids(3)}`, [
+  await query(ctx, `update sessions set swept_at = $2 where tenant_id = $1 and id = ${anyOf(3)}`, [
     ctx.tenantId,
     ctx.now,
     sessionIds,

@@ -15,7 +15,7 @@ import { commit } from './ledger.ts';
 import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
 import { lineView } from './present.ts';
 import { type LineSnap, type ReservationSnap, readLines, type TicketSnap } from './snapshot.ts';
-import { ids, query } from './sql.ts';
+import { anyOf, query } from './sql.ts';
 import { clientWork, reservationsOf } from './work.ts';
 
 export interface TicketLineInput {
@@ -78,7 +78,7 @@ async function refuseDoubleCheckout(ctx: CreditContext, input: TicketInput): Pro
   const taken = await query(
     ctx,
     `select l.reservation_id, t.id from ticket_lines l join tickets t on t.tenant_id = l.tenant_id and t.id = l.ticket_id
-      where l.tenant_id = $1 and l.reservation_id in ${ids(2)} and t.status <> 'voided'`,
+      where l.tenant_id = $1 and l.reservation_id = ${anyOf(2)} and t.status <> 'voided'`,
     [ctx.tenantId, JSON.stringify(wanted)],
   );
   if (taken.length === 0) return;
