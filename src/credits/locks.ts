@@ -19,3 +19,24 @@ export async function lockClients(ctx: CreditContext, clientIds: string[]): Prom
   );
   return new Set(rows.map((r) => String(r.id)));
 }
+
+/**
+ * Locks one client and says, in the same round trip, whether any of its
+ * reservations has a time trigger due by `upTo`: most operations find nothing due
+ * and skip reading them. Null when the client does not exist.
+ */
+export async function lockClient(
+  ctx: CreditContext,
+  clientId: string,
+  upTo: Date,
+): Promise<{ due: boolean } | null> {
+  const [row] = await query(
+    ctx,
+    `select c.id, exists (select 1 from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+                           where r.tenant_id = c.tenant_id and r.client_id = c.id and not r.ended_applied
+                             and ((not r.started_applied and s.starts_at <= $3) or s.ends_at <= $3)) as due
+       from clients c where c.tenant_id = $1 and c.id = $2 for update of c`,
+    [ctx.tenantId, clientId, upTo],
+  );
+  return row ? { due: Boolean(row.due) } : null;
+}

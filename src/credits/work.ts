@@ -2,7 +2,7 @@ import { notFound } from '../errors.ts';
 import { type ChangeSet, emptyChangeSet, type Work } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry } from './due.ts';
-import { lockClients } from './locks.ts';
+import { lockClient } from './locks.ts';
 import { type PurchaseSnap, type ReservationSnap, readPurchases, readReservations } from './snapshot.ts';
 import { query } from './sql.ts';
 
@@ -44,10 +44,10 @@ export async function reservationsOf(
  * own change on top and commits once. Returns null when the client does not exist.
  */
 export async function clientWork(ctx: CreditContext, clientId: string): Promise<Work | null> {
-  const found = await lockClients(ctx, [clientId]);
-  if (!found.has(clientId)) return null;
+  const client = await lockClient(ctx, clientId, ctx.now);
+  if (!client) return null;
   const purchases = await readPurchases(ctx, { clientIds: [clientId] });
-  const due = await readReservations(ctx, { dueFor: [clientId], upTo: ctx.now });
+  const due = client.due ? await readReservations(ctx, { dueFor: [clientId], upTo: ctx.now }) : new Map();
   const work = newWork(ctx, purchases);
   for (const [id, r] of due) work.reservations.set(id, r);
   applyDueTimeTriggers(work, due.values(), ctx.now);
