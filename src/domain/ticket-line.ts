@@ -17,7 +17,7 @@ const TicketLineSchema = defineEntity({
     itemId: p.string(),
     reservationId: p.string().nullable(),
     /** Unit price that counts (B11): the line's override, else the session's, else the item's. */
-    unitPrice: p.integer(),
+    unitPrice: p.bigint('number'),
     units: p.integer(),
     coveredUnits: p.integer(),
     purchaseId: p.string().nullable(),
