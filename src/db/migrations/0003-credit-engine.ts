@@ -25,7 +25,7 @@ export class Migration0003CreditEngine extends Migration {
   override down(): void {
     this.addSql('drop index reservations_client_pending');
     this.addSql(
-      'alter table ticket_lines add column amount_due int not null default 0 check (amount_due >= 0), add column commission_base int null, add column label text null',
+      'alter table ticket_lines add column amount_due bigint not null default 0 check (amount_due >= 0), add column commission_base bigint null, add column label text null',
     );
     this.addSql('alter table ledger_entries drop column line_no');
   }
