@@ -8,7 +8,8 @@ export async function benchDatabase(): Promise<{ url: string; drop: () => Promis
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, drop: async () => {} };
   const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
-  const name = `punchcard_bench_${Date.now()}`;
+  // BENCH_DB_PREFIX keeps benches of several checkouts on one server apart.
+  const name = `${process.env.BENCH_DB_PREFIX ?? 'punchcard_bench'}_${Date.now()}`;
   await admin.query(`create database ${name}`);
   await admin.end();
   return {

@@ -6,21 +6,46 @@ import { startServerProcess } from './server-process.ts';
 /**
  * Bookings per second over HTTP on loopback, against a baseline: the same booking
  * transaction (lock the client, lock its purchases, insert the reservation, take the
- * credit, append the ledger entry) issued directly with `pg`. Same database, same run.
- * The service runs in its own process, as deployed, so the load generator here does
- * not share its event loop.
+ * credit, append the ledger entry) issued directly with `pg`. Same database, same
+ * run, the same concurrency, each side for a fixed time. The service runs in its
+ * own process, as deployed. The database already holds a history of ended
+ * reservations for the same clients (BENCH_HISTORY, default 200 000), where
+ * per-client scans would show.
  */
-const bookings = Number(process.env.BENCH_BOOKINGS ?? 600);
-const concurrency = 8;
-const clients = 40;
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const history = Number(process.env.BENCH_HISTORY ?? 200_000);
+const clients = 64;
+const sessionsPerSide = 1000;
 
-async function pool<T>(count: number, work: (i: number) => Promise<T>): Promise<void> {
+interface Run {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  count: number;
+}
+
+/** Runs `work(i)` from `concurrency` loops until `seconds` have passed; latencies in ms. */
+async function timed(work: (i: number) => Promise<void>): Promise<Run> {
   let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < count) await work(next++);
+      while (performance.now() < deadline) {
+        const i = next++;
+        const t0 = performance.now();
+        await work(i);
+        latencies.push(performance.now() - t0);
+      }
     }),
   );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(2));
+  return { perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), count: latencies.length };
 }
 
 export async function benchBookings() {
@@ -50,7 +75,7 @@ export async function benchBookings() {
     id: 'big',
     name: 'Big',
     kind: 'package',
-    credits: 100_000,
+    credits: 1_000_000,
     price: 1,
     itemIds: ['yoga'],
   });
@@ -58,29 +83,52 @@ export async function benchBookings() {
     await post(staff, '/v1/clients', { id: `c${c}`, name: `c${c}` });
     await post(staff, '/v1/purchases', { clientId: `c${c}`, planId: 'big', locationId: 'loc' });
   }
-  const sessionsNeeded = Math.ceil((80 + bookings * 2) / clients) + 1;
+  const sql = new pg.Pool({ connectionString: db.url, max: concurrency });
   const start = Date.now() + 86_400_000;
-  for (let s = 0; s < sessionsNeeded; s++) {
-    const startsAt = new Date(start + s * 3_600_000).toISOString();
-    const endsAt = new Date(start + s * 3_600_000 + 1_800_000).toISOString();
-    await post(staff, '/v1/sessions', { id: `s${s}`, itemId: 'yoga', locationId: 'loc', startsAt, endsAt });
+  // Sessions ahead for both sides, and a past of ended sessions with used credits.
+  await sql.query(
+    `insert into sessions (tenant_id, id, item_id, location_id, starts_at, ends_at, price, units, swept_at)
+     select 'bench', 's' || g, 'yoga', 'loc', to_timestamp($1 / 1000.0) + g * interval '1 hour',
+            to_timestamp($1 / 1000.0) + g * interval '1 hour' + interval '30 minutes', null, 1, null
+       from generate_series(0, $2 - 1) g`,
+    [start, sessionsPerSide * 2],
+  );
+  if (history > 0) {
+    await sql.query(
+      `insert into sessions (tenant_id, id, item_id, location_id, starts_at, ends_at, price, units, swept_at)
+       select 'bench', 'old' || g, 'yoga', 'loc', now() - interval '400 days' + g * interval '1 hour',
+              now() - interval '400 days' + g * interval '1 hour' + interval '30 minutes', null, 1, now()
+         from generate_series(0, $1 - 1) g`,
+      [Math.ceil(history / clients)],
+    );
+    await sql.query(
+      `insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
+              credit_state, covered_units, credit_seq, started_applied, ended_applied, created_at)
+       select 'bench', 'old' || g, 'c' || (g % $2), 'old' || (g / $2), 'online', 'booked', null, false, 'none', 0, 0,
+              true, true, now() - interval '400 days'
+         from generate_series(0, $1 - 1) g`,
+      [history, clients],
+    );
+    await sql.query('analyze');
   }
-  const slot = (i: number) => ({ clientId: `c${i % clients}`, sessionId: `s${Math.floor(i / clients)}` });
+  const slot = (i: number, side: number) => ({
+    clientId: `c${i % clients}`,
+    sessionId: `s${side * sessionsPerSide + Math.floor(i / clients)}`,
+  });
 
   // Warm-up, then the HTTP run.
-  await pool(40, (i) => post(staff, '/v1/reservations', { ...slot(i), channel: 'online' }));
-  const httpStart = performance.now();
-  await pool(bookings, (i) => post(staff, '/v1/reservations', { ...slot(i + 40), channel: 'online' }));
-  const httpSeconds = (performance.now() - httpStart) / 1000;
+  await Promise.all(
+    Array.from({ length: clients }, (_, i) =>
+      post(staff, '/v1/reservations', { ...slot(i, 0), channel: 'online' }),
+    ),
+  );
+  const http = await timed((i) =>
+    post(staff, '/v1/reservations', { ...slot(i + clients, 0), channel: 'online' }),
+  );
 
   // Baseline: the same transaction straight through pg.
-  const sql = new pg.Pool({ connectionString: db.url, max: concurrency });
-  const purchases = new Map<string, string>();
-  for (const row of (await sql.query(`select id, client_id from purchases where tenant_id = 'bench'`)).rows) {
-    purchases.set(row.client_id, row.id);
-  }
   const rawBook = async (i: number) => {
-    const { clientId, sessionId } = slot(i);
+    const { clientId, sessionId } = slot(i, 1);
     const conn = await sql.connect();
     try {
       await conn.query('begin');
@@ -110,23 +158,22 @@ export async function benchBookings() {
       conn.release();
     }
   };
-  await pool(40, (i) => rawBook(i + 40 + bookings));
-  const rawStart = performance.now();
-  await pool(bookings, (i) => rawBook(i + 80 + bookings));
-  const rawSeconds = (performance.now() - rawStart) / 1000;
+  await Promise.all(Array.from({ length: clients }, (_, i) => rawBook(i)));
+  const raw = await timed((i) => rawBook(i + clients));
 
   await sql.end();
   service.kill('SIGTERM');
   await new Promise((resolve) => service.once('exit', resolve));
-  await db.drop();
-  const http = bookings / httpSeconds;
-  const raw = bookings / rawSeconds;
-  return {
-    bookings,
+  if (!process.env.BENCH_KEEP) await db.drop();
+  else console.error(`kept ${db.url}`);
+  const ratio = Number((http.perSecond / raw.perSecond).toFixed(2));
+  const row = (side: string, run: Run) => ({
+    side,
     concurrency,
-    httpPerSecond: http,
-    rawSqlPerSecond: raw,
-    ratio: http / raw,
-    purchasesUsed: purchases.size,
-  };
+    seconds,
+    history,
+    ...run,
+    perSecond: Math.round(run.perSecond),
+  });
+  return [{ ...row('http (service process)', http), ratio }, row('raw pg transaction', raw)];
 }

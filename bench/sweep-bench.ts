@@ -64,6 +64,44 @@ async function seed(url: string, tenantId: string, reservations: number): Promis
   await sql.end();
 }
 
+/**
+ * The baseline: the same uses written by one set-based SQL statement per batch of
+ * 1 000 sessions (claim the batch, insert the ledger entries, move the balances,
+ * mark the reservations and the sessions), each batch its own transaction.
+ */
+async function baselineSweep(url: string, tenantId: string, asOf: Date): Promise<number> {
+  const sql = new pg.Client({ connectionString: url });
+  await sql.connect();
+  let used = 0;
+  for (;;) {
+    await sql.query('begin');
+    const { rows } = await sql.query(
+      `with batch as (select id from sessions where tenant_id = $1 and swept_at is null and ends_at <= $2
+                       order by ends_at, id limit 1000 for no key update skip locked),
+            due as (select r.id, r.purchase_id, r.covered_units, r.credit_seq from reservations r
+                     where r.tenant_id = $1 and r.session_id in (select id from batch) and not r.ended_applied
+                       and r.credit_state = 'held' order by r.id),
+            ledger as (insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
+                         reservation_id, actor, idempotency_key, occurred_at)
+                       select $1, 'b' || d.id, d.purchase_id, 'use', 0, -d.covered_units, d.covered_units, 0, 0, d.id,
+                              'baseline', 'r:' || d.id || ':' || (d.credit_seq + 1), $2 from due d),
+            balances as (update purchases p set held = p.held - x.n, used = p.used + x.n
+                           from (select purchase_id, sum(covered_units)::int as n from due group by purchase_id) x
+                          where p.tenant_id = $1 and p.id = x.purchase_id),
+            marked as (update reservations r set credit_state = 'used', credit_seq = r.credit_seq + 1, ended_applied = true
+                         from due d where r.tenant_id = $1 and r.id = d.id),
+            swept as (update sessions s set swept_at = $2 where s.tenant_id = $1 and s.id in (select id from batch))
+       select (select count(*) from batch)::int as sessions, (select count(*) from due)::int as used`,
+      [tenantId, asOf],
+    );
+    await sql.query('commit');
+    used += rows[0].used;
+    if (rows[0].sessions < 1000) break;
+  }
+  await sql.end();
+  return used;
+}
+
 export async function benchSweep(sizes = [10_000, 100_000]) {
   const results = [];
   for (const size of sizes) {
@@ -73,18 +111,32 @@ export async function benchSweep(sizes = [10_000, 100_000]) {
       platformKey: 'bench',
       clock: () => new Date('2026-06-01T00:00:00Z'),
     });
-    const created = await plugin.app.request('/v1/tenants', {
-      method: 'POST',
-      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'bench', name: 'Bench', preset: 'mytime' }),
-    });
-    if (created.status !== 201) throw new Error(`tenant: ${created.status}`);
+    for (const id of ['bench', 'base']) {
+      const created = await plugin.app.request('/v1/tenants', {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+        body: JSON.stringify({ id, name: id, preset: 'mytime' }),
+      });
+      if (created.status !== 201) throw new Error(`tenant: ${created.status}`);
+    }
     await seed(db.url, 'bench', size);
+    await seed(db.url, 'base', size);
     const started = performance.now();
-    const totals = await plugin.sweep();
+    const totals = await plugin.sweep({ tenantIds: ['bench'] });
     const seconds = (performance.now() - started) / 1000;
     if (totals.used !== size) throw new Error(`swept ${totals.used} of ${size}`);
-    results.push({ reservations: size, seconds, perSecond: size / seconds });
+    const baseStarted = performance.now();
+    const baseUsed = await baselineSweep(db.url, 'base', new Date('2026-06-01T00:00:00Z'));
+    const baseSeconds = (performance.now() - baseStarted) / 1000;
+    if (baseUsed !== size) throw new Error(`baseline used ${baseUsed} of ${size}`);
+    results.push({
+      reservations: size,
+      seconds: Number(seconds.toFixed(2)),
+      perSecond: Math.round(size / seconds),
+      baselineSeconds: Number(baseSeconds.toFixed(2)),
+      ratio: Number((baseSeconds / seconds).toFixed(2)),
+      microsPerRow: Math.round((seconds / size) * 1e6),
+    });
     await plugin.close();
     if (!process.env.BENCH_KEEP) await db.drop();
     else console.error(`kept ${db.url}`);

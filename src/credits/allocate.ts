@@ -1,6 +1,9 @@
-import type { Ticket } from '../domain/ticket.ts';
 import { type CompiledPolicy, orderBy } from '../policy/index.ts';
+import { choosePurchase, creditsApply } from './assign.ts';
+import { touchLine, touchReservation, type Work } from './changeset.ts';
+import { candidatesFor } from './decide.ts';
 import { settingsFact, ticketFact } from './facts.ts';
+import type { LineSnap, ReservationSnap, TicketSnap } from './snapshot.ts';
 
 export interface AllocatableLine {
   lineNo: number;
@@ -14,13 +17,13 @@ export interface AllocatableLine {
  */
 export function allocationOrder<L extends AllocatableLine>(
   policy: CompiledPolicy,
-  ticket: Ticket,
-  lineCount: number,
+  ticket: TicketSnap,
+  clientId: string,
   lines: L[],
 ) {
   const decision = policy.decide('allocation', {
-    ticket: ticketFact(ticket, lineCount),
-    client: { id: ticket.clientId },
+    ticket: ticketFact(ticket),
+    client: { id: clientId },
     settings: settingsFact(policy.settings),
   });
   const by = (decision.params.by ?? [{ key: 'line', direction: 'asc' }]) as {
@@ -33,4 +36,60 @@ export function allocationOrder<L extends AllocatableLine>(
     return line.lineNo;
   });
   return { sorted, by, rule: decision.rule };
+}
+
+/**
+ * Assigns credits to a new ticket's lines that have none yet (product lines, and
+ * reservations with nothing assigned), in the allocation order (B9, B10, B11).
+ * Credits promised to earlier lines count against later ones. Pure.
+ */
+export function allocate(
+  work: Work,
+  ticket: TicketSnap,
+  clientId: string,
+  lines: LineSnap[],
+  reservations: Map<string, ReservationSnap>,
+): void {
+  const open = lines
+    .map((line) => {
+      const r = line.reservationId ? (reservations.get(line.reservationId) ?? null) : null;
+      return {
+        line,
+        r,
+        lineNo: line.lineNo,
+        unitPrice: line.unitPrice,
+        startsAt: r?.session.startsAt ?? null,
+      };
+    })
+    .filter(({ line, r }) => !line.reservationId || r?.creditState === 'none');
+  const { sorted } = allocationOrder(work.policy, ticket, clientId, open);
+  const promised = new Map<string, number>();
+  for (const { line, r } of sorted) {
+    const payable = {
+      clientId,
+      item: line.item,
+      session: r?.session ?? null,
+      reservation: r,
+      channel: r?.channel ?? ('in_store' as const),
+      price: line.unitPrice,
+      units: line.units,
+      at: work.now,
+    };
+    if (!creditsApply(work.policy, payable)) continue;
+    // Copies with what earlier lines were promised taken off: the working purchases stay as they are.
+    const candidates = candidatesFor(work, clientId, line.item.id).map((p) => ({
+      ...p,
+      remaining: p.remaining - (promised.get(p.id) ?? 0),
+    }));
+    const { winner } = choosePurchase(work.policy, payable, candidates, 'auto');
+    if (!winner) continue;
+    const covered = winner.unlimited ? line.units : Math.min(line.units, winner.remaining);
+    promised.set(winner.id, (promised.get(winner.id) ?? 0) + covered);
+    const claim = r ?? line;
+    claim.purchaseId = winner.id;
+    claim.creditState = 'assigned';
+    claim.coveredUnits = covered;
+    if (r) touchReservation(work, r);
+    else touchLine(work, line);
+  }
 }

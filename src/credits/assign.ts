@@ -1,5 +1,5 @@
 import { type CompiledPolicy, type OrderKey, orderBy } from '../policy/index.ts';
-import { type AssignMode, type Candidate, fixedRefusal, type Payable } from './eligibility.ts';
+import { type AssignMode, fixedRefusal, type Payable } from './eligibility.ts';
 import {
   itemFact,
   planFact,
@@ -10,6 +10,7 @@ import {
   settingsFact,
   timeFacts,
 } from './facts.ts';
+import type { PurchaseSnap } from './snapshot.ts';
 
 export interface CandidateVerdict {
   purchaseId: string;
@@ -26,11 +27,11 @@ export interface AssignmentTrace {
   summary: string;
 }
 
-function lineFacts(policy: CompiledPolicy, line: Payable, checkedOutManually = false) {
+function lineFacts(policy: CompiledPolicy, line: Payable) {
   return {
     item: itemFact(line.item),
     session: line.session ? sessionFact(line.session) : null,
-    reservation: line.reservation ? reservationFact(line.reservation, checkedOutManually) : null,
+    reservation: line.reservation ? reservationFact(line.reservation) : null,
     client: { id: line.clientId },
     channel: line.channel,
     settings: settingsFact(policy.settings),
@@ -51,27 +52,27 @@ export const creditsApply = (policy: CompiledPolicy, line: Payable) =>
 export function choosePurchase(
   policy: CompiledPolicy,
   line: Payable,
-  candidates: Candidate[],
+  candidates: PurchaseSnap[],
   mode: AssignMode = 'auto',
-): AssignmentTrace & { winner: Candidate | null } {
+): AssignmentTrace & { winner: PurchaseSnap | null } {
   const base = lineFacts(policy, line);
   const considered: CandidateVerdict[] = [];
-  const eligible: Candidate[] = [];
+  const eligible: PurchaseSnap[] = [];
   for (const c of candidates) {
     const refusal = fixedRefusal(c, line, mode);
     if (refusal) {
-      considered.push({ purchaseId: c.purchase.id, eligible: false, reason: refusal, rule: null });
+      considered.push({ purchaseId: c.id, eligible: false, reason: refusal, rule: null });
       continue;
     }
     const verdict = policy.decide('eligibility', {
       ...base,
       plan: planFact(c.plan),
-      purchase: purchaseFact(c.purchase, c.plan),
-      purchaseExpiredAtSession: purchaseExpiredAtSession(c.purchase, line.session),
+      purchase: purchaseFact(c),
+      purchaseExpiredAtSession: purchaseExpiredAtSession(c, line.session),
     });
     const allowed = verdict.type === 'allow';
     const reason = allowed ? 'eligible' : String(verdict.params.reason ?? 'denied by policy');
-    considered.push({ purchaseId: c.purchase.id, eligible: allowed, reason, rule: verdict.rule });
+    considered.push({ purchaseId: c.id, eligible: allowed, reason, rule: verdict.rule });
     if (allowed) eligible.push(c);
   }
   const ordering = policy.decide('assignment', base);
@@ -79,12 +80,12 @@ export function choosePurchase(
     key: OrderKey;
     direction: 'asc' | 'desc';
   }[];
-  const sorted = orderBy(eligible, by, (c: Candidate, key: string) => orderValue(c, key));
+  const sorted = orderBy(eligible, by, (c: PurchaseSnap, key: string) => orderValue(c, key));
   const winner = sorted[0] ?? null;
   const order = by.map((b) => ({ key: b.key, direction: b.direction }));
   const orderText = order.map((o) => `${o.key} ${o.direction}`).join(', ');
   const summary = winner
-    ? `${winner.purchase.id} pays: first of ${eligible.length} eligible by ${orderText}${ordering.rule ? ` (rule '${ordering.rule}')` : ''}`
+    ? `${winner.id} pays: first of ${eligible.length} eligible by ${orderText}${ordering.rule ? ` (rule '${ordering.rule}')` : ''}`
     : candidates.length === 0
       ? 'no purchase of this client covers the item'
       : `none of ${candidates.length} purchases may pay: ${considered.map((v) => `${v.purchaseId} ${v.reason}`).join('; ')}`;
@@ -92,22 +93,22 @@ export function choosePurchase(
     considered,
     order,
     orderRule: ordering.rule,
-    chosen: winner?.purchase.id ?? null,
+    chosen: winner?.id ?? null,
     summary,
     winner,
   };
 }
 
-function orderValue(c: Candidate, key: string): number | null {
+function orderValue(c: PurchaseSnap, key: string): number | null {
   switch (key) {
     case 'purchasedAt':
-      return c.purchase.purchasedAt.getTime();
+      return c.purchasedAt.getTime();
     case 'expiresAt':
-      return c.purchase.expiresAt ? c.purchase.expiresAt.getTime() : null;
+      return c.expiresAt ? c.expiresAt.getTime() : null;
     case 'priority':
       return c.plan.priority;
     case 'remaining':
-      return c.purchase.unlimited ? Number.POSITIVE_INFINITY : c.purchase.remaining;
+      return c.unlimited ? Number.POSITIVE_INFINITY : c.remaining;
     default:
       return null;
   }

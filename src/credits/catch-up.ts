@@ -1,31 +1,44 @@
 import type { CreditContext } from './context.ts';
-import { settleExpiredPurchases } from './expiry.ts';
+import { applyDueTimeTriggers, settleExpiry } from './due.ts';
+import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
-import { applyDueTimeTriggers } from './time-triggers.ts';
+import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
+import { query } from './sql.ts';
+import { clientWork, newWork } from './work.ts';
 
 /**
- * Brings time-driven state up to now before a read or a decision: session start
- * and end triggers that have come due (B12, B15), then purchases past their expiry
- * (B6). Every route that shows or uses credits calls it first, so an answer never
- * depends on whether a background sweep has run yet. With a client, that client is
- * locked first (the global lock order); without one (a tenant-wide report), every
- * client with something due is locked, in id order.
+ * Brings time-driven state up to now before a read: session start and end triggers
+ * that have come due (B12, B15), then purchases past their expiry (B6), committed.
+ * Every route that shows credits calls it first, so an answer never depends on
+ * whether a background sweep has run yet. With a client, that client is locked
+ * first (the global lock order); without one (a tenant-wide report), every client
+ * with something due is locked, in id order, and then every purchase past expiry.
  */
 export async function catchUp(ctx: CreditContext, scope: { clientId?: string }): Promise<void> {
   if (scope.clientId) {
-    await lockClients(ctx, [scope.clientId]);
-  } else {
-    const due = await ctx.tx.execute<{ client_id: string }[]>(
-      `select distinct r.client_id from reservations r
-         join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-        where r.tenant_id = ? and ((not r.started_applied and s.starts_at <= ?) or (not r.ended_applied and s.ends_at <= ?))`,
-      [ctx.tenantId, ctx.now, ctx.now],
-    );
-    await lockClients(
-      ctx,
-      due.map((d) => d.client_id),
-    );
+    const work = await clientWork(ctx, scope.clientId);
+    if (work) await commit(ctx, work.cs);
+    return;
   }
-  await applyDueTimeTriggers(ctx, ctx.now, { clientId: scope.clientId });
-  await settleExpiredPurchases(ctx.tx, ctx.now, { clientId: scope.clientId });
+  const due = await query(
+    ctx,
+    `select distinct r.client_id from reservations r
+       join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+      where r.tenant_id = $1 and not r.ended_applied
+        and ((not r.started_applied and s.starts_at <= $2) or s.ends_at <= $2)`,
+    [ctx.tenantId, ctx.now],
+  );
+  const clients = [
+    ...(await lockClients(
+      ctx,
+      due.map((d) => String(d.client_id)),
+    )),
+  ];
+  const work = newWork(ctx, await readPurchases(ctx, { clientIds: clients }));
+  const reservations = await readReservations(ctx, { dueFor: clients, upTo: ctx.now });
+  applyDueTimeTriggers(work, reservations.values(), ctx.now);
+  for (const [id, p] of await readExpiredUnsettled(ctx, ctx.now))
+    if (!work.purchases.has(id)) work.purchases.set(id, p);
+  settleExpiry(work, ctx.now);
+  await commit(ctx, work.cs);
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Purchase } from '../domain/purchase.ts';
 import type { PunchcardEvent } from '../events.ts';
 import type { ActivePolicy } from '../tenants/policy-versions.ts';
 
@@ -10,11 +9,6 @@ export interface CreditContext {
   active: ActivePolicy;
   now: Date;
   actor: string;
-  /** Events to emit once the transaction commits. */
+  /** Events of the committed change sets, for the transaction's owner to publish. */
   events: PunchcardEvent[];
-  /**
-   * Purchases this transaction already holds FOR UPDATE: nobody else can change
-   * them until it ends, so they are not read again.
-   */
-  locked: Map<string, Purchase>;
 }

@@ -1,28 +1,19 @@
 import type { Channel } from '../domain/enums.ts';
-import type { Item } from '../domain/item.ts';
-import type { Plan } from '../domain/plan.ts';
-import type { Purchase } from '../domain/purchase.ts';
-import type { Reservation } from '../domain/reservation.ts';
-import type { Session } from '../domain/session.ts';
 import { coversSessionTime, validAt } from '../domain/time.ts';
+import type { ItemSnap, PurchaseSnap, ReservationSnap, SessionSnap } from './snapshot.ts';
 
 /** One thing to pay for: a reservation's session, or a product line on a ticket. */
 export interface Payable {
   clientId: string;
-  item: Item;
-  session: Session | null;
-  reservation: Reservation | null;
+  item: ItemSnap;
+  session: SessionSnap | null;
+  reservation: ReservationSnap | null;
   channel: Channel;
   /** The unit price that counts (B11). */
   price: number;
   units: number;
   /** When the decision is made: booking time for one-day packages (B8). */
   at: Date;
-}
-
-export interface Candidate {
-  purchase: Purchase;
-  plan: Plan;
 }
 
 /** Auto-assignment picks; staff assigning by hand may pick held or expired purchases (B5). */
@@ -32,8 +23,8 @@ export type AssignMode = 'auto' | 'manual';
  * The fixed checks that no rule set can switch off (SPEC §3), plus B4 and B6/B8
  * for automatic assignment. Returns why the purchase cannot pay, or null.
  */
-export function fixedRefusal(c: Candidate, line: Payable, mode: AssignMode): string | null {
-  const { purchase, plan } = c;
+export function fixedRefusal(purchase: PurchaseSnap, line: Payable, mode: AssignMode): string | null {
+  const plan = purchase.plan;
   if (purchase.clientId !== line.clientId) return 'belongs to another client';
   if (purchase.status === 'voided') return 'voided';
   if (!plan.itemIds.includes(line.item.id)) return `plan does not cover ${line.item.id}`;
@@ -41,7 +32,7 @@ export function fixedRefusal(c: Candidate, line: Payable, mode: AssignMode): str
   if (mode === 'manual') return null;
   if (purchase.status === 'on_hold') return 'on hold';
   if (purchase.status === 'expired') return 'expired';
-  const window = { purchasedAt: purchase.purchasedAt, expiresAt: purchase.expiresAt ?? null };
+  const window = { purchasedAt: purchase.purchasedAt, expiresAt: purchase.expiresAt };
   if (plan.oneDay || !line.session) {
     // B8: one-day packages (and products, which have no session) are judged when booked.
     if (!validAt(window, line.at)) return plan.oneDay ? 'one-day package not valid today' : 'not valid now';

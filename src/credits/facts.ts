@@ -1,18 +1,20 @@
-import type { Item } from '../domain/item.ts';
-import type { Plan } from '../domain/plan.ts';
-import type { Purchase } from '../domain/purchase.ts';
-import type { Reservation } from '../domain/reservation.ts';
-import type { Session } from '../domain/session.ts';
-import type { Ticket } from '../domain/ticket.ts';
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
+import type {
+  ItemSnap,
+  PlanSnap,
+  PurchaseSnap,
+  ReservationSnap,
+  SessionSnap,
+  TicketSnap,
+} from './snapshot.ts';
 
 /**
- * Entities turned into the plain facts the policy reads (the catalogue in
+ * Snapshot data turned into the plain facts the policy reads (the catalogue in
  * src/policy/facts.ts): times as epoch milliseconds, absent values as null.
  */
 const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
 
-export const itemFact = (i: Item) => ({
+export const itemFact = (i: ItemSnap) => ({
   id: i.id,
   kind: i.kind,
   price: i.price,
@@ -20,7 +22,7 @@ export const itemFact = (i: Item) => ({
   bucketType: i.bucketType,
 });
 
-export const planFact = (p: Plan) => ({
+export const planFact = (p: PlanSnap) => ({
   id: p.id,
   kind: p.kind,
   credits: p.credits ?? null,
@@ -33,7 +35,7 @@ export const planFact = (p: Plan) => ({
   priority: p.priority,
 });
 
-export const purchaseFact = (p: Purchase, plan: Plan) => ({
+export const purchaseFact = (p: PurchaseSnap) => ({
   id: p.id,
   status: p.status,
   total: p.total,
@@ -44,10 +46,10 @@ export const purchaseFact = (p: Purchase, plan: Plan) => ({
   expiresAt: ms(p.expiresAt),
   locationId: p.locationId,
   source: p.source,
-  priority: plan.priority,
+  priority: p.plan.priority,
 });
 
-export const sessionFact = (s: Session) => ({
+export const sessionFact = (s: SessionSnap) => ({
   id: s.id,
   startsAt: s.startsAt.getTime(),
   endsAt: s.endsAt.getTime(),
@@ -56,25 +58,25 @@ export const sessionFact = (s: Session) => ({
   locationId: s.locationId,
 });
 
-export const reservationFact = (r: Reservation, checkedOutManually: boolean) => ({
+export const reservationFact = (r: ReservationSnap) => ({
   id: r.id,
   status: r.status,
   channel: r.channel,
   creditState: r.creditState,
   units: r.coveredUnits,
   manualPurchase: r.manualPurchase,
-  checkedOutManually,
+  checkedOutManually: r.checkedOutManually,
 });
 
-export const ticketFact = (t: Ticket, lineCount: number) => ({
+export const ticketFact = (t: TicketSnap) => ({
   id: t.id,
   status: t.status,
   manual: t.manual,
-  lineCount,
+  lineCount: t.lineCount,
 });
 
 /** Derived facts about time, judged at `at` (the trigger's own instant for time triggers). */
-export function timeFacts(session: Session | null, at: Date) {
+export function timeFacts(session: SessionSnap | null, at: Date) {
   if (!session) return { sessionStarted: false, sessionEnded: false, hoursUntilStart: 0 };
   return {
     sessionStarted: at.getTime() >= session.startsAt.getTime(),
@@ -83,11 +85,8 @@ export function timeFacts(session: Session | null, at: Date) {
   };
 }
 
-export const purchaseExpiredAtSession = (p: Purchase, session: Session | null) =>
-  session !== null &&
-  p.expiresAt !== null &&
-  p.expiresAt !== undefined &&
-  p.expiresAt.getTime() < session.startsAt.getTime();
+export const purchaseExpiredAtSession = (p: PurchaseSnap, session: SessionSnap | null) =>
+  session !== null && p.expiresAt !== null && p.expiresAt.getTime() < session.startsAt.getTime();
 
 export const settingsFact = (s: RulesetSettings) => ({
   zeroPriceUsesCredits: s.zeroPriceUsesCredits,
@@ -100,15 +99,11 @@ export interface UsageScene {
   /** The instant judged: a time trigger's own, else now. */
   at: Date;
   settings: RulesetSettings;
-  item: Item;
-  session: Session | null;
-  plan: Plan | null;
-  purchase: Purchase | null;
-  /** Counters that differ from the purchase row (the sweep's running balance). */
-  balance?: { held: number; used: number; remaining: number };
-  reservation: Reservation | null;
-  checkedOutManually?: boolean;
-  ticket?: { ticket: Ticket; lineCount: number } | null;
+  item: ItemSnap;
+  session: SessionSnap | null;
+  purchase: PurchaseSnap | null;
+  reservation: ReservationSnap | null;
+  ticket: TicketSnap | null;
   clientId: string;
   channel: string;
   price: number;
@@ -119,11 +114,11 @@ export function usageFacts(s: UsageScene) {
   return {
     trigger: s.trigger,
     item: itemFact(s.item),
-    plan: s.plan ? planFact(s.plan) : null,
-    purchase: s.purchase && s.plan ? { ...purchaseFact(s.purchase, s.plan), ...s.balance } : null,
+    plan: s.purchase ? planFact(s.purchase.plan) : null,
+    purchase: s.purchase ? purchaseFact(s.purchase) : null,
     session: s.session ? sessionFact(s.session) : null,
-    reservation: s.reservation ? reservationFact(s.reservation, s.checkedOutManually ?? false) : null,
-    ticket: s.ticket ? ticketFact(s.ticket.ticket, s.ticket.lineCount) : null,
+    reservation: s.reservation ? reservationFact(s.reservation) : null,
+    ticket: s.ticket ? ticketFact(s.ticket) : null,
     client: { id: s.clientId },
     channel: s.channel,
     settings: settingsFact(s.settings),

@@ -1,86 +1,213 @@
-import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/sql';
-import type { LedgerKind } from '../domain/enums.ts';
-import { LedgerEntry } from '../domain/ledger-entry.ts';
-import { Purchase } from '../domain/purchase.ts';
 import { newId } from '../ids.ts';
-import { applyDelta, type Delta } from './balance.ts';
+import type { ChangeSet, Posting, ReservationExplain } from './changeset.ts';
+import type { CreditContext } from './context.ts';
+import type { ReservationSnap } from './snapshot.ts';
+import { query } from './sql.ts';
 
-export interface Posting {
-  kind: LedgerKind;
-  delta: Delta;
-  actor: string;
-  at: Date;
-  /** Unique per tenant: posting the same operation twice writes it once. */
-  idempotencyKey: string;
-  reason?: string | null;
-  reservationId?: string | null;
-  ticketId?: string | null;
-  policyVersion?: number | null;
-}
+/** Usage steps kept per reservation: the latest ones explain its current state. */
+const stepsKept = 20;
 
 /**
- * Locks purchases FOR UPDATE in a stable id order (so two transactions touching
- * the same purchases can never deadlock) and re-reads them inside the lock.
+ * Commit: the ONLY code that writes ledger entries and purchase balances (and the
+ * credit fields of reservations and ticket lines). One statement per change set,
+ * whatever its size — a booking is a batch of one, a sweep batch thousands: each
+ * table's rows travel as one JSON parameter unpacked by jsonb_to_recordset. Every
+ * purchase touched gets all five counters and its status written as decided on the
+ * locked snapshot (absolute values are safe: the rows are locked FOR UPDATE). The
+ * unique (tenant, idempotency key) of ledger entries guards against posting one
+ * operation twice. Then the events go to the operation's context, in decision
+ * order, for the transaction's owner to publish.
+ *
+ * Returns the reservations' explanations as stored, when asked (`explain`).
  */
-export async function lockPurchases(
-  tx: EntityManager,
-  ids: string[],
-  held?: Map<string, Purchase>,
-): Promise<Map<string, Purchase>> {
-  const found = new Map<string, Purchase>();
-  for (const id of ids) {
-    const already = held?.get(id);
-    if (already) found.set(id, already);
+export async function commit(
+  ctx: CreditContext,
+  cs: ChangeSet,
+  options: { explain?: boolean } = {},
+): Promise<Map<string, ReservationExplain>> {
+  // Rows the ORM still holds (a new ticket and its lines, a new purchase) go first.
+  await ctx.tx.flush();
+  const ids = new Map<Posting, string>(cs.postings.map((p) => [p, newId('le')]));
+  // Types the policy parameters for statements that write no reservation.
+  const parts: string[] = ['policy as (select $2::int as version, $3::text as hash)'];
+  const params: unknown[] = [ctx.tenantId, ctx.active.version, ctx.active.hash];
+  const bind = (rows: unknown[]) => {
+    params.push(JSON.stringify(rows));
+    return `$${params.length}::jsonb`;
+  };
+  if (cs.postings.length > 0) {
+    const rows = cs.postings.map((p) =>
+      compact({
+        id: ids.get(p),
+        purchase_id: p.purchaseId,
+        kind: p.kind,
+        ...p.delta,
+        reservation_id: p.reservationId,
+        ticket_id: p.ticketId,
+        line_no: p.lineNo,
+        actor: p.actor,
+        reason: p.reason,
+        idempotency_key: p.key,
+        policy_version: p.policyVersion,
+        occurred_at: p.at.toISOString(),
+      }),
+    );
+    parts.push(`ledger as (
+      insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
+        reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
+      select $1, x.id, x.purchase_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
+             coalesce(x.deducted, 0), coalesce(x.expired, 0),
+             x.reservation_id, x.ticket_id, x.line_no, x.actor, x.reason, x.idempotency_key, x.policy_version, x.occurred_at
+        from jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int, used int,
+             deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason text,
+             idempotency_key text, policy_version int, occurred_at timestamptz))`);
   }
-  const unique = [...new Set(ids)].filter((id) => !found.has(id)).sort();
-  if (unique.length === 0) return found;
-  // Re-reading refreshes loaded entities: write pending changes first or they are lost.
-  await tx.flush();
-  const rows = await tx.find(
-    Purchase,
-    { id: { $in: unique } },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
-  );
-  for (const row of rows) {
-    found.set(row.id, row);
-    held?.set(row.id, row);
+  if (cs.purchases.size > 0) {
+    const rows = [...cs.purchases.values()].map((p) => ({
+      id: p.id,
+      status: p.status,
+      total: p.total,
+      held: p.held,
+      used: p.used,
+      deducted: p.deducted,
+      expired: p.expired,
+      remaining: p.remaining,
+    }));
+    parts.push(`balances as (
+      update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
+             expired = v.expired, remaining = v.remaining
+        from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, total int, held int, used int, deducted int,
+             expired int, remaining int)
+       where p.tenant_id = $1 and p.id = v.id)`);
   }
-  return found;
+  const changes = [...cs.reservations.values()];
+  const inserts = changes.filter((c) => c.insert);
+  const updates = changes.filter((c) => !c.insert);
+  if (inserts.length > 0) {
+    const rows = inserts.map((c) => ({
+      ...reservationRow(c.reservation),
+      created_at: c.reservation.createdAt.toISOString(),
+      explain: {
+        assignment: c.assignment ?? null,
+        usage: c.steps.slice(-stepsKept),
+        policyVersion: ctx.active.version,
+        policyHash: ctx.active.hash,
+      },
+    }));
+    parts.push(`new_reservations as (
+      insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
+        credit_state, covered_units, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
+      select $1, v.id, v.client_id, v.session_id, v.channel, v.status, v.purchase_id, v.manual_purchase, v.credit_state,
+             v.covered_units, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
+        from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
+             purchase_id text, manual_purchase boolean, credit_state text, covered_units int, credit_seq int,
+             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz)
+      returning id, explain)`);
+  }
+  if (updates.length > 0) {
+    const rows = updates.map((c) => {
+      const { client_id: _c, session_id: _s, channel: _ch, ...row } = reservationRow(c.reservation);
+      return compact({
+        ...row,
+        set_assignment: c.assignment !== undefined,
+        assignment: c.assignment,
+        steps: c.steps,
+      });
+    });
+    parts.push(`changed_reservations as (
+      update reservations r set status = v.status, purchase_id = v.purchase_id,
+             manual_purchase = coalesce(v.manual_purchase, false), credit_state = v.credit_state,
+             covered_units = coalesce(v.covered_units, 0), credit_seq = coalesce(v.credit_seq, 0),
+             started_applied = coalesce(v.started_applied, false), ended_applied = coalesce(v.ended_applied, false),
+             policy_version = $2::int,
+             explain = jsonb_build_object(
+               'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
+               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(v.steps) <= ${stepsKept}
+                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps
+                             else (select jsonb_agg(u.step order by u.n) from (
+                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
+                                            with ordinality as e(step, n)
+                                      order by n desc limit ${stepsKept}) u) end,
+               'policyVersion', $2::int, 'policyHash', $3::text)
+        from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
+             credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
+             set_assignment boolean, assignment jsonb, steps jsonb)
+       where r.tenant_id = $1 and r.id = v.id
+      returning r.id, r.explain)`);
+  }
+  if (cs.lines.size > 0) {
+    const rows = [...cs.lines.values()].map((l) => ({
+      ticket_id: l.ticketId,
+      line_no: l.lineNo,
+      purchase_id: l.purchaseId,
+      credit_state: l.creditState,
+      covered_units: l.coveredUnits,
+      credit_seq: l.creditSeq,
+    }));
+    parts.push(`changed_lines as (
+      update ticket_lines l set purchase_id = v.purchase_id, credit_state = v.credit_state,
+             covered_units = v.covered_units, credit_seq = v.credit_seq
+        from jsonb_to_recordset(${bind(rows)}) as v(ticket_id text, line_no int, purchase_id text, credit_state text,
+             covered_units int, credit_seq int)
+       where l.tenant_id = $1 and l.ticket_id = v.ticket_id and l.line_no = v.line_no)`);
+  }
+  if (cs.resweep.size > 0) {
+    parts.push(`resweep as (
+      update sessions s set swept_at = null
+       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
+  }
+  const explains = new Map<string, ReservationExplain>();
+  if (parts.length > 1) {
+    const returned = options.explain
+      ? [
+          inserts.length > 0 && 'select id, explain from new_reservations',
+          updates.length > 0 && 'select id, explain from changed_reservations',
+        ]
+          .filter(Boolean)
+          .join(' union all ')
+      : '';
+    const rows = await query(ctx, `with ${parts.join(',\n')}\n${returned || 'select 1 as done'}`, params);
+    if (returned) for (const row of rows) explains.set(String(row.id), row.explain as ReservationExplain);
+  }
+  for (const event of cs.events) {
+    if ('credit' in event) {
+      const p = event.credit;
+      ctx.events.push({
+        name: 'credit.changed',
+        payload: {
+          tenantId: ctx.tenantId,
+          purchaseId: p.purchaseId,
+          kind: p.kind,
+          ledgerEntryId: ids.get(p) ?? '',
+          reservationId: p.reservationId,
+          ticketId: p.ticketId,
+          policyVersion: p.policyVersion,
+          remaining: p.remainingAfter,
+        },
+      });
+    } else ctx.events.push(event);
+  }
+  return explains;
 }
 
-/**
- * The only way a balance changes: one append-only entry and the matching change to
- * the purchase's cached counters, in the caller's transaction. The purchase must be
- * locked by the caller. The unique (tenant, idempotency key) constraint is the guard
- * against posting one operation twice: a duplicate fails the whole transaction.
- */
-export async function post(tx: EntityManager, purchase: Purchase, posting: Posting): Promise<string> {
-  const next = applyDelta(purchase, posting.kind, posting.delta, purchase.unlimited);
-  purchase.total = next.total;
-  purchase.held = next.held;
-  purchase.used = next.used;
-  purchase.deducted = next.deducted;
-  purchase.expired = next.expired;
-  purchase.remaining = next.remaining;
-  const id = newId('le');
-  tx.create(LedgerEntry, {
-    tenantId: purchase.tenantId,
-    id,
-    purchaseId: purchase.id,
-    kind: posting.kind,
-    total: posting.delta.total ?? 0,
-    held: posting.delta.held ?? 0,
-    used: posting.delta.used ?? 0,
-    deducted: posting.delta.deducted ?? 0,
-    expired: posting.delta.expired ?? 0,
-    reservationId: posting.reservationId ?? null,
-    ticketId: posting.ticketId ?? null,
-    actor: posting.actor,
-    reason: posting.reason ?? null,
-    idempotencyKey: posting.idempotencyKey,
-    policyVersion: posting.policyVersion ?? null,
-    occurredAt: posting.at,
-  });
-  return id;
-}
+/** Rows travel without their null and zero fields (jsonb_to_recordset reads them as null): a sweep batch is megabytes. */
+const compact = (row: Record<string, unknown>) => {
+  for (const key of Object.keys(row))
+    if (row[key] === null || row[key] === undefined || row[key] === 0 || row[key] === false) delete row[key];
+  return row;
+};
+
+const reservationRow = (r: ReservationSnap) => ({
+  id: r.id,
+  client_id: r.clientId,
+  session_id: r.sessionId,
+  channel: r.channel,
+  status: r.status,
+  purchase_id: r.purchaseId,
+  manual_purchase: r.manualPurchase,
+  credit_state: r.creditState,
+  covered_units: r.coveredUnits,
+  credit_seq: r.creditSeq,
+  started_applied: r.startedApplied,
+  ended_applied: r.endedApplied,
+});

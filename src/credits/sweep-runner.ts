@@ -67,7 +67,6 @@ export async function sweepAllTenants(
           now,
           actor: 'sweep',
           events: pending,
-          locked: new Map(),
         };
         const result = await sweepBatch(ctx, now);
         if (result.done) await sweepExpiry(ctx, now);

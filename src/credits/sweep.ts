@@ -1,51 +1,63 @@
-import { applyDueTimeTriggersInBulk } from './bulk-time-triggers.ts';
 import type { CreditContext } from './context.ts';
-import { settleExpiredPurchases } from './expiry.ts';
+import { applyDueTimeTriggers, settleExpiry, type TimeTriggerStats } from './due.ts';
+import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
-import type { TimeTriggerStats } from './time-triggers.ts';
+import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
+import { anyOf, query } from './sql.ts';
+import { newWork } from './work.ts';
 
 /** Sessions claimed per transaction: bounded work and lock time per batch. */
 export const sweepBatchSize = 1000;
 
 /**
- * B15/B16 for one batch of a tenant's ended, unswept sessions: every enrolled
- * client's credit goes through `session_ended` (the rule set skips no-shows,
- * cancellations and manual checkouts), then the sessions are marked swept.
- * Sessions are claimed FOR NO KEY UPDATE SKIP LOCKED, so several service processes
- * can sweep at once and never take the same session; NO KEY keeps new bookings
- * (whose foreign key only takes KEY SHARE) from waiting on the sweep.
- * Idempotent: each trigger applies once per reservation, whatever ran before.
+ * B15/B16 for one batch of a tenant's ended, unswept sessions, through the same
+ * spine as a booking: lock the batch's clients (id order), snapshot their purchases
+ * and the batch's due reservations, decide every `session_started`/`session_ended`
+ * (the rule set skips no-shows, cancellations and manual checkouts), commit in one
+ * statement, then mark the sessions swept. Sessions are claimed FOR NO KEY UPDATE
+ * SKIP LOCKED, so several service processes can sweep at once and never take the
+ * same session; NO KEY keeps new bookings (whose foreign key only takes KEY SHARE)
+ * from waiting on the sweep. Idempotent: each trigger applies once per reservation.
  */
 export async function sweepBatch(
   ctx: CreditContext,
   asOf: Date,
 ): Promise<TimeTriggerStats & { done: boolean }> {
-  const sessions = await ctx.tx.execute<{ id: string }[]>(
-    `select id from sessions where tenant_id = ? and swept_at is null and ends_at <= ?
-      order by ends_at, id limit ? for no key update skip locked`,
+  const sessions = await query(
+    ctx,
+    `select id from sessions where tenant_id = $1 and swept_at is null and ends_at <= $2
+      order by ends_at, id limit $3 for no key update skip locked`,
     [ctx.tenantId, asOf, sweepBatchSize],
   );
   if (sessions.length === 0) return { sessions: 0, used: 0, released: 0, skipped: 0, done: true };
-  const ids = sessions.map((s) => s.id);
-  const marks = ids.map(() => '?').join(', ');
-  const clients = await ctx.tx.execute<{ client_id: string }[]>(
-    `select distinct client_id from reservations where tenant_id = ? and session_id in (${marks})`,
-    [ctx.tenantId, ...ids],
-  );
-  await lockClients(
+  const sessionIds = JSON.stringify(sessions.map((s) => String(s.id)));
+  const clients = await query(
     ctx,
-    clients.map((c) => c.client_id),
+    `select distinct client_id from reservations where tenant_id = $1 and session_id = ${anyOf(2)}`,
+    [ctx.tenantId, sessionIds],
   );
-  const stats = await applyDueTimeTriggersInBulk(ctx, asOf, ids);
-  await ctx.tx.execute(`update sessions set swept_at = ? where tenant_id = ? and id in (${marks})`, [
-    ctx.now,
+  const locked = [
+    ...(await lockClients(
+      ctx,
+      clients.map((c) => String(c.client_id)),
+    )),
+  ];
+  const work = newWork(ctx, await readPurchases(ctx, { clientIds: locked }), false);
+  const due = await readReservations(ctx, { dueIn: sessions.map((s) => String(s.id)), upTo: asOf });
+  const stats = applyDueTimeTriggers(work, due.values(), asOf);
+  await commit(ctx, work.cs);
+  await query(ctx, `update sessions set swept_at = $2 where tenant_id = $1 and id = ${anyOf(3)}`, [
     ctx.tenantId,
-    ...ids,
+    ctx.now,
+    sessionIds,
   ]);
-  return { ...stats, sessions: ids.length, done: sessions.length < sweepBatchSize };
+  return { ...stats, sessions: sessions.length, done: sessions.length < sweepBatchSize };
 }
 
 /** Expiry for the whole tenant, so reports and balances are right without a read. */
 export async function sweepExpiry(ctx: CreditContext, asOf: Date): Promise<number> {
-  return settleExpiredPurchases(ctx.tx, asOf);
+  const work = newWork(ctx, await readExpiredUnsettled(ctx, asOf), false);
+  const count = settleExpiry(work, asOf);
+  await commit(ctx, work.cs);
+  return count;
 }

@@ -1,26 +1,22 @@
 import { LockMode } from '@mikro-orm/core';
-import { Client } from '../domain/client.ts';
 import type { TicketStatus } from '../domain/enums.ts';
 import { Item } from '../domain/item.ts';
 import { Location } from '../domain/location.ts';
-import type { Purchase } from '../domain/purchase.ts';
-import { Reservation } from '../domain/reservation.ts';
-import { Session } from '../domain/session.ts';
 import { Ticket } from '../domain/ticket.ts';
 import { TicketLine } from '../domain/ticket-line.ts';
 import { conflict, type FieldError, notFound, PunchcardError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Trigger } from '../policy/index.ts';
-import { allocationOrder } from './allocate.ts';
-import { choosePurchase, creditsApply } from './assign.ts';
-import { lockedCandidates } from './candidates.ts';
-import { catchUp } from './catch-up.ts';
+import { allocate } from './allocate.ts';
+import type { Work } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import type { Candidate } from './eligibility.ts';
-import { applyLineTrigger } from './line-credit.ts';
-import { lockReservations } from './locks.ts';
-import { oneDayExpiredBeforeSession, voidForExpiredOneDay } from './one-day.ts';
-import { applyTrigger } from './reservation-credit.ts';
+import { triggerLine, triggerReservation } from './decide.ts';
+import { commit } from './ledger.ts';
+import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
+import { lineView } from './present.ts';
+import { type LineSnap, type ReservationSnap, readLines, type TicketSnap } from './snapshot.ts';
+import { anyOf, query } from './sql.ts';
+import { clientWork, reservationsOf } from './work.ts';
 
 export interface TicketLineInput {
   itemId: string;
@@ -37,87 +33,90 @@ export interface TicketInput {
   lines: TicketLineInput[];
 }
 
-interface Prepared {
-  input: TicketLineInput;
-  item: Item;
-  reservation: Reservation | null;
-  session: Session | null;
-}
-
 /** Checks every reference a ticket names; all faults at once, each with its pointer. */
-async function prepareLines(ctx: CreditContext, input: TicketInput): Promise<Prepared[]> {
+function checkLines(
+  work: Work | null,
+  input: TicketInput,
+  items: Set<string>,
+  reservations: Map<string, ReservationSnap>,
+  located: boolean,
+) {
   const faults: FieldError[] = [];
-  const client = await ctx.tx.findOne(Client, { id: input.clientId });
-  if (!client) faults.push({ path: '/clientId', message: `no client with id '${input.clientId}'` });
-  if (!(await ctx.tx.findOne(Location, { id: input.locationId }))) {
-    faults.push({ path: '/locationId', message: `no location with id '${input.locationId}'` });
-  }
-  const prepared: Prepared[] = [];
+  if (!work) faults.push({ path: '/clientId', message: `no client with id '${input.clientId}'` });
+  if (!located) faults.push({ path: '/locationId', message: `no location with id '${input.locationId}'` });
   const seen = new Set<string>();
   for (const [index, line] of input.lines.entries()) {
     const at = `/lines/${index}`;
-    const item = await ctx.tx.findOne(Item, { id: line.itemId });
-    if (!item) faults.push({ path: `${at}/itemId`, message: `no item with id '${line.itemId}'` });
-    let reservation: Reservation | null = null;
-    let session: Session | null = null;
-    if (line.reservationId) {
-      reservation = await ctx.tx.findOne(Reservation, { id: line.reservationId });
-      session = reservation ? await ctx.tx.findOne(Session, { id: reservation.sessionId }) : null;
-      if (!reservation || !session) {
-        faults.push({
-          path: `${at}/reservationId`,
-          message: `no reservation with id '${line.reservationId}'`,
-        });
-      } else if (reservation.clientId !== input.clientId) {
-        faults.push({ path: `${at}/reservationId`, message: 'belongs to another client' });
-      } else if (reservation.status === 'canceled') {
-        faults.push({ path: `${at}/reservationId`, message: 'is canceled' });
-      } else if (item && session.itemId !== item.id) {
-        faults.push({ path: `${at}/itemId`, message: `the reservation is for item '${session.itemId}'` });
-      } else if (seen.has(reservation.id)) {
-        faults.push({ path: `${at}/reservationId`, message: 'is already on this ticket' });
-      }
-      if (line.units !== undefined)
-        faults.push({ path: `${at}/units`, message: 'a reservation line takes its units from the session' });
-      if (reservation) seen.add(reservation.id);
-    }
-    if (item) prepared.push({ input: line, item, reservation, session });
+    if (!items.has(line.itemId))
+      faults.push({ path: `${at}/itemId`, message: `no item with id '${line.itemId}'` });
+    if (!line.reservationId) continue;
+    const r = reservations.get(line.reservationId);
+    if (!r)
+      faults.push({ path: `${at}/reservationId`, message: `no reservation with id '${line.reservationId}'` });
+    else if (r.clientId !== input.clientId)
+      faults.push({ path: `${at}/reservationId`, message: 'belongs to another client' });
+    else if (r.status === 'canceled') faults.push({ path: `${at}/reservationId`, message: 'is canceled' });
+    else if (items.has(line.itemId) && r.item.id !== line.itemId)
+      faults.push({ path: `${at}/itemId`, message: `the reservation is for item '${r.item.id}'` });
+    else if (seen.has(r.id))
+      faults.push({ path: `${at}/reservationId`, message: 'is already on this ticket' });
+    // B10: a reservation line's units are the session's; saying so is fine, saying otherwise is not.
+    if (r && line.units !== undefined && line.units !== r.session.units)
+      faults.push({
+        path: `${at}/units`,
+        message: `must be ${r.session.units}, the session's units, or left out`,
+      });
+    if (r) seen.add(r.id);
   }
   if (faults.length > 0) throw new PunchcardError('invalid', 'the ticket is not valid', faults);
-  return prepared;
 }
 
 /** A reservation already on a live ticket cannot be rung up twice. */
-async function refuseDoubleCheckout(ctx: CreditContext, prepared: Prepared[]): Promise<void> {
-  for (const [index, p] of prepared.entries()) {
-    if (!p.reservation) continue;
-    const lines = await ctx.tx.find(TicketLine, { reservationId: p.reservation.id });
-    for (const line of lines) {
-      const other = await ctx.tx.findOneOrFail(Ticket, { id: line.ticketId });
-      if (other.status !== 'voided') {
-        throw new PunchcardError(
-          'conflict',
-          `reservation '${p.reservation.id}' is already on ticket '${other.id}'`,
-          [{ path: `/lines/${index}/reservationId`, message: `already on ticket '${other.id}'` }],
-        );
-      }
-    }
-  }
+async function refuseDoubleCheckout(ctx: CreditContext, input: TicketInput): Promise<void> {
+  const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
+  if (wanted.length === 0) return;
+  const taken = await query(
+    ctx,
+    `select l.reservation_id, t.id from ticket_lines l join tickets t on t.tenant_id = l.tenant_id and t.id = l.ticket_id
+      where l.tenant_id = $1 and l.reservation_id = ${anyOf(2)} and t.status <> 'voided'`,
+    [ctx.tenantId, JSON.stringify(wanted)],
+  );
+  if (taken.length === 0) return;
+  const index = input.lines.findIndex((l) => l.reservationId === taken[0].reservation_id);
+  throw new PunchcardError(
+    'conflict',
+    `reservation '${taken[0].reservation_id}' is already on ticket '${taken[0].id}'`,
+    [{ path: `/lines/${index}/reservationId`, message: `already on ticket '${taken[0].id}'` }],
+  );
 }
+
+const ticketSnap = (t: Ticket, lineCount: number): TicketSnap => ({
+  id: t.id,
+  status: t.status,
+  manual: t.manual,
+  lineCount,
+});
 
 /**
  * Rings up a ticket: lines are created, credits allocated to the lines that have
  * none yet in the rule set's order (B9, B10, B11), then `ticket_generated` runs on
  * every line (B12: an in-store booking's credit is used as soon as its ticket exists).
  */
-export async function openTicket(ctx: CreditContext, input: TicketInput): Promise<Ticket> {
-  const prepared = await prepareLines(ctx, input);
+export async function openTicket(ctx: CreditContext, input: TicketInput) {
+  const work = await clientWork(ctx, input.clientId);
+  const itemIds = [...new Set(input.lines.map((l) => l.itemId))];
+  const items = await ctx.tx.find(Item, { id: { $in: itemIds } });
+  const location = await ctx.tx.findOne(Location, { id: input.locationId });
+  const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
+  const reservations = new Map(
+    (work ? await reservationsOf(ctx, work, wanted) : []).map((r) => [r.id, r] as const),
+  );
+  checkLines(work, input, new Set(items.map((i) => i.id)), reservations, location !== null);
+  if (!work) return null as never;
   if (input.id && (await ctx.tx.findOne(Ticket, { id: input.id })))
     throw conflict(`ticket '${input.id}' already exists`);
-  await catchUp(ctx, { clientId: input.clientId });
-  const reservations = prepared.flatMap((p) => (p.reservation ? [p.reservation.id] : []));
-  const lockedReservations = await lockReservations(ctx, reservations);
-  await refuseDoubleCheckout(ctx, prepared);
+  await refuseDoubleCheckout(ctx, input);
+  const itemOf = new Map(items.map((i) => [i.id, i]));
   const ticket = ctx.tx.create(Ticket, {
     tenantId: ctx.tenantId,
     id: input.id ?? newId('tkt'),
@@ -130,124 +129,137 @@ export async function openTicket(ctx: CreditContext, input: TicketInput): Promis
     createdAt: ctx.now,
     closedAt: null,
   });
-  const lines = prepared.map((p, lineNo) =>
-    ctx.tx.create(TicketLine, {
-      tenantId: ctx.tenantId,
+  const lines: LineSnap[] = input.lines.map((l, lineNo) => {
+    const item = itemOf.get(l.itemId) as Item;
+    const r = l.reservationId ? reservations.get(l.reservationId) : undefined;
+    const line: LineSnap = {
       ticketId: ticket.id,
       lineNo,
-      itemId: p.item.id,
-      reservationId: p.reservation?.id ?? null,
-      unitPrice: p.input.price ?? p.session?.price ?? p.item.price,
-      units: p.session?.units ?? p.input.units ?? 1,
+      item: {
+        id: item.id,
+        kind: item.kind,
+        price: item.price,
+        itemType: item.itemType ?? null,
+        bucketType: item.bucketType,
+      },
+      reservationId: r?.id ?? null,
+      unitPrice: l.price ?? r?.session.price ?? item.price,
+      units: r?.session.units ?? l.units ?? 1,
       coveredUnits: 0,
       purchaseId: null,
       creditState: 'none',
       creditSeq: 0,
-      amountDue: 0,
-      commissionBase: null,
-      label: null,
-    }),
-  );
-  await ctx.tx.flush();
-  await allocate(ctx, ticket, prepared, lines, lockedReservations);
-  await runTrigger(ctx, ticket, 'ticket_generated');
-  return ticket;
-}
-
-async function allocate(
-  ctx: CreditContext,
-  ticket: Ticket,
-  prepared: Prepared[],
-  lines: TicketLine[],
-  reservations: Map<string, Reservation>,
-): Promise<void> {
-  const open = lines
-    .map((line, i) => ({
-      line,
-      prep: prepared[i],
-      lineNo: line.lineNo,
-      unitPrice: line.unitPrice,
-      startsAt: prepared[i].session?.startsAt ?? null,
-    }))
-    .filter(
-      ({ line }) => !line.reservationId || reservations.get(line.reservationId)?.creditState === 'none',
-    );
-  const { sorted } = allocationOrder(ctx.active.policy, ticket, lines.length, open);
-  // Credits promised to earlier lines of this ticket but not yet taken from remaining.
-  const promised = new Map<string, number>();
-  for (const { line, prep } of sorted) {
-    const reservation = line.reservationId ? (reservations.get(line.reservationId) ?? null) : null;
-    const payable = {
-      clientId: ticket.clientId,
-      item: prep.item,
-      session: prep.session,
-      reservation,
-      channel: reservation?.channel ?? ('in_store' as const),
-      price: line.unitPrice,
-      units: line.units,
-      at: ctx.now,
     };
-    if (!creditsApply(ctx.active.policy, payable)) continue;
-    const candidates = await lockedCandidates(ctx, ticket.clientId, prep.item.id);
-    // Plain copies, not entities: the unit of work must never see the reduced figure.
-    const views: Candidate[] = candidates.map((c) => ({
-      plan: c.plan,
-      purchase: {
-        ...pick(c.purchase),
-        remaining: c.purchase.remaining - (promised.get(c.purchase.id) ?? 0),
-      } as Purchase,
-    }));
-    const { winner } = choosePurchase(ctx.active.policy, payable, views, 'auto');
-    if (!winner) continue;
-    const covered = winner.purchase.unlimited ? line.units : Math.min(line.units, winner.purchase.remaining);
-    promised.set(winner.purchase.id, (promised.get(winner.purchase.id) ?? 0) + covered);
-    const claim = reservation ?? line;
-    claim.purchaseId = winner.purchase.id;
-    claim.creditState = 'assigned';
-    claim.coveredUnits = covered;
-  }
-  await ctx.tx.flush();
+    ctx.tx.create(TicketLine, {
+      tenantId: ctx.tenantId,
+      ticketId: ticket.id,
+      lineNo,
+      itemId: item.id,
+      reservationId: line.reservationId,
+      unitPrice: line.unitPrice,
+      units: line.units,
+      coveredUnits: 0,
+      purchaseId: null,
+      creditState: 'none',
+      creditSeq: 0,
+    });
+    return line;
+  });
+  const snap = ticketSnap(ticket, lines.length);
+  allocate(work, snap, input.clientId, lines, reservations);
+  runTrigger(work, snap, input.clientId, lines, reservations, 'ticket_generated');
+  return finishTicket(ctx, work, ticket, lines, reservations);
 }
 
-const pick = (p: Purchase) => ({
-  id: p.id,
-  clientId: p.clientId,
-  planId: p.planId,
-  status: p.status,
-  unlimited: p.unlimited,
-  remaining: p.remaining,
-  total: p.total,
-  held: p.held,
-  used: p.used,
-  purchasedAt: p.purchasedAt,
-  expiresAt: p.expiresAt ?? null,
-});
-
-/** Runs one ticket trigger on every line: reservations through their own policy path. */
-async function runTrigger(ctx: CreditContext, ticket: Ticket, trigger: Trigger): Promise<void> {
-  const lines = await ctx.tx.find(TicketLine, { ticketId: ticket.id }, { orderBy: { lineNo: 'asc' } });
-  const reservations = await lockReservations(
-    ctx,
-    lines.flatMap((l) => (l.reservationId ? [l.reservationId] : [])),
-  );
+/** Runs one ticket trigger on every line: reservations through their own usage decision. */
+function runTrigger(
+  work: Work,
+  ticket: TicketSnap,
+  clientId: string,
+  lines: LineSnap[],
+  reservations: Map<string, ReservationSnap>,
+  trigger: Trigger,
+): void {
   for (const line of lines) {
-    const reservation = line.reservationId ? reservations.get(line.reservationId) : undefined;
-    if (reservation) await applyTrigger(ctx, reservation, trigger, ctx.now, ticket.id);
-    else await applyLineTrigger(ctx, ticket, lines.length, line, trigger);
+    const r = line.reservationId ? reservations.get(line.reservationId) : undefined;
+    if (r) {
+      r.ticket = ticket;
+      r.checkedOutManually = ticket.manual && ticket.status === 'closed';
+      triggerReservation(work, r, trigger, work.now, ticket.id);
+    } else if (!line.reservationId) triggerLine(work, ticket, clientId, line, trigger);
   }
-  await ctx.tx.flush();
-  ctx.events.push({
+}
+
+async function finishTicket(
+  ctx: CreditContext,
+  work: Work,
+  ticket: Ticket,
+  lines: LineSnap[],
+  reservations: Map<string, ReservationSnap>,
+) {
+  work.cs.events.push({
     name: 'ticket.changed',
     payload: { tenantId: ctx.tenantId, ticketId: ticket.id, status: ticket.status },
   });
+  await commit(ctx, work.cs);
+  return ticketView(ctx, work, ticket, lines, reservations);
 }
 
-export async function lockedTicket(ctx: CreditContext, id: string): Promise<Ticket> {
+/** The ticket as the POS shows it: each line's credit, amount due, commission base and label. */
+async function ticketView(
+  ctx: CreditContext,
+  work: Work,
+  ticket: Ticket,
+  lines: LineSnap[],
+  reservations: Map<string, ReservationSnap>,
+) {
+  const shown = [];
+  for (const line of lines) {
+    const r = line.reservationId ? (reservations.get(line.reservationId) ?? null) : null;
+    shown.push(await lineView(ctx, line, r, work.purchases));
+  }
+  return {
+    id: ticket.id,
+    clientId: ticket.clientId,
+    locationId: ticket.locationId,
+    manual: ticket.manual,
+    status: ticket.status,
+    voidReason: ticket.voidReason ?? null,
+    lines: shown,
+    total: shown.reduce((sum, l) => sum + l.amountDue, 0),
+    retailTotal: shown.reduce((sum, l) => sum + l.retail, 0),
+    policyVersion: ticket.policyVersion ?? null,
+  };
+}
+export type TicketView = Awaited<ReturnType<typeof ticketView>>;
+
+/** Lock → snapshot for an operation on a ticket: its client's work, the ticket locked, its lines. */
+async function ticketWork(ctx: CreditContext, id: string) {
   const found = await ctx.tx.findOne(Ticket, { id });
-  if (!found) throw notFound('ticket', id);
-  await catchUp(ctx, { clientId: found.clientId });
-  await ctx.tx.flush();
-  return ctx.tx.findOneOrFail(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const work = found ? await clientWork(ctx, found.clientId) : null;
+  if (!work) throw notFound('ticket', id);
+  const ticket = await ctx.tx.findOneOrFail(
+    Ticket,
+    { id },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
+  const lines = await readLines(ctx, id);
+  const reservations = new Map(
+    (
+      await reservationsOf(
+        ctx,
+        work,
+        lines.flatMap((l) => (l.reservationId ? [l.reservationId] : [])),
+      )
+    ).map((r) => [r.id, r] as const),
+  );
+  return { work, ticket, lines, reservations };
+}
+
+export async function showTicket(ctx: CreditContext, id: string): Promise<TicketView> {
+  const { work, ticket, lines, reservations } = await ticketWork(ctx, id);
+  await commit(ctx, work.cs);
+  return ticketView(ctx, work, ticket, lines, reservations);
 }
 
 const moves: Record<
@@ -265,17 +277,22 @@ export async function moveTicket(
   ctx: CreditContext,
   id: string,
   action: keyof typeof moves,
-): Promise<Ticket> {
-  const ticket = await lockedTicket(ctx, id);
+): Promise<TicketView> {
+  const { work, ticket, lines, reservations } = await ticketWork(ctx, id);
   const move = moves[action];
   if (!move.from.includes(ticket.status))
     throw conflict(`cannot ${action} a ticket that is ${ticket.status}`);
   if (action === 'close') {
-    const expired = await oneDayExpiredBeforeSession(ctx, ticket);
-    if (expired) return voidForExpiredOneDay(ctx, ticket, expired);
+    const expired = oneDayExpiredBeforeSession(work, [...reservations.values()]);
+    if (expired) {
+      ticket.status = 'voided';
+      ticket.voidReason = expired;
+      releaseForExpiredOneDay(work, ticket.id, lines, reservations);
+      return finishTicket(ctx, work, ticket, lines, reservations);
+    }
     ticket.closedAt = ctx.now;
   }
   ticket.status = move.to;
-  await runTrigger(ctx, ticket, move.trigger);
-  return ticket;
+  runTrigger(work, ticketSnap(ticket, lines.length), ticket.clientId, lines, reservations, move.trigger);
+  return finishTicket(ctx, work, ticket, lines, reservations);
 }

@@ -22,6 +22,8 @@ const LedgerEntrySchema = defineEntity({
     expired: p.integer(),
     reservationId: p.string().nullable(),
     ticketId: p.string().nullable(),
+    /** The ticket line, for a product line's claim. */
+    lineNo: p.integer().nullable(),
     actor: p.string(),
     reason: p.string().nullable(),
     /** Unique per tenant: the same operation can never be booked twice. */

@@ -24,9 +24,6 @@ const TicketLineSchema = defineEntity({
     creditState: p.enum(creditStates),
     /** Ledger postings made for it so far: makes each posting's idempotency key unique. */
     creditSeq: p.integer().default(0),
-    amountDue: p.bigint('number'),
-    commissionBase: p.bigint('number').nullable(),
-    label: p.string().nullable(),
   },
 });
 export class TicketLine extends TicketLineSchema.class {}

@@ -13,6 +13,5 @@ export async function creditContext(c: Context<AppEnv>): Promise<CreditContext> 
     now: c.var.deps.clock(),
     actor: c.var.caller.role,
     events: c.var.pending,
-    locked: new Map(),
   };
 }

@@ -7,7 +7,7 @@ export type Access = 'public' | 'platform' | 'staff' | 'admin';
 
 /** A success answer: its status and one schema per content type it can come in. */
 export interface Success {
-  status: 200 | 201;
+  status: 200 | 201 | 202;
   description: string;
   content: Record<string, TSchema>;
 }
@@ -195,6 +195,7 @@ const tagDescriptions: Record<string, string> = {
   Sweeps: 'The after-session sweep',
   Reports: 'Credit uses and balances',
   Policy: "The tenant's rule set: versions, settings, simulation",
+  Integrations: 'Per-tenant plugins (Club OS, webhooks) and their deliveries',
 };
 
 /**
@@ -258,6 +259,11 @@ export function openApiDocument(prefix = ''): Record<string, unknown> {
 /** A 200 (or 201) answer of one JSON schema. */
 export const ok = (schema: TSchema, description = 'OK'): Success => ({
   status: 200,
+  description,
+  content: { 'application/json': schema },
+});
+export const accepted = (schema: TSchema, description = 'Accepted'): Success => ({
+  status: 202,
   description,
   content: { 'application/json': schema },
 });

@@ -112,16 +112,12 @@ for (const [change, [operationId, summary]] of Object.entries(statusChanges)) {
   });
 }
 
-function actorOf(c: Context<AppEnv>) {
-  const caller = c.var.caller;
-  return {
-    name: `${caller.role}`,
-    now: c.var.deps.clock(),
-    operationKey: c.req.header('idempotency-key') ?? randomUUID(),
-  };
-}
+/** The request's idempotency scope: repeats of one operation post once. */
+const operationKey = (c: Context<AppEnv>) => c.req.header('idempotency-key') ?? randomUUID();
 
-async function show(em: EntityManager, purchase: Purchase) {
+/** The purchase as committed: the credit engine wrote it behind the unit of work. */
+async function show(em: EntityManager, id: string) {
+  const purchase = await em.findOneOrFail(Purchase, { id }, { refresh: true });
   const plan = await em.findOneOrFail(Plan, { id: purchase.planId });
   return presentPurchase(purchase, plan);
 }
@@ -143,69 +139,41 @@ async function caughtUpPurchase(c: Context<AppEnv>): Promise<Purchase> {
   const found = await c.var.em.findOne(Purchase, { id });
   if (!found) throw notFound('purchase', id);
   await catchUp(await creditContext(c), { clientId: found.clientId });
-  await c.var.em.flush();
   return c.var.em.findOneOrFail(Purchase, { id }, { refresh: true });
 }
 
 const statusRoute = (change: StatusChange) => async (c: Context<AppEnv>) => {
   const body = await readBody(c, StatusReason);
-  const purchase = await changePurchaseStatus(
-    c.var.em,
-    c.req.param('id') ?? '',
-    change,
-    body.reason,
-    actorOf(c),
-  );
-  await c.var.em.flush();
-  return c.json(await show(c.var.em, purchase));
+  const id = c.req.param('id') ?? '';
+  await changePurchaseStatus(await creditContext(c), id, change, body.reason);
+  return c.json(await show(c.var.em, id));
 };
 
 export const purchaseRoutes = new Hono<AppEnv>()
   .use(requireRole('staff'))
   .post('/', async (c) => {
     const body = await readBody(c, CreatePurchase);
-    const { purchase, plan } = await sellPurchase(c.var.em, tenantOf(c), body, actorOf(c));
-    await c.var.em.flush();
-    c.var.pending.push({
-      name: 'purchase.created',
-      payload: {
-        tenantId: tenantOf(c),
-        purchaseId: purchase.id,
-        clientId: purchase.clientId,
-        planId: plan.id,
-        planName: plan.name,
-        planKind: plan.kind,
-        itemIds: [...plan.itemIds],
-        credits: plan.unlimited ? null : (plan.credits ?? null),
-        unlimited: plan.unlimited,
-        price: plan.price,
-        locationId: purchase.locationId,
-        source: purchase.source,
-        purchasedAt: purchase.purchasedAt.toISOString(),
-        expiresAt: purchase.expiresAt ? purchase.expiresAt.toISOString() : null,
-        integrations: { ...(plan.integrations ?? {}) },
-      },
-    });
-    return c.json(presentPurchase(purchase, plan), 201);
+    const id = await sellPurchase(await creditContext(c), body);
+    return c.json(await show(c.var.em, id), 201);
   })
   .get('/:id', async (c) => {
     const purchase = await caughtUpPurchase(c);
     const { em, deps } = c.var;
     const integrations = await purchaseIntegrations(em, deps.integrations, tenantOf(c), purchase.id);
-    return c.json({ ...(await show(em, purchase)), integrations });
+    return c.json({ ...(await show(em, purchase.id)), integrations });
   })
   .get('/:id/ledger', async (c) => {
     const purchase = await caughtUpPurchase(c);
     const id = purchase.id;
     const entries = await ledgerInCommitOrder(c.var.em, id);
-    return c.json({ purchase: await show(c.var.em, purchase), entries: entries.map(presentLedgerEntry) });
+    return c.json({ purchase: await show(c.var.em, id), entries: entries.map(presentLedgerEntry) });
   })
   .post('/:id/adjustments', async (c) => {
     const body = await readBody(c, Adjustment);
     if (body.delta === 0) throw invalid('/delta', 'must not be 0');
-    const purchase = await adjustPurchase(c.var.em, c.req.param('id'), body, actorOf(c));
-    await c.var.em.flush();
-    return c.json(await show(c.var.em, purchase), 201);
+    const id = c.req.param('id');
+    await adjustPurchase(await creditContext(c), id, body, operationKey(c));
+    return c.json(await show(c.var.em, id), 201);
   })
   .post('/:id/hold', statusRoute('hold'))
   .post('/:id/resume', statusRoute('resume'))

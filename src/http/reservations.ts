@@ -1,12 +1,9 @@
 import { type Context, Hono } from 'hono';
-import Type, { type Static } from 'typebox';
-import { claimLabel } from '../credits/claim-label.ts';
-import type { CreditContext } from '../credits/context.ts';
-import { bookQuickly } from '../credits/fast-booking.ts';
-import type { ReservationExplain } from '../credits/reservation-credit.ts';
-import { book, changeStatus, lockedReservation, reassign } from '../credits/reservations.ts';
+import Type from 'typebox';
+import { book } from '../credits/book.ts';
+import { reassign } from '../credits/reassign.ts';
+import { changeStatus, showReservation } from '../credits/reservation-status.ts';
 import { channels } from '../domain/enums.ts';
-import type { Reservation } from '../domain/reservation.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
@@ -70,40 +67,9 @@ for (const [action, [operationId, summary]] of Object.entries(statusActions)) {
   });
 }
 
-export async function presentReservation(
-  ctx: CreditContext,
-  r: Reservation,
-): Promise<Static<typeof ReservationSchema>> {
-  const label = await claimLabel(
-    ctx.tx,
-    ctx.tenantId,
-    {
-      purchaseId: r.purchaseId ?? null,
-      creditState: r.creditState,
-      noShow: r.status === 'no_show',
-      keyPrefix: `r:${r.id}`,
-    },
-    ctx.active.policy.settings.unlimitedLabelThreshold,
-  );
-  return {
-    id: r.id,
-    clientId: r.clientId,
-    sessionId: r.sessionId,
-    channel: r.channel,
-    status: r.status,
-    purchaseId: r.creditState === 'none' ? null : (r.purchaseId ?? null),
-    manualPurchase: r.manualPurchase,
-    credit: { state: r.creditState, units: r.coveredUnits },
-    label,
-    // A JSON column: the engine writes a ReservationExplain (engine-fit.ts checks it fits the schema).
-    explain: (r.explain ?? null) as ReservationExplain | null,
-  };
-}
-
 const statusRoute = (to: 'checked_in' | 'no_show' | 'canceled') => async (c: Context<AppEnv>) => {
   const ctx = await creditContext(c);
-  const r = await changeStatus(ctx, c.req.param('id') ?? '', to);
-  return c.json(await presentReservation(ctx, r));
+  return c.json(await changeStatus(ctx, c.req.param('id') ?? '', to));
 };
 
 export const reservationRoutes = new Hono<AppEnv>()
@@ -111,21 +77,16 @@ export const reservationRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const body = await readBody(c, CreateReservation);
     const ctx = await creditContext(c);
-    const quick = await bookQuickly(ctx, body);
-    if (quick) return c.json(quick, 201);
-    const r = await book(ctx, body);
-    return c.json(await presentReservation(ctx, r), 201);
+    return c.json(await book(ctx, body), 201);
   })
   .get('/:id', async (c) => {
     const ctx = await creditContext(c);
-    const r = await lockedReservation(ctx, c.req.param('id'));
-    return c.json(await presentReservation(ctx, r));
+    return c.json(await showReservation(ctx, c.req.param('id')));
   })
   .put('/:id/purchase', async (c) => {
     const body = await readBody(c, AssignPurchase);
     const ctx = await creditContext(c);
-    const r = await reassign(ctx, c.req.param('id'), body.purchaseId);
-    return c.json(await presentReservation(ctx, r));
+    return c.json(await reassign(ctx, c.req.param('id'), body.purchaseId));
   })
   .post('/:id/check-in', statusRoute('checked_in'))
   .post('/:id/no-show', statusRoute('no_show'))

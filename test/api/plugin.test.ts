@@ -70,6 +70,7 @@ describe('plugin interface', () => {
     expect(credits.migrations.map((m) => m.name)).toEqual([
       '0001-initial',
       '0002-money-and-scopes',
+      '0003-credit-engine',
       '0004-outbox',
     ]);
     await credits.close();

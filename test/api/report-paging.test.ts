@@ -26,16 +26,20 @@ describe('credit report paging (B22)', () => {
       headers: { accept: 'text/csv' },
     });
     const lines = (csv.body as string).trim().split('\r\n');
-    expect(lines).toHaveLength(2501);
-    expect(lines[1].split(',').slice(4, 6)).toEqual(['use', '1']);
-    const minutes = lines.slice(1).map((l) => new Date(l.split(',')[8]).getTime());
+    // The header, the purchase's own row, then its 2 500 uses.
+    expect(lines).toHaveLength(2502);
+    expect(lines[1].split(',').slice(4, 6)).toEqual(['purchase', '']);
+    expect(lines[2].split(',').slice(4, 6)).toEqual(['use', '1']);
+    const minutes = lines.slice(2).map((l) => new Date(l.split(',')[8]).getTime());
     expect(minutes.every((m, i) => i === 0 || m > minutes[i - 1])).toBe(true);
-    expect(lines.at(-1)?.split(',').slice(9)).toEqual(['5000', '2500', '0', '0', '2500']);
+    expect(lines.at(-1)?.split(',').slice(9)).toEqual(['active', '5000', '2500', '0', '0', '0', '2500']);
     const window = await t
       .as('staff')
       .get('/v1/reports/credits?from=2026-03-01T01:00:00Z&to=2026-03-01T02:00:00Z');
-    expect(window.body.rows).toHaveLength(60);
-    expect(window.body.rows[0].occurredAt).toBe('2026-03-01T01:00:00.000Z');
+    // The window limits uses; the purchase's own row is always there.
+    expect(window.body.rows).toHaveLength(61);
+    expect(window.body.rows[0].entry).toBe('purchase');
+    expect(window.body.rows[1].occurredAt).toBe('2026-03-01T01:00:00.000Z');
   });
 });
 
@@ -51,6 +55,9 @@ describe('the tenant-wide report catches up first', () => {
     const report = await t.as('staff').get('/v1/reports/credits');
     expect(
       report.body.rows.map((r: { entry: string; occurredAt: string }) => [r.entry, r.occurredAt]),
-    ).toEqual([['use', '2026-03-03T15:00:00.000Z']]);
+    ).toEqual([
+      ['purchase', '2026-03-02T15:00:00.000Z'],
+      ['use', '2026-03-03T15:00:00.000Z'],
+    ]);
   });
 });

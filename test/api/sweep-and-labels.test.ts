@@ -135,30 +135,96 @@ describe('labels (B20) and balances (B19)', () => {
 });
 
 describe('credit report (B22)', () => {
-  it('lists every use with the purchase balance, as JSON and as CSV', async () => {
+  it('B22: every purchase with its balance — untouched and expired ones too — then each use and use given back, as JSON and CSV', async () => {
     const t = await newStudio('mytime');
-    const p = await buy(t, await addPlan(t, { id: 'ten', name: 'Ten, "classic"', credits: 10 }));
+    const ten = await addPlan(t, { id: 'ten', name: 'Ten, "classic"', credits: 10 });
+    const a = await buy(t, ten, { id: 'p-a', purchasedAt: '2026-03-01T10:00:00-05:00' });
+    await buy(t, await addPlan(t, { name: 'Five', credits: 5 }), {
+      id: 'p-b',
+      purchasedAt: '2026-03-02T09:00:00-05:00',
+    });
+    // Expires 2 Mar 23:59:59.999 New York: before the classes, so it never pays; it expires untouched.
+    await buy(t, await addPlan(t, { name: 'Day', credits: 3, daysToExpire: 1 }), {
+      id: 'p-c',
+      purchasedAt: '2026-03-01T12:00:00-05:00',
+    });
     const r = await reserve(t, await addSession(t, classAt('03')));
     await reserve(t, await addSession(t, classAt('05')));
     setNow('2026-03-04T12:00:00Z');
+    const ticket = await t.as('staff').post('/v1/tickets', {
+      clientId: 'sarah',
+      locationId: 'loc',
+      lines: [{ itemId: 'yoga', reservationId: r.id }],
+    });
+    expectStatus(ticket, 201);
+    expectStatus(await t.as('staff').post(`/v1/tickets/${ticket.body.id}/close`), 200);
+    expectStatus(await t.as('staff').post(`/v1/tickets/${ticket.body.id}/refund`), 200);
     const json = await t.as('staff').get('/v1/reports/credits?clientId=sarah');
     expectStatus(json, 200);
+    const who = { clientId: 'sarah', clientName: 'Sarah' };
+    const aBalance = { status: 'active', total: 10, used: 0, held: 1, deducted: 0, expired: 0, remaining: 9 };
+    const none = { units: null, reservationId: null, ticketId: null };
     expect(json.body.rows).toEqual([
       {
-        clientId: 'sarah',
-        clientName: 'Sarah',
-        purchaseId: p.id,
+        ...who,
+        purchaseId: a.id,
+        planName: 'Ten, "classic"',
+        entry: 'purchase',
+        ...none,
+        occurredAt: '2026-03-01T15:00:00.000Z',
+        ...aBalance,
+      },
+      {
+        ...who,
+        purchaseId: a.id,
         planName: 'Ten, "classic"',
         entry: 'use',
         units: 1,
         reservationId: r.id,
         ticketId: null,
         occurredAt: '2026-03-03T15:00:00.000Z',
-        total: 10,
-        used: 1,
-        held: 1,
+        ...aBalance,
+      },
+      {
+        ...who,
+        purchaseId: a.id,
+        planName: 'Ten, "classic"',
+        entry: 'refund',
+        units: -1,
+        reservationId: r.id,
+        ticketId: ticket.body.id,
+        occurredAt: '2026-03-04T12:00:00.000Z',
+        ...aBalance,
+      },
+      {
+        ...who,
+        purchaseId: 'p-b',
+        planName: 'Five',
+        entry: 'purchase',
+        ...none,
+        occurredAt: '2026-03-02T14:00:00.000Z',
+        status: 'active',
+        total: 5,
+        used: 0,
+        held: 0,
+        deducted: 0,
         expired: 0,
-        remaining: 8,
+        remaining: 5,
+      },
+      {
+        ...who,
+        purchaseId: 'p-c',
+        planName: 'Day',
+        entry: 'purchase',
+        ...none,
+        occurredAt: '2026-03-01T17:00:00.000Z',
+        status: 'expired',
+        total: 3,
+        used: 0,
+        held: 0,
+        deducted: 0,
+        expired: 3,
+        remaining: 0,
       },
     ]);
     const csv = await request('GET', '/v1/reports/credits?clientId=sarah', {
@@ -167,8 +233,12 @@ describe('credit report (B22)', () => {
     });
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.body).toBe(
-      'clientId,clientName,purchaseId,planName,entry,units,reservationId,ticketId,occurredAt,total,used,held,expired,remaining\r\n' +
-        `sarah,Sarah,${p.id},"Ten, ""classic""",use,1,${r.id},,2026-03-03T15:00:00.000Z,10,1,1,0,8\r\n`,
+      'clientId,clientName,purchaseId,planName,entry,units,reservationId,ticketId,occurredAt,status,total,used,held,deducted,expired,remaining\r\n' +
+        `sarah,Sarah,p-a,"Ten, ""classic""",purchase,,,,2026-03-01T15:00:00.000Z,active,10,0,1,0,0,9\r\n` +
+        `sarah,Sarah,p-a,"Ten, ""classic""",use,1,${r.id},,2026-03-03T15:00:00.000Z,active,10,0,1,0,0,9\r\n` +
+        `sarah,Sarah,p-a,"Ten, ""classic""",refund,-1,${r.id},${ticket.body.id},2026-03-04T12:00:00.000Z,active,10,0,1,0,0,9\r\n` +
+        'sarah,Sarah,p-b,Five,purchase,,,,2026-03-02T14:00:00.000Z,active,5,0,0,0,0,5\r\n' +
+        'sarah,Sarah,p-c,Day,purchase,,,,2026-03-01T17:00:00.000Z,expired,3,0,0,0,3,0\r\n',
     );
     const bad = await t.as('staff').get('/v1/reports/credits?from=yesterday');
     expect(bad.status).toBe(422);

@@ -40,7 +40,6 @@ describe('the scheduled sweep', () => {
           now: new Date('2026-03-10T12:00:00Z'),
           actor: 'sweep',
           events: [],
-          locked: new Map(),
         };
         const batch = await sweepBatch(ctx, ctx.now);
         expect(batch.used).toBe(3);

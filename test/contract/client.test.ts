@@ -72,8 +72,8 @@ describe('a client generated from /openapi.json', () => {
       ticket: { status: 'closed', total: 0, lineState: 'used' },
       balance: [{ id: purchaseId, total: 10, used: 1, remaining: 9 }],
       ledger: ['grant', 'hold', 'use'],
-      report: ['use:1:9'],
-      csvLines: 2, // header + the one use
+      report: ['purchase:null:9', 'use:1:9'], // the purchase's balance row (B22), then its one use
+      csvLines: 3, // header, the balance row, the one use
       policy: { put: 2, versions: [1, 2], rolledBack: 3 },
       simulation: { reservations: 1, changed: 1 }, // under gymGO the booking would only be assigned
       sweep: 0,

@@ -45,7 +45,7 @@ describe('the OpenAPI document', () => {
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
       .sort();
     expect(documented).toEqual([...new Set(served(app.routes))]);
-    expect(documented).toHaveLength(42);
+    expect(documented).toHaveLength(46);
   });
 
   it('names every operation (unique camelCase operationId), tags and summarises it', async () => {
@@ -130,7 +130,11 @@ describe('the OpenAPI document', () => {
             : [
                 k,
                 k === '$ref'
-                  ? v.replace('#/$defs/condition', '#/components/schemas/RulesetCondition')
+                  ? v.replace(
+                      /^#\/\$defs\/(\w)(\w*)$/,
+                      (_: string, first: string, rest: string) =>
+                        `#/components/schemas/Ruleset${first.toUpperCase()}${rest}`,
+                    )
                   : asDocument(v),
               ],
         ),
@@ -138,7 +142,10 @@ describe('the OpenAPI document', () => {
     };
     const { description: _d, ...ruleset } = doc.components.schemas.Ruleset as { description: string };
     expect(ruleset).toEqual(asDocument(file));
-    expect(doc.components.schemas.RulesetCondition).toEqual(asDocument($defs.condition));
+    for (const [name, def] of Object.entries($defs as Record<string, unknown>))
+      expect(doc.components.schemas[`Ruleset${name[0].toUpperCase()}${name.slice(1)}`]).toEqual(
+        asDocument(def),
+      );
   });
 
   it('has a licence and servers that follow the mount prefix', async () => {

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
+import type { ReservationExplain } from '../../credits/changeset.ts';
 import type { ReportRow as EngineReportRow } from '../../credits/report.ts';
-import type { ReservationExplain } from '../../credits/reservation-credit.ts';
 import type { simulate } from '../../credits/simulate.ts';
 import type { SweepTotals as EngineSweepTotals } from '../../credits/sweep-runner.ts';
 import type { listPresets } from '../../policy/presets.ts';

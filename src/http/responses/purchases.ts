@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { ledgerKinds, planKinds, purchaseSources, purchaseStatuses } from '../../domain/enums.ts';
+import { PurchaseIntegrations } from '../../integrations/schemas.ts';
 import { component } from '../openapi.ts';
 import { at, closed, count, enumOf, nullable } from './common.ts';
 
@@ -25,6 +26,7 @@ export const Purchase = component(
       expired: count,
       remaining: Type.Integer({ description: 'total − held − used − deducted − expired' }),
       label: nullable(Type.String({ description: 'What the POS shows for a new line (B20)' })),
+      integrations: Type.Optional(PurchaseIntegrations),
     },
     closed,
   ),

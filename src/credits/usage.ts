@@ -1,6 +1,12 @@
 import type { CreditState, LedgerKind } from '../domain/enums.ts';
 import type { Delta } from './balance.ts';
 
+/**
+ * The usage state machine of SPEC §1/§3: a claim's credit state is
+ * none → assigned → held → used, or → released, and the rule set's usage decision
+ * (hold, use, release, keep) at a trigger moves it. Pure.
+ */
+
 export type UsageEvent = 'hold' | 'use' | 'release' | 'keep';
 
 export interface ClaimState {

@@ -1,0 +1,272 @@
+import type { Trigger } from '../policy/index.ts';
+import { choosePurchase, creditsApply } from './assign.ts';
+import { post, touchLine, touchReservation, type UsageStep, type Work } from './changeset.ts';
+import type { AssignMode, Payable } from './eligibility.ts';
+import { usageFacts } from './facts.ts';
+import type { ClaimSnap, LineSnap, PurchaseSnap, ReservationSnap, TicketSnap } from './snapshot.ts';
+import { planTransition, purchaseView, type Transition, type UsageEvent } from './usage.ts';
+
+/**
+ * The decisions every credit operation is made of, on working snapshot data: pure
+ * (no I/O, no clock; the instant is given), each one recording its effect in the
+ * change set that ledger.ts commits.
+ */
+
+export const payableOf = (r: ReservationSnap, at: Date): Payable => ({
+  clientId: r.clientId,
+  item: r.item,
+  session: r.session,
+  reservation: r,
+  channel: r.channel,
+  price: r.session.price ?? r.item.price,
+  units: r.session.units,
+  at,
+});
+
+/** The client's purchases of plans covering the item (the voided ones can never pay). */
+export const candidatesFor = (work: Work, clientId: string, itemId: string): PurchaseSnap[] =>
+  [...work.purchases.values()].filter(
+    (p) => p.clientId === clientId && p.status !== 'voided' && p.plan.itemIds.includes(itemId),
+  );
+
+/** A claim's key in ledger idempotency keys: `r:<reservation>` or `l:<ticket>:<line>`. */
+const keyOf = (claim: ReservationSnap | LineSnap) =>
+  'lineNo' in claim ? `l:${claim.ticketId}:${claim.lineNo}` : `r:${claim.id}`;
+
+interface ClaimRef {
+  reservationId: string | null;
+  ticketId: string | null;
+  lineNo: number | null;
+}
+
+/** Applies a planned move: the ledger posting (if any) and the claim's new state. */
+export function applyMove(
+  work: Work,
+  claim: ReservationSnap | LineSnap,
+  ref: ClaimRef,
+  purchase: PurchaseSnap | null,
+  move: Extract<Transition, { kind: 'move' }>,
+  reason: string,
+  at: Date,
+): void {
+  if (move.posting && purchase) {
+    claim.creditSeq += 1;
+    post(work, purchase, {
+      kind: move.posting.kind,
+      delta: move.posting.delta,
+      key: `${keyOf(claim)}:${claim.creditSeq}`,
+      reason,
+      at,
+      ...ref,
+    });
+  }
+  claim.creditState = move.state;
+  claim.coveredUnits = move.covered;
+  if (move.state === 'none') claim.purchaseId = null;
+  if ('lineNo' in claim) touchLine(work, claim);
+  else touchReservation(work, claim);
+}
+
+/**
+ * Picks the purchase for a reservation (auto: B2/B3/B4/B6/B8 through the rule set;
+ * manual: staff's choice, B5) and marks it `assigned`. Returns the purchase, or null
+ * with the trace saying why none.
+ */
+export function assignReservation(
+  work: Work,
+  r: ReservationSnap,
+  mode: AssignMode,
+  wanted?: string,
+): { purchase: PurchaseSnap | null; trace: ReturnType<typeof choosePurchase> } {
+  const line = payableOf(r, work.now);
+  const change = touchReservation(work, r);
+  if (!creditsApply(work.policy, line)) {
+    const trace = {
+      considered: [],
+      order: [],
+      orderRule: null,
+      chosen: null,
+      summary: 'price is $0 and zeroPriceUsesCredits is off: no credit',
+      winner: null,
+    };
+    change.assignment = withoutWinner(trace);
+    return { purchase: null, trace };
+  }
+  let candidates = candidatesFor(work, r.clientId, r.item.id);
+  if (wanted) candidates = candidates.filter((c) => c.id === wanted);
+  const trace = choosePurchase(work.policy, line, candidates, mode);
+  change.assignment = withoutWinner(trace);
+  const winner = trace.winner;
+  if (!winner) return { purchase: null, trace };
+  r.purchaseId = winner.id;
+  r.creditState = 'assigned';
+  r.coveredUnits = winner.unlimited ? line.units : Math.min(line.units, winner.remaining);
+  r.manualPurchase = mode === 'manual';
+  return { purchase: winner, trace };
+}
+
+const withoutWinner = ({ winner: _, ...trace }: ReturnType<typeof choosePurchase>) => trace;
+
+const reasonOf = (rule: string | null, trigger: string) =>
+  rule ? `rule '${rule}' on ${trigger}` : `default on ${trigger}`;
+
+/**
+ * One lifecycle trigger on a reservation (SPEC §3 usage): the rule set decides
+ * hold/use/release/keep and the state machine moves the credit. Time triggers are
+ * judged as of their own instant (`at`). A reservation with nothing assigned yet
+ * is assigned first when the decision needs a credit (B16).
+ */
+export function triggerReservation(
+  work: Work,
+  r: ReservationSnap,
+  trigger: Trigger,
+  at: Date = work.now,
+  ticketId: string | null = null,
+): UsageStep {
+  let purchase = r.purchaseId ? (work.purchases.get(r.purchaseId) ?? null) : null;
+  const facts = usageFacts({
+    trigger,
+    at,
+    settings: work.policy.settings,
+    item: r.item,
+    session: r.session,
+    purchase,
+    reservation: r,
+    ticket: r.ticket,
+    clientId: r.clientId,
+    channel: r.channel,
+    price: r.session.price ?? r.item.price,
+  });
+  const decision = work.explainAll
+    ? work.policy.explain('usage', facts)
+    : { ...work.policy.decide('usage', facts), matched: undefined, reason: undefined };
+  const event = decision.type as UsageEvent;
+  const units = r.session.units;
+  let next = planTransition(
+    { state: r.creditState, covered: r.coveredUnits },
+    event,
+    units,
+    purchaseView(purchase),
+  );
+  if (next.kind === 'assign-first') {
+    purchase = assignReservation(work, r, 'auto').purchase;
+    next = purchase
+      ? planTransition(
+          { state: r.creditState, covered: r.coveredUnits },
+          event,
+          units,
+          purchaseView(purchase),
+        )
+      : { kind: 'none' };
+  }
+  if (next.kind === 'move') {
+    applyMove(
+      work,
+      r,
+      { reservationId: r.id, ticketId, lineNo: null },
+      purchase,
+      next,
+      reasonOf(decision.rule, trigger),
+      at,
+    );
+  }
+  const step: UsageStep = {
+    trigger,
+    event,
+    rule: decision.rule,
+    ...(decision.matched ? { matched: decision.matched.map((m) => m.rule) } : {}),
+    reason: decision.reason ?? reasonOf(decision.rule, trigger),
+    state: r.creditState,
+    at: at.toISOString(),
+  };
+  touchReservation(work, r).steps.push(step);
+  return step;
+}
+
+/**
+ * A lifecycle trigger on a product line (a line with no reservation): decided as
+ * for reservations (B13: products are used when the ticket is saved or closed). A
+ * product line that got no credit at allocation never gets one later.
+ */
+export function triggerLine(
+  work: Work,
+  ticket: TicketSnap,
+  clientId: string,
+  line: LineSnap,
+  trigger: Trigger,
+): void {
+  const purchase = line.purchaseId ? (work.purchases.get(line.purchaseId) ?? null) : null;
+  const decision = work.policy.decide(
+    'usage',
+    usageFacts({
+      trigger,
+      at: work.now,
+      settings: work.policy.settings,
+      item: line.item,
+      session: null,
+      purchase,
+      reservation: null,
+      ticket,
+      clientId,
+      channel: 'in_store',
+      price: line.unitPrice,
+    }),
+  );
+  const next = planTransition(
+    { state: line.creditState, covered: line.coveredUnits },
+    decision.type as UsageEvent,
+    line.units,
+    purchaseView(purchase),
+  );
+  if (next.kind === 'move') {
+    applyMove(
+      work,
+      line,
+      { reservationId: null, ticketId: ticket.id, lineNo: line.lineNo },
+      purchase,
+      next,
+      reasonOf(decision.rule, trigger),
+      work.now,
+    );
+  }
+}
+
+/** Gives a claim's credit back, whatever the policy (staff moves, B8): held → release, used → refund. */
+export function releaseClaim(
+  work: Work,
+  claim: ReservationSnap | LineSnap,
+  ref: ClaimRef,
+  reason: string,
+): void {
+  const purchase = claim.purchaseId ? (work.purchases.get(claim.purchaseId) ?? null) : null;
+  const next = planTransition(
+    { state: claim.creditState, covered: claim.coveredUnits },
+    'release',
+    claim.coveredUnits,
+    purchaseView(purchase),
+  );
+  if (next.kind === 'move') applyMove(work, claim, ref, purchase, next, reason, work.now);
+}
+
+/** Takes credits for a claim already `assigned`: held or used straight away (a staff move, B5). */
+export function takeFor(work: Work, claim: ReservationSnap, state: 'held' | 'used', reason: string): void {
+  const purchase = claim.purchaseId ? (work.purchases.get(claim.purchaseId) ?? null) : null;
+  const next = planTransition(
+    { state: claim.creditState, covered: claim.coveredUnits } as ClaimSnapState,
+    state === 'held' ? 'hold' : 'use',
+    claim.coveredUnits,
+    purchaseView(purchase),
+  );
+  if (next.kind === 'move')
+    applyMove(
+      work,
+      claim,
+      { reservationId: claim.id, ticketId: null, lineNo: null },
+      purchase,
+      next,
+      reason,
+      work.now,
+    );
+}
+
+type ClaimSnapState = { state: ClaimSnap['creditState']; covered: number };

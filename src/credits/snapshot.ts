@@ -1,0 +1,352 @@
+import type {
+  BucketType,
+  Channel,
+  CreditState,
+  ItemKind,
+  PlanKind,
+  PurchaseSource,
+  PurchaseStatus,
+  ReservationStatus,
+  TicketStatus,
+} from '../domain/enums.ts';
+import type { CommissionSetting } from '../domain/plan.ts';
+import type { Trigger } from '../policy/index.ts';
+import type { CreditContext } from './context.ts';
+import { anyOf, query, type Row } from './sql.ts';
+
+/**
+ * The plain data every decision reads: no entity instances, no ORM. Loaded with a
+ * few set-based reads for one client or a whole batch of sessions alike.
+ */
+export interface PlanSnap {
+  id: string;
+  name: string;
+  kind: PlanKind;
+  credits: number | null;
+  unlimited: boolean;
+  price: number;
+  daysToExpire: number;
+  oneDay: boolean;
+  bucketType: BucketType | null;
+  itemType: string | null;
+  priority: number;
+  itemIds: string[];
+  commission: CommissionSetting;
+}
+
+export interface PurchaseSnap {
+  id: string;
+  clientId: string;
+  planId: string;
+  locationId: string;
+  purchasedAt: Date;
+  expiresAt: Date | null;
+  status: PurchaseStatus;
+  source: PurchaseSource;
+  unlimited: boolean;
+  total: number;
+  held: number;
+  used: number;
+  deducted: number;
+  expired: number;
+  remaining: number;
+  plan: PlanSnap;
+}
+
+export interface ItemSnap {
+  id: string;
+  kind: ItemKind;
+  price: number;
+  itemType: string | null;
+  bucketType: BucketType;
+}
+
+export interface SessionSnap {
+  id: string;
+  itemId: string;
+  locationId: string;
+  startsAt: Date;
+  endsAt: Date;
+  price: number | null;
+  units: number;
+}
+
+export interface TicketSnap {
+  id: string;
+  status: TicketStatus;
+  manual: boolean;
+  lineCount: number;
+}
+
+/** Whatever holds a credit: a reservation or a product line on a ticket. */
+export interface ClaimSnap {
+  purchaseId: string | null;
+  creditState: CreditState;
+  coveredUnits: number;
+  /** Postings made for it so far: part of each posting's idempotency key. */
+  creditSeq: number;
+}
+
+export interface ReservationSnap extends ClaimSnap {
+  id: string;
+  clientId: string;
+  sessionId: string;
+  channel: Channel;
+  status: ReservationStatus;
+  manualPurchase: boolean;
+  startedApplied: boolean;
+  endedApplied: boolean;
+  createdAt: Date;
+  session: SessionSnap;
+  item: ItemSnap;
+  /** The latest ticket it is on, if any. */
+  ticket: TicketSnap | null;
+  /** Checked out on a closed manual ticket: that ticket settles it (B15). */
+  checkedOutManually: boolean;
+  /** The triggers it has seen (read only for simulation). */
+  history?: { trigger: Trigger; at: Date }[];
+}
+
+export interface LineSnap extends ClaimSnap {
+  ticketId: string;
+  lineNo: number;
+  item: ItemSnap;
+  reservationId: string | null;
+  unitPrice: number;
+  units: number;
+}
+
+const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+const planOf = (r: Row): PlanSnap => ({
+  id: String(r.plan_id),
+  name: String(r.pl_name),
+  kind: r.pl_kind,
+  credits: orNull(r.pl_credits),
+  unlimited: Boolean(r.pl_unlimited),
+  price: Number(r.pl_price),
+  daysToExpire: Number(r.pl_days_to_expire),
+  oneDay: Boolean(r.pl_one_day),
+  bucketType: r.pl_bucket_type ?? null,
+  itemType: r.pl_item_type ?? null,
+  priority: Number(r.pl_priority),
+  itemIds: r.pl_item_ids,
+  commission: r.pl_commission,
+});
+
+const purchaseOf = (r: Row): PurchaseSnap => ({
+  id: String(r.id),
+  clientId: String(r.client_id),
+  planId: String(r.plan_id),
+  locationId: String(r.location_id),
+  purchasedAt: asDate(r.purchased_at),
+  expiresAt: r.expires_at === null ? null : asDate(r.expires_at),
+  status: r.status,
+  source: r.source,
+  unlimited: Boolean(r.unlimited),
+  total: Number(r.total),
+  held: Number(r.held),
+  used: Number(r.used),
+  deducted: Number(r.deducted),
+  expired: Number(r.expired),
+  remaining: Number(r.remaining),
+  plan: planOf(r),
+});
+
+const purchaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
+  p.unlimited, p.total, p.held, p.used, p.deducted, p.expired, p.remaining,
+  pl.name as pl_name, pl.kind as pl_kind, pl.credits as pl_credits, pl.unlimited as pl_unlimited, pl.price as pl_price,
+  pl.days_to_expire as pl_days_to_expire, pl.one_day as pl_one_day, pl.bucket_type as pl_bucket_type,
+  pl.item_type as pl_item_type, pl.priority as pl_priority, pl.item_ids as pl_item_ids, pl.commission as pl_commission`;
+
+/**
+ * Purchases with their plans, of the given clients or with the given ids. With
+ * `lock`, FOR UPDATE in id order: the second step of the global lock order, after
+ * the clients (see locks.ts).
+ */
+export async function readPurchases(
+  ctx: CreditContext,
+  scope: { clientIds: string[] } | { purchaseIds: string[] },
+  lock = true,
+): Promise<Map<string, PurchaseSnap>> {
+  const list = 'clientIds' in scope ? scope.clientIds : scope.purchaseIds;
+  if (list.length === 0) return new Map();
+  const column = 'clientIds' in scope ? 'p.client_id' : 'p.id';
+  const rows = await query(
+    ctx,
+    `select ${purchaseColumns}
+       from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
+      where p.tenant_id = $1 and ${column} = ${anyOf(2)}
+      order by p.id${lock ? ' for update of p' : ''}`,
+    [ctx.tenantId, JSON.stringify([...new Set(list)])],
+  );
+  return new Map(rows.map((r) => [String(r.id), purchaseOf(r)]));
+}
+
+/** Purchases of the tenant whose expiry has passed but which are not settled yet, locked in id order. */
+export async function readExpiredUnsettled(
+  ctx: CreditContext,
+  upTo: Date,
+): Promise<Map<string, PurchaseSnap>> {
+  const rows = await query(
+    ctx,
+    `select ${purchaseColumns}
+       from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
+      where p.tenant_id = $1 and p.status in ('active', 'on_hold') and p.expires_at < $2
+      order by p.id for update of p`,
+    [ctx.tenantId, upTo],
+  );
+  return new Map(rows.map((r) => [String(r.id), purchaseOf(r)]));
+}
+
+const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
+  r.credit_state, r.covered_units, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
+  s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
+  i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type`;
+
+const reservationFrom = `reservations r
+  join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+  join items i on i.tenant_id = s.tenant_id and i.id = s.item_id`;
+
+/** The latest ticket each reservation is on (ticket ids sort by creation), with its line count. */
+async function latestTickets(ctx: CreditContext, reservationIds: string[]): Promise<Map<string, TicketSnap>> {
+  const rows = await query(
+    ctx,
+    `select distinct on (tl.reservation_id) tl.reservation_id, t.id, t.status, t.manual,
+            (select count(*) from ticket_lines c where c.tenant_id = t.tenant_id and c.ticket_id = t.id) as lines
+       from ticket_lines tl join tickets t on t.tenant_id = tl.tenant_id and t.id = tl.ticket_id
+      where tl.tenant_id = $1 and tl.reservation_id = ${anyOf(2)}
+      order by tl.reservation_id, tl.ticket_id desc`,
+    [ctx.tenantId, JSON.stringify(reservationIds)],
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.reservation_id),
+      { id: String(r.id), status: r.status, manual: Boolean(r.manual), lineCount: Number(r.lines) },
+    ]),
+  );
+}
+
+export const itemOf = (r: Row): ItemSnap => ({
+  id: String(r.item_id),
+  kind: r.i_kind,
+  price: Number(r.i_price),
+  itemType: r.i_item_type ?? null,
+  bucketType: r.i_bucket_type,
+});
+
+export const sessionOf = (r: Row): SessionSnap => ({
+  id: String(r.session_id),
+  itemId: String(r.item_id),
+  locationId: String(r.location_id),
+  startsAt: asDate(r.starts_at),
+  endsAt: asDate(r.ends_at),
+  price: orNull(r.s_price),
+  units: Number(r.units),
+});
+
+function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
+  const snap: ReservationSnap = {
+    id: String(r.id),
+    clientId: String(r.client_id),
+    sessionId: String(r.session_id),
+    channel: r.channel,
+    status: r.status,
+    purchaseId: r.purchase_id ?? null,
+    manualPurchase: Boolean(r.manual_purchase),
+    creditState: r.credit_state,
+    coveredUnits: Number(r.covered_units),
+    creditSeq: Number(r.credit_seq),
+    startedApplied: Boolean(r.started_applied),
+    endedApplied: Boolean(r.ended_applied),
+    createdAt: asDate(r.created_at),
+    session: sessionOf(r),
+    item: itemOf(r),
+    ticket,
+    checkedOutManually: ticket?.manual === true && ticket.status === 'closed',
+  };
+  if (r.history !== undefined) {
+    snap.history = ((r.history as { trigger: Trigger; at: string }[] | null) ?? []).map((u) => ({
+      trigger: u.trigger,
+      at: new Date(u.at),
+    }));
+  }
+  return snap;
+}
+
+export type ReservationScope =
+  | { ids: string[] }
+  /** The clients' reservations with a time trigger due by `upTo`. */
+  | { dueFor: string[]; upTo: Date }
+  /** Reservations of these sessions with a time trigger due by `upTo`. */
+  | { dueIn: string[]; upTo: Date }
+  /** Reservations of sessions starting in [from, to), with their history (simulation). */
+  | { startingFrom: Date; to: Date };
+
+/** Reservations with their session, item and latest ticket, in id order. */
+export async function readReservations(
+  ctx: CreditContext,
+  scope: ReservationScope,
+): Promise<Map<string, ReservationSnap>> {
+  let where: string;
+  let params: unknown[];
+  let extra = '';
+  const due = '((not r.started_applied and s.starts_at <= $3) or (not r.ended_applied and s.ends_at <= $3))';
+  if ('ids' in scope) {
+    if (scope.ids.length === 0) return new Map();
+    where = `r.id = ${anyOf(2)}`;
+    params = [JSON.stringify(scope.ids)];
+  } else if ('dueFor' in scope) {
+    if (scope.dueFor.length === 0) return new Map();
+    // `not r.ended_applied` lets the partial index of pending reservations answer.
+    where = `r.client_id = ${anyOf(2)} and not r.ended_applied and ${due}`;
+    params = [JSON.stringify(scope.dueFor), scope.upTo];
+  } else if ('dueIn' in scope) {
+    if (scope.dueIn.length === 0) return new Map();
+    where = `r.session_id = ${anyOf(2)} and ${due}`;
+    params = [JSON.stringify(scope.dueIn), scope.upTo];
+  } else {
+    where = 's.starts_at >= $2 and s.starts_at < $3';
+    params = [scope.startingFrom, scope.to];
+    extra = `, r.explain -> 'usage' as history`;
+  }
+  const rows = await query(
+    ctx,
+    `select ${reservationColumns}${extra} from ${reservationFrom} where r.tenant_id = $1 and ${where} order by r.id`,
+    [ctx.tenantId, ...params],
+  );
+  const tickets =
+    rows.length > 0
+      ? await latestTickets(
+          ctx,
+          rows.map((r) => String(r.id)),
+        )
+      : new Map();
+  return new Map(rows.map((r) => [String(r.id), reservationOf(r, tickets.get(String(r.id)) ?? null)]));
+}
+
+/** The lines of one ticket, with their items, in line order. */
+export async function readLines(ctx: CreditContext, ticketId: string): Promise<LineSnap[]> {
+  const rows = await query(
+    ctx,
+    `select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units, l.purchase_id,
+            l.credit_state, l.credit_seq, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
+            i.bucket_type as i_bucket_type
+       from ticket_lines l join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
+      where l.tenant_id = $1 and l.ticket_id = $2 order by l.line_no`,
+    [ctx.tenantId, ticketId],
+  );
+  return rows.map((r) => ({
+    ticketId: String(r.ticket_id),
+    lineNo: Number(r.line_no),
+    item: itemOf(r),
+    reservationId: r.reservation_id ?? null,
+    unitPrice: Number(r.unit_price),
+    units: Number(r.units),
+    coveredUnits: Number(r.covered_units),
+    purchaseId: r.purchase_id ?? null,
+    creditState: r.credit_state,
+    creditSeq: Number(r.credit_seq),
+  }));
+}
