@@ -40,9 +40,9 @@ describe('Club OS forwarding (B23)', () => {
       credits: 10,
       integrations: { clubOs: true },
     });
-    const started = Date.now();
+    // The sale does not wait for Club OS: it has answered while the delivery is still
+    // undelivered (Club OS fails twice, then hangs, before it accepts).
     const purchase = await buy(t, plan);
-    expect(Date.now() - started).toBeLessThan(1500);
     const early = await t.as('staff').get(`/v1/purchases/${purchase.id}`);
     expect(['pending', 'failing']).toContain(early.body.integrations.clubos.status);
 
