@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { PunchcardError } from '../errors.ts';
+import { integrationRoutes } from '../integrations/routes.ts';
 import { authenticate, isPublicPath, requireRole } from './auth.ts';
 import { clientRoutes } from './clients.ts';
 import { docsRoutes } from './docs.ts';
@@ -60,7 +61,8 @@ const tenantApi = new Hono<AppEnv>()
   .route('/tickets', ticketRoutes)
   .route('/sweeps', sweepRoutes)
   .route('/reports', reportRoutes)
-  .route('/policy', policyRoutes);
+  .route('/policy', policyRoutes)
+  .route('/integrations', integrationRoutes);
 
 /** The whole HTTP API as one Hono app, for a host to mount with `app.route()`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
