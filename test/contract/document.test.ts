@@ -174,6 +174,7 @@ describe('the contract check every API test runs', () => {
     expired: 0,
     remaining: 10,
     label: 'Available in Package',
+    integrations: {},
   };
   const answer = (status: number, body: unknown, contentType = 'application/json') => ({
     status,
