@@ -1,7 +1,7 @@
 import { RulesetSchema } from '../policy/ruleset-schema.ts';
 
-/** `condition` → `RulesetCondition`: the component name of one of the rule set's `$defs`. */
-const componentName = (def: string) => `Ruleset${def.charAt(0).toUpperCase()}${def.slice(1)}`;
+/** `#/$defs/rootCondition` → `RulesetRootCondition`: each definition becomes a component. */
+export const rulesetComponentName = (def: string) => `Ruleset${def[0].toUpperCase()}${def.slice(1)}`;
 
 /** Points the rule set's own `$defs` references at the document's components instead. */
 function rewrite(value: unknown): unknown {
@@ -11,7 +11,7 @@ function rewrite(value: unknown): unknown {
     Object.entries(value).map(([k, v]) => [
       k,
       k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/')
-        ? `#/components/schemas/${componentName(v.slice('#/$defs/'.length))}`
+        ? `#/components/schemas/${rulesetComponentName(v.slice('#/$defs/'.length))}`
         : rewrite(v),
     ]),
   );
@@ -19,21 +19,25 @@ function rewrite(value: unknown): unknown {
 
 /**
  * The rule-set JSON Schema (the one written to rules/schema/ruleset.schema.json) as
- * components: `Ruleset` and one `Ruleset<Def>` per definition it refers to (the
- * recursive condition among them). Its `$id` and `$defs` are left out so every tool
- * resolves the references inside this document.
+ * components: `Ruleset` and one `Ruleset<Def>` per definition it refers to. Its `$id`
+ * and `$defs` are left out so every tool resolves the references inside this document.
  */
 export function rulesetComponents(): Record<string, unknown> {
   const {
     $id: _id,
     $defs,
     ...ruleset
-  } = RulesetSchema as typeof RulesetSchema & { $id: string; $defs: Record<string, unknown> };
+  } = RulesetSchema as typeof RulesetSchema & {
+    $id: string;
+    $defs: Record<string, unknown>;
+  };
   return {
     Ruleset: {
       ...(rewrite(ruleset) as object),
       description: 'A rule set; the same JSON Schema as rules/schema/ruleset.schema.json',
     },
-    ...Object.fromEntries(Object.entries($defs).map(([name, def]) => [componentName(name), rewrite(def)])),
+    ...Object.fromEntries(
+      Object.entries($defs).map(([name, def]) => [rulesetComponentName(name), rewrite(def)]),
+    ),
   };
 }

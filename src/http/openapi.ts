@@ -195,7 +195,7 @@ const tagDescriptions: Record<string, string> = {
   Sweeps: 'The after-session sweep',
   Reports: 'Credit uses and balances',
   Policy: "The tenant's rule set: versions, settings, simulation",
-  Integrations: 'Per-tenant plugins (Club OS, webhooks) and their deliveries',
+  Integrations: 'Outgoing integrations (webhooks, Club OS): settings and deliveries',
 };
 
 /**
@@ -259,11 +259,6 @@ export function openApiDocument(prefix = ''): Record<string, unknown> {
 /** A 200 (or 201) answer of one JSON schema. */
 export const ok = (schema: TSchema, description = 'OK'): Success => ({
   status: 200,
-  description,
-  content: { 'application/json': schema },
-});
-export const accepted = (schema: TSchema, description = 'Accepted'): Success => ({
-  status: 202,
   description,
   content: { 'application/json': schema },
 });

@@ -2,11 +2,11 @@ import { type Context, Hono } from 'hono';
 import { invalid, notFound, PunchcardError } from '../errors.ts';
 import { requireRole } from '../http/auth.ts';
 import { type AppEnv, tenantOf } from '../http/env.ts';
-import { accepted, describeOperation, ok } from '../http/openapi.ts';
+import { describeOperation, ok } from '../http/openapi.ts';
+import { Delivery, DeliveryPage, DeliveryQuery, IntegrationConfig } from '../http/responses/integrations.ts';
 import { readBody } from '../http/validate.ts';
 import { IntegrationSettings, presentConfig, readConfig, writeConfig } from './config.ts';
 import { type DeliveryStatus, listDeliveries, retryNow } from './deliveries.ts';
-import { Delivery, DeliveryPage, DeliveryQuery, IntegrationView } from './schemas.ts';
 
 describeOperation({
   method: 'get',
@@ -15,7 +15,7 @@ describeOperation({
   tag: 'Integrations',
   summary: "A tenant's settings for one integration (secrets never shown)",
   access: 'admin',
-  success: ok(IntegrationView),
+  success: ok(IntegrationConfig),
 });
 describeOperation({
   method: 'put',
@@ -25,7 +25,7 @@ describeOperation({
   summary: 'Enable, configure or disable an integration; a new secret rotates with an overlap',
   access: 'admin',
   body: IntegrationSettings,
-  success: ok(IntegrationView, 'The settings as saved'),
+  success: ok(IntegrationConfig, 'The settings as saved'),
 });
 describeOperation({
   method: 'get',
@@ -44,7 +44,7 @@ describeOperation({
   tag: 'Integrations',
   summary: 'Retry a failing delivery now instead of at its next scheduled attempt',
   access: 'staff',
-  success: accepted(Delivery, 'The delivery, due now'),
+  success: { status: 202, description: 'The delivery, due now', content: { 'application/json': Delivery } },
   errors: [409],
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { rulesetComponentName } from '../../src/http/openapi-ruleset.ts';
 import { request } from '../support/api.ts';
 import { checkContract } from '../support/contract.ts';
 import { testPlugin } from '../support/plugin.ts';
@@ -125,16 +126,12 @@ describe('the OpenAPI document', () => {
       if (schema === null || typeof schema !== 'object') return schema;
       return Object.fromEntries(
         Object.entries(schema).map(([k, v]) =>
-          k === 'patternProperties'
+          k === 'patternProperties' && Object.keys(v).join() === '^.*$'
             ? ['additionalProperties', asDocument(v['^.*$'])]
             : [
                 k,
                 k === '$ref'
-                  ? v.replace(
-                      /^#\/\$defs\/(\w)(\w*)$/,
-                      (_: string, first: string, rest: string) =>
-                        `#/components/schemas/Ruleset${first.toUpperCase()}${rest}`,
-                    )
+                  ? `#/components/schemas/${rulesetComponentName(v.slice('#/$defs/'.length))}`
                   : asDocument(v),
               ],
         ),
@@ -142,10 +139,8 @@ describe('the OpenAPI document', () => {
     };
     const { description: _d, ...ruleset } = doc.components.schemas.Ruleset as { description: string };
     expect(ruleset).toEqual(asDocument(file));
-    for (const [name, def] of Object.entries($defs as Record<string, unknown>))
-      expect(doc.components.schemas[`Ruleset${name[0].toUpperCase()}${name.slice(1)}`]).toEqual(
-        asDocument(def),
-      );
+    for (const [name, def] of Object.entries($defs))
+      expect(doc.components.schemas[rulesetComponentName(name)], name).toEqual(asDocument(def));
   });
 
   it('has a licence and servers that follow the mount prefix', async () => {
@@ -179,6 +174,7 @@ describe('the contract check every API test runs', () => {
     expired: 0,
     remaining: 10,
     label: 'Available in Package',
+    integrations: {},
   };
   const answer = (status: number, body: unknown, contentType = 'application/json') => ({
     status,
