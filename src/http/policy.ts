@@ -15,7 +15,7 @@ import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { describeOperation } from './openapi.ts';
-import { instant } from './schemas.ts';
+import { instant, instantOf } from './schemas.ts';
 import { check, readJson } from './validate.ts';
 
 /** Exactly one of the two (checked after the schema, so an unknown field is named first). */
@@ -170,8 +170,8 @@ export const policyRoutes = new Hono<AppEnv>()
   .post('/simulate', async (c) => {
     const body = check(Simulate, await readJson(c));
     const draft = checked(body.ruleset, '/ruleset');
-    const from = new Date(body.from);
-    const to = new Date(body.to);
+    const from = instantOf(body.from);
+    const to = instantOf(body.to);
     if (to <= from)
       throw new PunchcardError('invalid', 'to must be after from', [
         { path: '/to', message: 'must be after from' },
