@@ -90,12 +90,20 @@ describe('malformed rule sets are refused with a pointer, never a 500', () => {
         ),
       ];
       for (const raw of bodies) {
+        // The HTTP layer bounds any body's nesting (64) before the rule set's own walk (32).
         await expectRefused(
           admin,
           () => sendRaw('PUT', '/v1/policy', t.admin, raw),
           /^\/ruleset\/(rules|tests)\/0\//,
-          new RegExp(`nests deeper than ${limits.jsonDepth} levels`),
+          /deeper than (32|64) levels/,
         );
+        // Where no HTTP layer stands before it (the CLI, presets), the rule set's walk refuses it.
+        expect(faultsOf(JSON.parse(raw).ruleset)).toEqual([
+          {
+            path: expect.stringMatching(/^\/(rules|tests)\/0\//),
+            message: `nests deeper than ${limits.jsonDepth} levels`,
+          },
+        ]);
       }
     }
   });
