@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Decision,
   decisionFacts,
@@ -10,6 +10,7 @@ import {
   loadPreset,
   orderKeys,
 } from '../../src/policy/index.ts';
+import { openPlugin, openPluginTimeout } from '../policy/ruleset-helpers.ts';
 import { type Answer, expectStatus, request } from '../support/api.ts';
 import { setNow } from '../support/clock.ts';
 import { addPlan, buy, newStudio, type Studio } from '../support/fixtures.ts';
@@ -214,6 +215,8 @@ async function studio(): Promise<Studio & { version: number }> {
 }
 
 describe('PUT /v1/policy under generated rule sets', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('arbitrary JSON, as the body or as the rule set, and mutated presets: never a 5xx', async () => {
     const t = await studio();
     const accepted = { n: 0 };

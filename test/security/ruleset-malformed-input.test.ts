@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../src/policy/index.ts';
-import { baseRuleset, expectRefused, faultsOf, sendRaw, usageRule } from '../policy/ruleset-helpers.ts';
+import {
+  baseRuleset,
+  expectRefused,
+  faultsOf,
+  openPlugin,
+  openPluginTimeout,
+  sendRaw,
+  usageRule,
+} from '../policy/ruleset-helpers.ts';
 import { newStudio } from '../support/fixtures.ts';
 
 /** Rule sets that used to answer 500 at PUT /v1/policy: each is a 422 at its pointer. */
@@ -14,6 +22,8 @@ const rulesetText = (rules: string, tests = '[]') =>
 const leafText = '{"fact": "trigger", "operator": "equal", "value": "booked"}';
 
 describe('malformed rule sets are refused with a pointer, never a 500', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('a fact reference whose path is not text', async () => {
     const t = await newStudio('mytime');
     for (const path of [5, null, [], {}, true]) {
