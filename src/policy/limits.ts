@@ -34,32 +34,56 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
  * cannot store either). Stops at the first bound crossed.
  */
 export function documentFaults(input: unknown): Fault[] {
-  const faults: Fault[] = [];
-  let size = 0;
-  const stack: { value: unknown; at: string; depth: number }[] = [{ value: input, at: '', depth: 0 }];
-  const text = (s: string, at: string) => {
-    size += s.length + 3;
-    if (s.includes('\u0000') || loneSurrogate.test(s))
-      faults.push({ path: at, message: 'must be well-formed text without the NUL character' });
+  // Pointers are built only for a fault: each entry remembers its parent and key.
+  type Entry = { value: unknown; parent: Entry | null; key: string | number; depth: number };
+  const pointer = (entry: Entry): string => {
+    const keys: string[] = [];
+    for (let e: Entry | null = entry; e?.parent; e = e.parent) keys.push(segment(e.key));
+    return keys
+      .reverse()
+      .map((k) => `/${k}`)
+      .join('');
   };
+  const faults: Fault[] = [];
+  const badText = (s: string) => s.includes('\u0000') || loneSurrogate.test(s);
+  let size = 0;
+  const stack: Entry[] = [{ value: input, parent: null, key: '', depth: 0 }];
   while (stack.length > 0 && faults.length < 20) {
-    const { value, at, depth } = stack.pop() as { value: unknown; at: string; depth: number };
-    if (typeof value === 'string') text(value, at);
-    else if (typeof value === 'number') {
+    const entry = stack.pop() as Entry;
+    const { value, depth } = entry;
+    if (typeof value === 'string') {
+      size += value.length + 3;
+      if (badText(value))
+        faults.push({ path: pointer(entry), message: 'must be well-formed text without the NUL character' });
+    } else if (typeof value === 'number') {
       size += 8;
-      if (!Number.isFinite(value)) faults.push({ path: at, message: 'must be a finite number' });
+      if (!Number.isFinite(value)) faults.push({ path: pointer(entry), message: 'must be a finite number' });
     } else if (value !== null && typeof value === 'object') {
       if (depth >= limits.jsonDepth)
-        return [{ path: at, message: `nests deeper than ${limits.jsonDepth} levels` }];
+        return [{ path: pointer(entry), message: `nests deeper than ${limits.jsonDepth} levels` }];
       size += 2;
-      const children = Array.isArray(value)
-        ? value.map((v, i) => ({ value: v, at: `${at}/${i}`, depth: depth + 1 }))
-        : Object.keys(value).map((key) => {
-            const child = `${at}/${segment(key)}`;
-            text(key, child);
-            return { value: (value as Record<string, unknown>)[key], at: child, depth: depth + 1 };
-          });
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--)
+          stack.push({ value: value[i], parent: entry, key: i, depth: depth + 1 });
+      } else {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i];
+          const child = {
+            value: (value as Record<string, unknown>)[key],
+            parent: entry,
+            key,
+            depth: depth + 1,
+          };
+          size += key.length + 4;
+          if (badText(key))
+            faults.push({
+              path: pointer(child),
+              message: 'must be well-formed text without the NUL character',
+            });
+          stack.push(child);
+        }
+      }
     } else size += 5;
     if (size > limits.size)
       return [{ path: '', message: `is larger than ${limits.size} characters of JSON` }];

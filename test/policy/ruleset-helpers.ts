@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { validateRuleset } from '../../src/policy/index.ts';
 import { type Answer, type Client, request } from '../support/api.ts';
+import { testPlugin } from '../support/plugin.ts';
 
 /** A minimal valid rule set to add rules and tests to. */
 export const baseRuleset = () => ({
@@ -54,3 +55,12 @@ export async function expectRefused(
   );
   expect((await admin.get('/v1/policy')).body.version).toBe(before);
 }
+
+/**
+ * Opens the worker's plugin in a hook of its own: on a loaded machine PGlite's start
+ * and migrations can take longer than one test's timeout.
+ */
+export const openPlugin = async (): Promise<void> => {
+  await testPlugin();
+};
+export const openPluginTimeout = 180_000;

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decisionCosts, limits, listPresets, loadPreset } from '../../src/policy/index.ts';
-import { baseRuleset, expectRefused, faultsOf, leaf, usageRule } from '../policy/ruleset-helpers.ts';
+import {
+  baseRuleset,
+  expectRefused,
+  faultsOf,
+  leaf,
+  openPlugin,
+  openPluginTimeout,
+  usageRule,
+} from '../policy/ruleset-helpers.ts';
 import { addPlan, addSession, buy, newStudio, reserve } from '../support/fixtures.ts';
 
 /** Worst-case comparisons per decision: each rule 1, each condition 1, an in-list 1 per entry. */
@@ -23,6 +31,8 @@ const inRule = (entries: number, i: number) =>
   );
 
 describe('the evaluation cost budget, checked at save', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it(`every preset passes with room: each decision costs at most a fiftieth of ${limits.cost}`, () => {
     for (const { id } of listPresets()) {
       for (const cost of Object.values(decisionCosts(loadPreset(id))))

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { documentFaults, limits } from '../../src/policy/index.ts';
-import { baseRuleset, expectRefused, faultsOf, leaf, usageRule } from '../policy/ruleset-helpers.ts';
+import {
+  baseRuleset,
+  expectRefused,
+  faultsOf,
+  leaf,
+  openPlugin,
+  openPluginTimeout,
+  usageRule,
+} from '../policy/ruleset-helpers.ts';
 import { newStudio } from '../support/fixtures.ts';
 
 const rules = (n: number) => Array.from({ length: n }, (_, i) => usageRule({ all: [leaf] }, `r${i}`));
@@ -13,6 +21,8 @@ const inList = (n: number) => ({
 });
 
 describe('limits of a rule set', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it(`at most ${limits.rules} rules`, () => {
     expect(faultsOf({ ...baseRuleset(), rules: rules(limits.rules) })).toEqual([]);
     expect(faultsOf({ ...baseRuleset(), rules: rules(limits.rules + 1) })).toEqual([

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../src/policy/index.ts';
-import { baseRuleset, expectRefused, faultsOf, sendRaw, usageRule } from '../policy/ruleset-helpers.ts';
+import {
+  baseRuleset,
+  expectRefused,
+  faultsOf,
+  openPlugin,
+  openPluginTimeout,
+  sendRaw,
+  usageRule,
+} from '../policy/ruleset-helpers.ts';
 import { newStudio } from '../support/fixtures.ts';
 
 /** Rule sets that used to answer 500 at PUT /v1/policy: each is a 422 at its pointer. */
@@ -14,6 +22,8 @@ const rulesetText = (rules: string, tests = '[]') =>
 const leafText = '{"fact": "trigger", "operator": "equal", "value": "booked"}';
 
 describe('malformed rule sets are refused with a pointer, never a 500', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('a fact reference whose path is not text', async () => {
     const t = await newStudio('mytime');
     for (const path of [5, null, [], {}, true]) {
@@ -90,13 +100,20 @@ describe('malformed rule sets are refused with a pointer, never a 500', () => {
         ),
       ];
       for (const raw of bodies) {
+        // The HTTP layer bounds any body's nesting (64) before the rule set's own walk (32).
         await expectRefused(
           admin,
           () => sendRaw('PUT', '/v1/policy', t.admin, raw),
           /^\/ruleset\/(rules|tests)\/0\//,
-          // The request reader's own depth guard may refuse it first; either names the place.
-          /(nests|is nested) deeper than \d+ levels/,
+          /deeper than (32|64) levels/,
         );
+        // Where no HTTP layer stands before it (the CLI, presets), the rule set's walk refuses it.
+        expect(faultsOf(JSON.parse(raw).ruleset)).toEqual([
+          {
+            path: expect.stringMatching(/^\/(rules|tests)\/0\//),
+            message: `nests deeper than ${limits.jsonDepth} levels`,
+          },
+        ]);
       }
     }
   });

@@ -1,11 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   compileRuleset,
   decideWithJsonRulesEngine,
   type Ruleset,
   withDefaults,
 } from '../../src/policy/index.ts';
-import { baseRuleset, expectRefused, sendRaw, usageRule } from '../policy/ruleset-helpers.ts';
+import {
+  baseRuleset,
+  expectRefused,
+  openPlugin,
+  openPluginTimeout,
+  sendRaw,
+  usageRule,
+} from '../policy/ruleset-helpers.ts';
 import { addPlan, addSession, buy, newStudio, reserve } from '../support/fixtures.ts';
 
 /**
@@ -58,6 +65,8 @@ const cases: [string, string, string, RegExp][] = [
 ];
 
 describe('names of Object.prototype members in a rule set', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('as an operator, fact, path or compared fact: refused at save with the pointer, and bookings keep working', async () => {
     const t = await newStudio('mytime');
     const admin = t.as('admin');

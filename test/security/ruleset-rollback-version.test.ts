@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { expectRefused, sendRaw } from '../policy/ruleset-helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused, openPlugin, openPluginTimeout, sendRaw } from '../policy/ruleset-helpers.ts';
 import { newStudio } from '../support/fixtures.ts';
 
 describe('a rollback names a version the database can hold', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('1e400, 2^31, a fraction or a string is a 422 at /version and writes nothing', async () => {
     const t = await newStudio('mytime');
     const admin = t.as('admin');

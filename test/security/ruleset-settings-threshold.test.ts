@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../src/policy/index.ts';
-import { expectRefused, sendRaw } from '../policy/ruleset-helpers.ts';
+import { expectRefused, openPlugin, openPluginTimeout, sendRaw } from '../policy/ruleset-helpers.ts';
 import { newStudio } from '../support/fixtures.ts';
 
 describe('the unlimited-label threshold is a finite integer within its bound', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('1e400 (Infinity once parsed), a fraction or a number over the bound is a 422 at its pointer; the bound itself saves', async () => {
     const t = await newStudio('mytime');
     const admin = t.as('admin');

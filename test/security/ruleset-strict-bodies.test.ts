@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPreset } from '../../src/policy/index.ts';
-import { expectRefused, sendRaw } from '../policy/ruleset-helpers.ts';
+import { expectRefused, openPlugin, openPluginTimeout, sendRaw } from '../policy/ruleset-helpers.ts';
 import { newStudio } from '../support/fixtures.ts';
 
 describe('policy routes take strict bodies', () => {
+  beforeAll(openPlugin, openPluginTimeout);
+
   it('PUT /v1/policy: an unknown field, a preset that is not text, both or neither is a 422 at its pointer', async () => {
     const t = await newStudio('mytime');
     const admin = t.as('admin');
