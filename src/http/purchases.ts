@@ -15,6 +15,7 @@ import { Plan } from '../domain/plan.ts';
 import { Purchase } from '../domain/purchase.ts';
 import { invalid, notFound } from '../errors.ts';
 import { purchaseIntegrations } from '../integrations/deliveries.ts';
+import { PurchaseWithIntegrations } from '../integrations/schemas.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
@@ -67,9 +68,9 @@ describeOperation({
   path: '/v1/purchases/{id}',
   operationId: 'getPurchase',
   tag: 'Purchases',
-  summary: 'One purchase',
+  summary: 'One purchase, with its integrations’ delivery status (B23)',
   access: 'staff',
-  success: ok(PurchaseSchema),
+  success: ok(PurchaseWithIntegrations),
 });
 describeOperation({
   method: 'get',

@@ -2,35 +2,51 @@ import { type Context, Hono } from 'hono';
 import { invalid, notFound, PunchcardError } from '../errors.ts';
 import { requireRole } from '../http/auth.ts';
 import { type AppEnv, tenantOf } from '../http/env.ts';
-import { describeOperation } from '../http/openapi.ts';
+import { describeOperation, ok } from '../http/openapi.ts';
 import { readBody } from '../http/validate.ts';
 import { IntegrationSettings, presentConfig, readConfig, writeConfig } from './config.ts';
 import { type DeliveryStatus, listDeliveries, retryNow } from './deliveries.ts';
+import { Delivery, DeliveryPage, IntegrationSettingsView } from './schemas.ts';
 
 describeOperation({
   method: 'get',
   path: '/v1/integrations/{name}',
+  operationId: 'getIntegration',
+  tag: 'Integrations',
   summary: "A tenant's settings for one integration (secrets never shown)",
   access: 'admin',
+  success: ok(IntegrationSettingsView),
 });
 describeOperation({
   method: 'put',
   path: '/v1/integrations/{name}',
+  operationId: 'putIntegration',
+  tag: 'Integrations',
   summary: 'Enable, configure or disable an integration; a new secret rotates with an overlap',
   access: 'admin',
   body: IntegrationSettings,
+  success: ok(IntegrationSettingsView),
 });
 describeOperation({
   method: 'get',
   path: '/v1/integrations/{name}/deliveries',
+  operationId: 'listIntegrationDeliveries',
+  tag: 'Integrations',
   summary: "An integration's deliveries, newest first (?status, ?limit, ?before)",
   access: 'staff',
+  success: ok(DeliveryPage),
+  errors: [422],
 });
 describeOperation({
   method: 'post',
   path: '/v1/integrations/{name}/deliveries/{eventId}/retry',
+  operationId: 'retryIntegrationDelivery',
+  tag: 'Integrations',
   summary: 'Retry a failing delivery now instead of at its next scheduled attempt',
   access: 'staff',
+  bodyOptional: true,
+  success: ok(Delivery),
+  errors: [409],
 });
 
 function pluginOf(c: Context<AppEnv>) {
@@ -75,7 +91,7 @@ export const integrationRoutes = new Hono<AppEnv>()
     // Retried once the change is committed, not at the next poll.
     const { deps } = c.var;
     void c.var.committed.then(() => deps.outbox.poke());
-    return c.json(delivery, 202);
+    return c.json(delivery);
   })
   .use('/:name', requireRole('admin'))
   .get('/:name', async (c) => {
