@@ -1,6 +1,7 @@
 import { RulesetSchema } from '../policy/ruleset-schema.ts';
 
-const conditionRef = '#/$defs/condition';
+/** `#/$defs/rootCondition` → `RulesetRootCondition`: each definition becomes a component. */
+export const rulesetComponentName = (def: string) => `Ruleset${def[0].toUpperCase()}${def.slice(1)}`;
 
 /** Points the rule set's own `$defs` references at the document's components instead. */
 function rewrite(value: unknown): unknown {
@@ -9,14 +10,16 @@ function rewrite(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
-      k === '$ref' && v === conditionRef ? '#/components/schemas/RulesetCondition' : rewrite(v),
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/')
+        ? `#/components/schemas/${rulesetComponentName(v.slice('#/$defs/'.length))}`
+        : rewrite(v),
     ]),
   );
 }
 
 /**
  * The rule-set JSON Schema (the one written to rules/schema/ruleset.schema.json) as
- * components: `Ruleset` and the recursive `RulesetCondition` it refers to. Its `$id`
+ * components: `Ruleset` and one `Ruleset<Def>` per definition it refers to. Its `$id`
  * and `$defs` are left out so every tool resolves the references inside this document.
  */
 export function rulesetComponents(): Record<string, unknown> {
@@ -26,13 +29,15 @@ export function rulesetComponents(): Record<string, unknown> {
     ...ruleset
   } = RulesetSchema as typeof RulesetSchema & {
     $id: string;
-    $defs: { condition: unknown };
+    $defs: Record<string, unknown>;
   };
   return {
     Ruleset: {
       ...(rewrite(ruleset) as object),
       description: 'A rule set; the same JSON Schema as rules/schema/ruleset.schema.json',
     },
-    RulesetCondition: rewrite($defs.condition),
+    ...Object.fromEntries(
+      Object.entries($defs).map(([name, def]) => [rulesetComponentName(name), rewrite(def)]),
+    ),
   };
 }

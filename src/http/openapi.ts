@@ -9,7 +9,7 @@ export type Access = 'public' | 'platform' | 'staff' | 'admin';
 
 /** A success answer: its status and one schema per content type it can come in. */
 export interface Success {
-  status: 200 | 201;
+  status: 200 | 201 | 202;
   description: string;
   content: Record<string, TSchema>;
 }
@@ -200,6 +200,7 @@ const tagDescriptions: Record<string, string> = {
   Sweeps: 'The after-session sweep',
   Reports: 'Credit uses and balances',
   Policy: "The tenant's rule set: versions, settings, simulation",
+  Integrations: 'Outgoing integrations (webhooks, Club OS): settings and deliveries',
 };
 
 /**

@@ -20,7 +20,7 @@ import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
 import { presentLedgerEntry, presentPurchase } from './present.ts';
-import { Ledger, Purchase as PurchaseSchema } from './responses/purchases.ts';
+import { Ledger, PurchaseDetail, Purchase as PurchaseSchema } from './responses/purchases.ts';
 import { callerId, instant, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -67,9 +67,9 @@ describeOperation({
   path: '/v1/purchases/{id}',
   operationId: 'getPurchase',
   tag: 'Purchases',
-  summary: 'One purchase',
+  summary: "One purchase, with each integration's delivery of the sale",
   access: 'staff',
-  success: ok(PurchaseSchema),
+  success: ok(PurchaseDetail),
 });
 describeOperation({
   method: 'get',

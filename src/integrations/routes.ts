@@ -2,7 +2,8 @@ import { type Context, Hono } from 'hono';
 import { invalid, notFound, PunchcardError } from '../errors.ts';
 import { requireRole } from '../http/auth.ts';
 import { type AppEnv, tenantOf } from '../http/env.ts';
-import { describeOperation } from '../http/openapi.ts';
+import { describeOperation, ok } from '../http/openapi.ts';
+import { Delivery, DeliveryPage, DeliveryQuery, IntegrationConfig } from '../http/responses/integrations.ts';
 import { readBody } from '../http/validate.ts';
 import { IntegrationSettings, presentConfig, readConfig, writeConfig } from './config.ts';
 import { type DeliveryStatus, listDeliveries, retryNow } from './deliveries.ts';
@@ -10,27 +11,41 @@ import { type DeliveryStatus, listDeliveries, retryNow } from './deliveries.ts';
 describeOperation({
   method: 'get',
   path: '/v1/integrations/{name}',
+  operationId: 'getIntegration',
+  tag: 'Integrations',
   summary: "A tenant's settings for one integration (secrets never shown)",
   access: 'admin',
+  success: ok(IntegrationConfig),
 });
 describeOperation({
   method: 'put',
   path: '/v1/integrations/{name}',
+  operationId: 'putIntegration',
+  tag: 'Integrations',
   summary: 'Enable, configure or disable an integration; a new secret rotates with an overlap',
   access: 'admin',
   body: IntegrationSettings,
+  success: ok(IntegrationConfig, 'The settings as saved'),
 });
 describeOperation({
   method: 'get',
   path: '/v1/integrations/{name}/deliveries',
-  summary: "An integration's deliveries, newest first (?status, ?limit, ?before)",
+  operationId: 'listIntegrationDeliveries',
+  tag: 'Integrations',
+  summary: "An integration's deliveries, newest first",
   access: 'staff',
+  query: DeliveryQuery,
+  success: ok(DeliveryPage),
 });
 describeOperation({
   method: 'post',
   path: '/v1/integrations/{name}/deliveries/{eventId}/retry',
+  operationId: 'retryIntegrationDelivery',
+  tag: 'Integrations',
   summary: 'Retry a failing delivery now instead of at its next scheduled attempt',
   access: 'staff',
+  success: { status: 202, description: 'The delivery, due now', content: { 'application/json': Delivery } },
+  errors: [409],
 });
 
 function pluginOf(c: Context<AppEnv>) {

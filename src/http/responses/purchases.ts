@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { ledgerKinds, planKinds, purchaseSources, purchaseStatuses } from '../../domain/enums.ts';
 import { component } from '../openapi.ts';
 import { at, closed, count, enumOf, nullable } from './common.ts';
+import { IntegrationStatus } from './integrations.ts';
 
 export const Purchase = component(
   'Purchase',
@@ -25,6 +26,19 @@ export const Purchase = component(
       expired: count,
       remaining: Type.Integer({ description: 'total − held − used − deducted − expired' }),
       label: nullable(Type.String({ description: 'What the POS shows for a new line (B20)' })),
+    },
+    closed,
+  ),
+);
+
+export const PurchaseDetail = component(
+  'PurchaseDetail',
+  Type.Object(
+    {
+      ...Purchase.properties,
+      integrations: Type.Record(Type.String(), IntegrationStatus, {
+        description: "Each integration's delivery of the sale, by integration name",
+      }),
     },
     closed,
   ),
