@@ -158,7 +158,9 @@ describe('a Hono host on embedded PGlite', () => {
   }, 120_000);
   afterAll(() => host?.stop());
 
-  it('mounts punchcard under /credits behind its own sessions and drives a booking to a used credit', async () => {
+  it('mounts punchcard under /credits behind its own sessions and drives a booking to a used credit', {
+    timeout: 180_000,
+  }, async () => {
     const anonymous = hostClient(host.base);
     expect((await anonymous('GET', '/credits/v1/clients/sarah/balances')).status).toBe(401);
     const { admin, staff } = await honoStudio(host.base, 'studio-a');
@@ -254,7 +256,9 @@ describe.runIf(onPostgres)('a Hono host and an Express host on one PostgreSQL da
     }
   });
 
-  it('a studio sold through the Hono host books through the Express host under /api/credits', async () => {
+  it('a studio sold through the Hono host books through the Express host under /api/credits', {
+    timeout: 180_000,
+  }, async () => {
     await honoStudio(hono.base, 'studio-a');
     const studio = await honoStudio(hono.base, 'studio-b');
     const purchaseId = await sellTenCredits(studio.admin, studio.staff, '/credits');
