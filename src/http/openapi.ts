@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { TObject, TSchema } from 'typebox';
+import { packageRoot } from '../package-root.ts';
 import { rulesetComponents } from './openapi-ruleset.ts';
 
 /** Who may call an operation: anyone, the platform key, staff (and admin), or admin only. */
@@ -37,8 +39,11 @@ export interface Operation {
 const operations: Operation[] = [];
 
 // Version and licence come from package.json (read at run time: it sits outside the
-// compiled tree, two levels up from both src/http and dist/http).
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string; license: string };
+// compiled tree, above both src/ and dist/src/).
+const pkg = createRequire(import.meta.url)(join(packageRoot, 'package.json')) as {
+  version: string;
+  license: string;
+};
 
 /**
  * Declares an operation for the OpenAPI document. Resource files call it next to

@@ -15,7 +15,12 @@ export function hostClient(base: string, headers: Record<string, string> = {}) {
 export type HostClient = ReturnType<typeof hostClient>;
 
 /** An admin sets up a studio's catalogue; staff sell sarah ten credits. Returns the purchase id. */
-export async function sellTenCredits(admin: HostClient, staff: HostClient, prefix: string): Promise<string> {
+export async function sellTenCredits(
+  admin: HostClient,
+  staff: HostClient,
+  prefix: string,
+  integrations: Record<string, boolean> = {},
+): Promise<string> {
   const created = [
     await admin('POST', `${prefix}/v1/locations`, {
       id: 'downtown',
@@ -30,6 +35,7 @@ export async function sellTenCredits(admin: HostClient, staff: HostClient, prefi
       credits: 10,
       price: 15000,
       itemIds: ['yoga'],
+      integrations,
     }),
     await staff('POST', `${prefix}/v1/clients`, { id: 'sarah', name: 'Sarah' }),
   ];

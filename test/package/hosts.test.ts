@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -63,6 +65,10 @@ describe('the packed package', () => {
       'dist/src/index.d.ts',
       'dist/src/index.js.map',
       'dist/src/db/migrations/0001-initial.js',
+      'dist/plugins/clubos/index.js',
+      'dist/plugins/clubos/index.d.ts',
+      'dist/plugins/webhooks/index.js',
+      'dist/plugins/webhooks/index.d.ts',
       'rules/mytime.json',
       'rules/schema/ruleset.schema.json',
       'bin/punchcard.mjs',
@@ -119,6 +125,32 @@ describe('the packed package', () => {
   }, 300_000);
 });
 
+/** A stand-in for Club OS on a loopback port: answers 200 and keeps what it was sent. */
+async function startClubOs() {
+  const calls: { key: unknown; authorization: unknown; purchase: unknown }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      calls.push({
+        key: req.headers['idempotency-key'],
+        authorization: req.headers.authorization,
+        purchase: JSON.parse(body),
+      });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/purchases`,
+    calls,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
 describe('a Hono host on embedded PGlite', () => {
   let host: RunningHost;
   beforeAll(async () => {
@@ -126,23 +158,56 @@ describe('a Hono host on embedded PGlite', () => {
   }, 120_000);
   afterAll(() => host?.stop());
 
-  it('mounts punchcard under /credits behind its own sessions and drives a booking to a used credit', async () => {
+  it('mounts punchcard under /credits behind its own sessions and drives a booking to a used credit', {
+    timeout: 180_000,
+  }, async () => {
     const anonymous = hostClient(host.base);
     expect((await anonymous('GET', '/credits/v1/clients/sarah/balances')).status).toBe(401);
     const { admin, staff } = await honoStudio(host.base, 'studio-a');
     expect(
       (await staff('POST', '/credits/v1/items', { id: 'x', name: 'X', kind: 'class', price: 1 })).status,
     ).toBe(403);
-    const purchaseId = await sellTenCredits(admin, staff, '/credits');
+    // Club OS, as the plugin imported from punchcard/plugins/clubos forwards to it.
+    const clubOs = await startClubOs();
+    const enabled = await admin('PUT', '/credits/v1/integrations/clubos', {
+      enabled: true,
+      url: clubOs.url,
+      apiKey: 'clubos-key',
+    });
+    expect(enabled.status).toBe(200);
+    const purchaseId = await sellTenCredits(admin, staff, '/credits', { clubOs: true });
     await bookToUsedCredit(staff, '/credits', purchaseId);
     await expectBalance(staff, '/credits', purchaseId);
+    await expect
+      .poll(
+        async () =>
+          (await staff('GET', `/credits/v1/purchases/${purchaseId}`)).body.integrations.clubos.status,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe('delivered');
+    await clubOs.close();
+    expect(clubOs.calls).toEqual([
+      {
+        key: `punchcard:studio-a:purchase:${purchaseId}`,
+        authorization: 'Bearer clubos-key',
+        purchase: expect.objectContaining({
+          purchaseId,
+          planId: 'ten',
+          credits: 10,
+          price: 15000,
+          source: 'pos',
+        }),
+      },
+    ]);
     // The host's own subscriber heard the sale, after commit.
     await expect
       .poll(async () => (await anonymous('GET', '/sold')).body, { timeout: 10_000 })
       .toEqual([`studio-a/${purchaseId}`]);
     const openapi = await anonymous('GET', '/credits/openapi.json');
     expect(openapi.status).toBe(200);
-    expect(openapi.body.openapi).toBe('3.1.0');
+    expect(openapi.body.servers.map((s: { url: string }) => s.url)).toEqual(['/credits']);
   });
 });
 
@@ -191,7 +256,9 @@ describe.runIf(onPostgres)('a Hono host and an Express host on one PostgreSQL da
     }
   });
 
-  it('a studio sold through the Hono host books through the Express host under /api/credits', async () => {
+  it('a studio sold through the Hono host books through the Express host under /api/credits', {
+    timeout: 180_000,
+  }, async () => {
     await honoStudio(hono.base, 'studio-a');
     const studio = await honoStudio(hono.base, 'studio-b');
     const purchaseId = await sellTenCredits(studio.admin, studio.staff, '/credits');
@@ -213,6 +280,6 @@ describe.runIf(onPostgres)('a Hono host and an Express host on one PostgreSQL da
     ).toBe(403);
     const openapi = await frontDesk('GET', '/api/credits/openapi.json');
     expect(openapi.status).toBe(200);
-    expect(openapi.body.openapi).toBe('3.1.0');
+    expect(openapi.body.servers.map((s: { url: string }) => s.url)).toEqual(['/api/credits']);
   });
 });

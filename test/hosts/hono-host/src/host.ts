@@ -4,6 +4,8 @@ import { Migration, Migrator } from '@mikro-orm/migrations';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type Caller, createCreditsPlugin, entities, migrations } from 'punchcard';
+import clubos from 'punchcard/plugins/clubos';
+import webhooks from 'punchcard/plugins/webhooks';
 
 /** The host's own entity: a signed-in session of the host's own users. */
 const HostSessionSchema = defineEntity({
@@ -62,6 +64,8 @@ export async function createHost(options: { databaseUrl?: string; operatorToken:
     orm,
     migrate: false, // the host's migrator above ran punchcard's migrations with its own
     auth: (c) => callerOf(orm, getCookie(c, 'sid')),
+    // The integrations a studio's admin may enable at PUT /credits/v1/integrations/{name}.
+    plugins: [clubos(), webhooks()],
   });
   // Delivered after commit; a set, so that a redelivered event changes nothing.
   const sold = new Set<string>();
