@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { PunchcardError } from '../errors.ts';
+import { adminConsole } from './admin.ts';
 import { authenticate, requireRole } from './auth.ts';
+import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { itemRoutes } from './items.ts';
@@ -8,6 +10,8 @@ import { locationRoutes } from './locations.ts';
 import { describeOperation, openApiDocument } from './openapi.ts';
 import { planRoutes } from './plans.ts';
 import { policyRoutes } from './policy.ts';
+import { policyTestRoutes } from './policy-test.ts';
+import { policyVersionRoutes } from './policy-version.ts';
 import { presetRoutes } from './presets.ts';
 import { problemResponse } from './problem.ts';
 import { purchaseRoutes } from './purchases.ts';
@@ -34,13 +38,16 @@ const tenantApi = new Hono<AppEnv>()
   .route('/items', itemRoutes)
   .route('/plans', planRoutes)
   .route('/clients', clientRoutes)
+  .route('/clients', clientReservationRoutes)
   .route('/purchases', purchaseRoutes)
   .route('/sessions', sessionRoutes)
   .route('/reservations', reservationRoutes)
   .route('/tickets', ticketRoutes)
   .route('/sweeps', sweepRoutes)
   .route('/reports', reportRoutes)
-  .route('/policy', policyRoutes);
+  .route('/policy', policyRoutes)
+  .route('/policy', policyTestRoutes)
+  .route('/policy', policyVersionRoutes);
 
 /** The whole HTTP API as one Hono app, for a host to mount with `app.route()`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -59,6 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/v1/presets', presetRoutes);
+  app.route('/admin', adminConsole);
   app.use('/v1/*', authenticate(), transactionPerRequest());
   app.route('/v1/tenants', tenantRoutes);
   app.route('/v1', tenantApi);

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { extname, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import type { AppEnv } from './env.ts';
+
+/** Where `npm run build:console` writes the console, found from this file so a host's cwd does not matter. */
+export const consoleDir = fileURLToPath(new URL('../../dist-console/', import.meta.url));
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * The page may load only itself and call only its own origin. CodeMirror writes its
+ * theme into <style> elements, hence inline styles; scripts stay 'self' only (the
+ * rule-set check is precompiled, so no eval).
+ */
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const notBuilt = `<!doctype html><html lang="en"><meta charset="utf-8"><title>punchcard admin</title>
+<p>The admin console is not built. Run <code>npm run build:console</code> and reload.</p></html>`;
+
+async function serveFile(relative: string): Promise<Response> {
+  // Asset names are Vite's (letters, digits, dashes, dots under assets/); anything else is not ours.
+  const clean = normalize(relative);
+  if (clean.startsWith('..') || clean.includes('\0') || !types[extname(clean)]) {
+    return new Response('not found', { status: 404 });
+  }
+  try {
+    const body = await readFile(consoleDir + clean);
+    // Hashed assets never change; index.html must be re-read so a rebuild shows at once.
+    const cache = clean.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    return new Response(body, {
+      headers: { 'content-type': types[extname(clean)], 'cache-control': cache, ...securityHeaders },
+    });
+  } catch {
+    if (clean === 'index.html')
+      return new Response(notBuilt, { status: 503, headers: { 'content-type': types['.html'] } });
+    return new Response('not found', { status: 404 });
+  }
+}
+
+/**
+ * `/admin`: the tenant admins' console, static files built at install time. It is
+ * public like any page: the key is typed into it and every call it makes is
+ * authorised by the API. Mounted with the API, so a host that mounts punchcard
+ * under a prefix serves it under that prefix too (the page finds the API from its
+ * own address).
+ */
+export const adminConsole = new Hono<AppEnv>()
+  // Relative asset URLs need the trailing slash; redirect relative to where the host mounted us.
+  .get('/', (c) => (c.req.path.endsWith('/') ? serveFile('index.html') : c.redirect(`${c.req.path}/`, 301)))
+  .get('/*', (c) => {
+    const at = c.req.path.lastIndexOf('/admin/');
+    return serveFile(decodeURIComponent(c.req.path.slice(at + '/admin/'.length)) || 'index.html');
+  });

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import Type from 'typebox';
+import { PunchcardError } from '../errors.ts';
+import { type Fault, type Ruleset, runRulesetTests, validateRuleset } from '../policy/index.ts';
+import { requireRole } from './auth.ts';
+import type { AppEnv } from './env.ts';
+import { describeOperation } from './openapi.ts';
+import { readBody } from './validate.ts';
+
+export const TestPolicy = Type.Object({ ruleset: Type.Object({}) }, { additionalProperties: false });
+
+describeOperation({
+  method: 'post',
+  path: '/v1/policy/test',
+  summary: "Run a draft rule set's own tests without saving it: pass or fail per test",
+  access: 'admin',
+  body: TestPolicy,
+});
+
+const invalidDraft = (faults: Fault[]) =>
+  new PunchcardError(
+    'invalid',
+    'the rule set is not valid',
+    faults.map((f) => ({ path: `/ruleset${f.path}`, message: f.message })),
+  );
+
+/** A fault from a test that ran and decided otherwise (validateRuleset's last step), not from the test's shape. */
+const isTestFailure = (f: Fault) => /^\/tests\/\d+$/.test(f.path) && f.message.startsWith('test ');
+
+/**
+ * The console's "run the tests" button: the same checks as a save (schema, lint
+ * against the fact catalogue, then the rule set's own tests), but a failing test is
+ * a result to show rather than a refusal, and nothing is stored.
+ */
+export const policyTestRoutes = new Hono<AppEnv>().post('/test', requireRole('admin'), async (c) => {
+  const body = await readBody(c, TestPolicy);
+  const draft = body.ruleset as Record<string, unknown>;
+  const rules = validateRuleset({ ...draft, tests: [] });
+  if (!rules.ok) throw invalidDraft(rules.errors);
+  const whole = validateRuleset(draft);
+  if (!whole.ok && !whole.errors.every(isTestFailure))
+    throw invalidDraft(whole.errors.filter((f) => !isTestFailure(f)));
+  const ruleset = draft as unknown as Ruleset;
+  const failures = new Map(runRulesetTests(ruleset).map((f) => [f.index, f]));
+  const tests = (ruleset.tests ?? []).map((test, index) => {
+    const failure = failures.get(index);
+    return {
+      index,
+      name: test.name,
+      decision: test.decision,
+      passed: !failure,
+      expected: test.expect,
+      actual: failure ? failure.actual : null,
+    };
+  });
+  return c.json({ passed: tests.filter((t) => t.passed).length, failed: failures.size, tests });
+});
