@@ -145,6 +145,34 @@ describe('admin console', () => {
     await page.getByRole('heading', { name: `Tests: ${tests} passed, 0 failed` }).waitFor();
     expect(await page.locator('#tests tbody tr.pass').count()).toBe(tests);
     await screenshot(page, '06-rules-tests');
+
+    // Completions come from the fact catalogue, limited to what the rule's decision is given.
+    const completions = page.locator('.cm-tooltip-autocomplete li');
+    await cursorAfter(text, lineOf(text, '"fact": "trigger"'), '"fact": "');
+    await page.keyboard.press('Control+Space');
+    await completions.first().waitFor();
+    const facts = await completions.allTextContents();
+    expect(
+      facts.some((f) => f.startsWith('sessionStarted')),
+      facts.join(),
+    ).toBe(true);
+    expect(facts.some((f) => f.startsWith('purchaseExpiredAtSession'))).toBe(false);
+    // Typing narrows the list; picking one replaces the whole value.
+    await page.keyboard.type('sessionSt');
+    await expect.poll(() => completions.allTextContents()).toEqual(['sessionStartedfact']);
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.cm-activeLine').textContent()).toBe('            "fact": "sessionStarted",');
+    await page.keyboard.press('Control+z');
+    await expect
+      .poll(() => page.locator('.cm-activeLine').textContent())
+      .toBe('            "fact": "trigger",');
+    await cursorAfter(text, line, '"operator": "');
+    await page.keyboard.press('Control+Space');
+    await completions.first().waitFor();
+    expect((await completions.allTextContents()).map((o) => o.replace(/operator$/, ''))).toContain(
+      'greaterThanInclusive',
+    );
+    await page.keyboard.press('Escape');
   }, 60_000);
 
   it('flips the $0 setting from the form, as a new version', async () => {

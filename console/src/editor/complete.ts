@@ -1,6 +1,7 @@
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import { syntaxTree } from '@codemirror/language';
 import type { EditorState } from '@codemirror/state';
+import type { EditorView } from '@codemirror/view';
 import type { SyntaxNode } from '@lezer/common';
 import { decisionFacts, eventTypes, factCatalogue, orderKeys } from '../../../src/policy/facts.ts';
 import { type Decision, decisions, operators, triggers } from '../../../src/policy/ruleset-schema.ts';
@@ -77,9 +78,27 @@ export function catalogueCompletions(context: CompletionContext): CompletionResu
   const node = syntaxTree(context.state).resolveInner(context.pos, -1);
   if (node.name !== 'String' || node.parent?.name !== 'Property') return null;
   const property = propertyName(context.state, node.parent);
-  if (!property || propertyValue(node.parent) !== node) return null;
+  // Only a property's value, not its name (nodes are fresh objects: compare positions).
+  if (!property || propertyValue(node.parent)?.from !== node.from) return null;
   const options = valuesFor(context.state, property, node.parent.parent);
   if (options.length === 0) return null;
-  const closed = node.to - node.from >= 2 && context.state.sliceDoc(node.to - 1, node.to) === '"';
-  return { from: node.from + 1, to: closed ? node.to - 1 : node.to, options, validFor: /^[\w$.]*$/ };
+  return {
+    from: node.from + 1,
+    options: options.map((o) => ({ ...o, apply: replaceValue })),
+    validFor: /^[\w$.]*$/,
+  };
+}
+
+/** Picking an option replaces the whole string value, wherever its end is by now. */
+function replaceValue(view: EditorView, completion: Completion, from: number) {
+  const string = syntaxTree(view.state).resolveInner(from, -1);
+  const closed =
+    string.name === 'String' &&
+    view.state.sliceDoc(string.to - 1, string.to) === '"' &&
+    string.to - string.from >= 2;
+  const to = closed ? string.to - 1 : view.state.selection.main.head;
+  view.dispatch({
+    changes: { from, to: Math.max(to, view.state.selection.main.head), insert: completion.label },
+    selection: { anchor: from + completion.label.length },
+  });
 }
