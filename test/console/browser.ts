@@ -81,6 +81,10 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   expect(violations, `axe on the ${screen} screen`).toEqual([]);
 }
 
+/** Polls until the page shows what is expected; the machine may be busy, so allow it time. */
+export const eventually = <T>(read: () => Promise<T> | T) =>
+  expect.poll(read, { timeout: 20_000, interval: 100 });
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
 }

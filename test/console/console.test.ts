@@ -4,7 +4,7 @@ import { readableJson } from '../../console/src/readable-json.ts';
 import { expectStatus } from '../support/api.ts';
 import { addPlan, addSession, buy, newStudio, type Studio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
-import { expectAccessible, listen, openBrowser, screenshot, signIn } from './browser.ts';
+import { eventually, expectAccessible, listen, openBrowser, screenshot, signIn } from './browser.ts';
 
 /**
  * The admin console end to end in headless Chromium, against the service over real
@@ -62,9 +62,9 @@ describe('admin console', () => {
     server = await listen(plugin.app);
     browser = await openBrowser();
     context = browser.context;
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     page = await context.newPage();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -83,7 +83,7 @@ describe('admin console', () => {
     expect(page.url()).not.toContain(studio.admin);
     expect(await context.cookies()).toEqual([]);
     const gymgo = page.getByRole('article', { name: /gymGO/ });
-    await expect.poll(() => gymgo.textContent()).toContain('In use');
+    await eventually(() => gymgo.textContent()).toContain('In use');
     expect(await gymgo.textContent()).toContain('Purchases are tried most recent purchase first.');
     expect(await gymgo.textContent()).toContain('When the client checks in: the credit counts as used.');
     const mytime = page.getByRole('article', { name: /MyTime/ });
@@ -100,8 +100,8 @@ describe('admin console', () => {
     await page.getByText('Now using “MyTime-style FIFO”: version 2 is active.').waitFor();
     const active = await studio.as('admin').get('/v1/policy');
     expect([active.body.version, active.body.ruleset.id]).toEqual([2, 'mytime']);
-    await expect.poll(() => page.getByRole('article', { name: /MyTime/ }).textContent()).toContain('In use');
-  }, 60_000);
+    await eventually(() => page.getByRole('article', { name: /MyTime/ }).textContent()).toContain('In use');
+  }, 120_000);
 
   it('underlines an unknown operator at its line as you type, and pins the server pointer there on save', async () => {
     await page.getByRole('link', { name: 'Rules' }).click();
@@ -119,14 +119,14 @@ describe('admin console', () => {
     await page.keyboard.type('z');
     // Live: the fault is underlined on that very line, and listed with its line number.
     const underlined = page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') });
-    await expect.poll(() => underlined.first().textContent()).toContain('"operator": "equalz"');
+    await eventually(() => underlined.first().textContent()).toContain('"operator": "equalz"');
     const live = page.locator(`#faults li[data-line="${line}"][data-source="editor"]`);
-    await expect.poll(() => live.textContent()).toContain("unknown operator 'equalz'");
+    await eventually(() => live.textContent()).toContain("unknown operator 'equalz'");
     await screenshot(page, '04-rules-live-fault');
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const pinned = page.locator(`#faults li[data-line="${line}"][data-source="server"]`);
-    await expect.poll(() => pinned.textContent()).toContain('/rules/0/conditions/all/0/operator');
+    await eventually(() => pinned.textContent()).toContain('/rules/0/conditions/all/0/operator');
     expect(await page.locator('#result').textContent()).toContain(
       'Not saved: 1 fault, shown at their lines.',
     );
@@ -159,7 +159,7 @@ describe('admin console', () => {
     expect(facts.some((f) => f.startsWith('purchaseExpiredAtSession'))).toBe(false);
     // Typing narrows the list; picking one replaces the whole value.
     await page.keyboard.type('sessionSt');
-    await expect.poll(() => completions.allTextContents()).toEqual(['sessionStartedfact']);
+    await eventually(() => completions.allTextContents()).toEqual(['sessionStartedfact']);
     await page.keyboard.press('Enter');
     expect(await page.locator('.cm-activeLine').textContent()).toBe('            "fact": "sessionStarted",');
     await page.keyboard.press('Control+z');
@@ -173,7 +173,7 @@ describe('admin console', () => {
       'greaterThanInclusive',
     );
     await page.keyboard.press('Escape');
-  }, 60_000);
+  }, 120_000);
 
   it('flips the $0 setting from the form, as a new version', async () => {
     await page.getByLabel('Items priced $0 use credits').check();
@@ -181,7 +181,7 @@ describe('admin console', () => {
     await page.getByText('Settings saved: version 4 is active.').waitFor();
     const active = await studio.as('admin').get('/v1/policy');
     expect([active.body.version, active.body.ruleset.settings.zeroPriceUsesCredits]).toEqual([4, true]);
-  }, 30_000);
+  }, 120_000);
 
   it('simulates the draft on real reservations and shows each changed decision with totals', async () => {
     await page.getByRole('link', { name: 'Simulate' }).click();
@@ -209,7 +209,7 @@ describe('admin console', () => {
     );
     await expectAccessible(page, 'simulate');
     await screenshot(page, '07-simulate');
-  }, 30_000);
+  }, 120_000);
 
   it('diffs two versions side by side and rolls back', async () => {
     await page.getByRole('link', { name: 'History' }).click();
@@ -232,7 +232,7 @@ describe('admin console', () => {
       active.body.ruleset.id,
       active.body.ruleset.settings.zeroPriceUsesCredits,
     ]).toEqual([5, 'gymgo', false]);
-  }, 30_000);
+  }, 120_000);
 
   it('opens a client: balances as 9/10, a purchase ledger, and each decision in plain words', async () => {
     await page.getByRole('link', { name: 'Clients' }).click();
@@ -257,5 +257,5 @@ describe('admin console', () => {
     expect(await ledger.nth(1).textContent()).toContain('used +1');
     await expectAccessible(page, 'client');
     await screenshot(page, '09-client');
-  }, 30_000);
+  }, 120_000);
 });

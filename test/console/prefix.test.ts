@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
 import { addPlan, buy, newStudio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
-import { expectAccessible, listen, openBrowser, screenshot, signIn } from './browser.ts';
+import { eventually, expectAccessible, listen, openBrowser, screenshot, signIn } from './browser.ts';
 
 /** A host that mounts punchcard under /studio/credits: the console comes with it and finds its API there. */
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -18,8 +18,8 @@ describe('admin console under a host prefix', () => {
     host.route('/studio/credits', plugin.app);
     server = await listen(host);
     browser = await openBrowser();
-    browser.context.setDefaultTimeout(10_000);
-  }, 60_000);
+    browser.context.setDefaultTimeout(20_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -51,13 +51,13 @@ describe('admin console under a host prefix', () => {
     await page.getByRole('link', { name: 'Clients' }).click();
     await page.getByLabel('Client id').fill('sarah');
     await page.getByRole('button', { name: 'Open client' }).click();
-    await expect.poll(() => page.locator('tr[data-purchase="p5"] td.balance').textContent()).toBe('3/5');
+    await eventually(() => page.locator('tr[data-purchase="p5"] td.balance').textContent()).toBe('3/5');
     const apiCalls = calls.filter((p) => p.includes('/v1/'));
     expect(apiCalls.length).toBeGreaterThan(3);
     expect(apiCalls.every((p) => p.startsWith('/studio/credits/v1/'))).toBe(true);
     await screenshot(page, '10-prefix-client');
     await page.close();
-  }, 60_000);
+  }, 120_000);
 
   it('a staff key sees only the read-only parts: presets without switches, and clients', async () => {
     const t = await newStudio('mytime');
@@ -79,7 +79,7 @@ describe('admin console under a host prefix', () => {
     await page.getByRole('heading', { level: 1, name: 'Presets' }).waitFor();
     await expectAccessible(page, 'staff presets');
     await page.close();
-  }, 60_000);
+  }, 120_000);
 
   it('a wrong key is refused on the sign-in form and nothing is kept', async () => {
     const page = await freshTab();
@@ -88,5 +88,5 @@ describe('admin console under a host prefix', () => {
     await page.getByRole('alert').getByText('That key is not valid.').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.close();
-  }, 30_000);
+  }, 120_000);
 });
