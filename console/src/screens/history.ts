@@ -90,6 +90,8 @@ async function compare(a: number, b: number, out: HTMLElement) {
           { class: 'visually-hidden' },
           `Version ${a} on the left, version ${b} on the right; − marks removed lines, + added ones`,
         ),
+        // Fixed layout takes column widths from here, not from the two-column header.
+        h('colgroup', {}, h('col', { class: 'num' }), h('col'), h('col', { class: 'num' }), h('col')),
         h(
           'thead',
           {},
