@@ -1,4 +1,4 @@
-import { syntaxTree } from '@codemirror/language';
+import { ensureSyntaxTree, syntaxTree } from '@codemirror/language';
 import type { EditorState } from '@codemirror/state';
 import type { SyntaxNode } from '@lezer/common';
 
@@ -36,7 +36,8 @@ export function locatePointer(
   state: EditorState,
   pointer: string,
 ): { from: number; to: number; exact: boolean } {
-  const top = syntaxTree(state).topNode;
+  // Faults may lie past what the editor has parsed so far: finish the parse first.
+  const top = (ensureSyntaxTree(state, state.doc.length, 500) ?? syntaxTree(state)).topNode;
   let node: SyntaxNode | null = children(top).find((c) => valueNodes.has(c.name)) ?? null;
   if (!node) return { from: 0, to: Math.min(1, state.doc.length), exact: false };
   const segments = pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeSegment);
