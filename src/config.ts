@@ -1,6 +1,10 @@
 /** Environment parsed and checked once, failing fast with a message a person can act on. */
 export interface ServerConfig {
   port: number;
+  /** Where to listen: loopback unless HOST says otherwise (0.0.0.0 for every interface). */
+  host: string;
+  /** Largest request body in bytes. */
+  bodyLimitBytes: number;
   databaseUrl: string | undefined;
   dataDir: string;
   platformKey: string | undefined;
@@ -23,6 +27,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   return {
     port: positiveInt('PORT', env.PORT, 3000),
+    host: env.HOST || '127.0.0.1',
+    bodyLimitBytes: positiveInt('PUNCHCARD_BODY_LIMIT', env.PUNCHCARD_BODY_LIMIT, 1024 * 1024),
     databaseUrl,
     dataDir: env.PUNCHCARD_DATA_DIR || '.punchcard',
     platformKey: env.PUNCHCARD_PLATFORM_KEY || undefined,

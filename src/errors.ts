@@ -6,6 +6,8 @@ export type ErrorCategory =
   | 'not_found'
   | 'conflict'
   | 'invalid'
+  | 'too_large'
+  | 'unsupported_media_type'
   | 'busy';
 
 export interface FieldError {

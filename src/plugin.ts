@@ -20,6 +20,8 @@ export interface CreditsPluginOptions {
   platformKey?: string;
   /** The time source; tests pass a controllable one. */
   clock?: () => Date;
+  /** Largest request body in bytes (default 1 MB); a larger one answers 413. */
+  bodyLimitBytes?: number;
   /** Run migrations while creating the plugin (default true). */
   migrate?: boolean;
 }
@@ -35,7 +37,14 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
   if (options.migrate !== false) await migrate(orm);
   const events = createEventBus();
   const clock = options.clock ?? (() => new Date());
-  const app = createApp({ orm, clock, platformKey: options.platformKey, auth: options.auth, events });
+  const app = createApp({
+    orm,
+    clock,
+    platformKey: options.platformKey,
+    auth: options.auth,
+    events,
+    bodyLimitBytes: options.bodyLimitBytes,
+  });
   return {
     app,
     orm,

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from '../domain/index.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { migrations } from './migrations/index.ts';
 
 export interface DatabaseOptions {
@@ -32,7 +33,24 @@ export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
     return PostgresOrm.init({ ...shared, clientUrl: options.databaseUrl, pool: { min: 0, max: 10 } });
   }
   const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
-  return PgliteOrm.init({ ...shared, dbName: options.dataDir ?? 'memory://' });
+  const dataDir = options.dataDir && !options.dataDir.startsWith('memory://') ? options.dataDir : undefined;
+  // A folder is one process's: taken before PGlite opens it, given back when the ORM closes.
+  const release = dataDir ? lockDataDir(dataDir) : () => {};
+  try {
+    const orm = await PgliteOrm.init({ ...shared, dbName: options.dataDir ?? 'memory://' });
+    const close = orm.close.bind(orm);
+    orm.close = async (force?: boolean) => {
+      try {
+        await close(force);
+      } finally {
+        release();
+      }
+    };
+    return orm;
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 export async function migrate(orm: MikroORM): Promise<void> {

@@ -12,7 +12,7 @@ const ItemSchema = defineEntity({
     name: p.string(),
     kind: p.enum(itemKinds),
     /** Retail price in minor units. */
-    price: p.integer(),
+    price: p.bigint('number'),
     itemType: p.string().nullable(),
     bucketType: p.enum(bucketTypes),
   },

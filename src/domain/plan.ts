@@ -19,7 +19,7 @@ const PlanSchema = defineEntity({
     /** Credits granted per purchase; null when unlimited. */
     credits: p.integer().nullable(),
     unlimited: p.boolean(),
-    price: p.integer(),
+    price: p.bigint('number'),
     /** 0 = never expires (B6). */
     daysToExpire: p.integer(),
     oneDay: p.boolean(),

@@ -14,7 +14,7 @@ const SessionSchema = defineEntity({
     startsAt: p.datetime(),
     endsAt: p.datetime(),
     /** Overrides the item's price when set (B11). */
-    price: p.integer().nullable(),
+    price: p.bigint('number').nullable(),
     /** Nights of a multi-day appointment (B10). */
     units: p.integer(),
     /** When the after-session sweep finished this session (B15); null until then. */

@@ -17,15 +17,15 @@ const TicketLineSchema = defineEntity({
     itemId: p.string(),
     reservationId: p.string().nullable(),
     /** Unit price that counts (B11): the line's override, else the session's, else the item's. */
-    unitPrice: p.integer(),
+    unitPrice: p.bigint('number'),
     units: p.integer(),
     coveredUnits: p.integer(),
     purchaseId: p.string().nullable(),
     creditState: p.enum(creditStates),
     /** Ledger postings made for it so far: makes each posting's idempotency key unique. */
     creditSeq: p.integer().default(0),
-    amountDue: p.integer(),
-    commissionBase: p.integer().nullable(),
+    amountDue: p.bigint('number'),
+    commissionBase: p.bigint('number').nullable(),
     label: p.string().nullable(),
   },
 });

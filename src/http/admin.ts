@@ -24,7 +24,6 @@ const types: Record<string, string> = {
 const securityHeaders = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
 
@@ -39,11 +38,8 @@ async function serveFile(relative: string): Promise<Response> {
   }
   try {
     const body = await readFile(consoleDir + clean);
-    // Hashed assets never change; index.html must be re-read so a rebuild shows at once.
-    const cache = clean.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    return new Response(body, {
-      headers: { 'content-type': types[extname(clean)], 'cache-control': cache, ...securityHeaders },
-    });
+    // The app's guards add nosniff and no-store (these pages are not among its public paths).
+    return new Response(body, { headers: { 'content-type': types[extname(clean)], ...securityHeaders } });
   } catch {
     if (clean === 'index.html')
       return new Response(notBuilt, { status: 503, headers: { 'content-type': types['.html'] } });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { PunchcardError } from '../errors.ts';
 import { adminConsole } from './admin.ts';
-import { authenticate, requireRole } from './auth.ts';
+import { authenticate, isPublicPath, requireRole } from './auth.ts';
 import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
 import type { AppDeps, AppEnv } from './env.ts';
@@ -16,6 +16,13 @@ import { presetRoutes } from './presets.ts';
 import { problemResponse } from './problem.ts';
 import { purchaseRoutes } from './purchases.ts';
 import { reportRoutes } from './reports.ts';
+import {
+  defaultBodyLimitBytes,
+  jsonBody,
+  limitBodies,
+  refuseNulInUrl,
+  securityHeaders,
+} from './request-guards.ts';
 import { reservationRoutes } from './reservations.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sweepRoutes } from './sweeps.ts';
@@ -56,10 +63,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) =>
     problemResponse(c, new PunchcardError('not_found', `no route ${c.req.method} ${c.req.path}`)),
   );
-  app.use(async (c, next) => {
-    c.set('deps', deps);
-    await next();
-  });
+  app.use(
+    async (c, next) => {
+      c.set('deps', deps);
+      await next();
+    },
+    securityHeaders(isPublicPath),
+    limitBodies(deps.bodyLimitBytes ?? defaultBodyLimitBytes),
+    refuseNulInUrl(),
+  );
   app.get('/healthz', async (c) => {
     await deps.orm.em.fork().getConnection().execute('select 1');
     return c.json({ status: 'ok' });
@@ -67,7 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/v1/presets', presetRoutes);
   app.route('/admin', adminConsole);
-  app.use('/v1/*', authenticate(), transactionPerRequest());
+  app.use('/v1/*', authenticate(), jsonBody(), transactionPerRequest());
   app.route('/v1/tenants', tenantRoutes);
   app.route('/v1', tenantApi);
   return app;

@@ -1,11 +1,15 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { ApiKey } from '../domain/api-key.ts';
 import type { Role } from '../domain/enums.ts';
 import { PunchcardError } from '../errors.ts';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, Caller } from './env.ts';
 import { hashKey, sameSecret } from './keys.ts';
 
 const publicPaths = [/^\/healthz$/, /^\/openapi\.json$/, /^\/docs$/, /^\/v1\/presets(\/.*)?$/];
+
+/** Routes anyone may call, without a key. */
+export const isPublicPath = (path: string) => publicPaths.some((re) => re.test(path));
 
 /**
  * Resolves the caller: the host's own resolver when given, else bearer keys
@@ -17,7 +21,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   const known = new Map<string, { tenantId: string; role: Role; until: number }>();
   const ttlMs = 30_000;
   return async (c, next) => {
-    if (publicPaths.some((re) => re.test(c.req.path))) return next();
+    if (isPublicPath(c.req.path)) return next();
     const { deps } = c.var;
     if (deps.auth) {
       const resolved = await deps.auth(c);
@@ -50,15 +54,43 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
 
 const rank: Record<Role | 'platform', number> = { staff: 1, admin: 2, platform: 0 };
 
+const allows = (caller: Caller, role: Role | 'platform') =>
+  role === 'platform'
+    ? caller.role === 'platform'
+    : caller.role !== 'platform' && rank[caller.role] >= rank[role];
+
+/** Each `requireRole` middleware → the role it demands, so a route's demands can be read before it runs. */
+const demanded = new WeakMap<object, Role | 'platform'>();
+
 /** Admin may do all that staff may; the platform key only manages tenants. */
 export function requireRole(role: Role | 'platform'): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const caller = c.var.caller;
-    const allowed =
-      role === 'platform'
-        ? caller.role === 'platform'
-        : caller.role !== 'platform' && rank[caller.role] >= rank[role];
-    if (!allowed) throw new PunchcardError('forbidden', `this needs the ${role} role`);
+  const check: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (!allows(c.var.caller, role)) throw new PunchcardError('forbidden', `this needs the ${role} role`);
     return next();
   };
+  demanded.set(check, role);
+  return check;
+}
+
+/**
+ * Every `requireRole` the request will pass through, checked now: the request
+ * pipeline calls it before it looks up an Idempotency-Key, so no stored answer is
+ * ever replayed to a caller the route itself would refuse. The matched handlers are
+ * walked in the order they run, up to the endpoint (the first handler bound to a
+ * method that is not a role check: it answers, so nothing after it runs). A host
+ * mounting the app wraps the handlers; the wrapper keeps the original under
+ * `__COMPOSED_HANDLER`.
+ */
+export function checkRouteRoles(c: Context<AppEnv>): void {
+  for (const route of matchedRoutes(c)) {
+    let handler: unknown = route.handler;
+    let role: Role | 'platform' | undefined;
+    while (typeof handler === 'function' && !role) {
+      role = demanded.get(handler);
+      handler = (handler as { __COMPOSED_HANDLER?: unknown }).__COMPOSED_HANDLER;
+    }
+    if (role && !allows(c.var.caller, role))
+      throw new PunchcardError('forbidden', `this needs the ${role} role`);
+    if (!role && route.method !== 'ALL') return;
+  }
 }

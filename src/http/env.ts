@@ -18,6 +18,8 @@ export interface AppDeps {
   platformKey: string | undefined;
   auth: AuthResolver | undefined;
   events: EventBus;
+  /** Largest request body in bytes (default 1 MB); larger answers 413. */
+  bodyLimitBytes?: number;
 }
 
 export type AppEnv = {
@@ -30,6 +32,10 @@ export type AppEnv = {
     pending: PunchcardEvent[];
     /** Settles once the request's transaction has committed (or rolled back): streams wait for it. */
     committed: Promise<void>;
+    /** A write's body, parsed and checked once by the `jsonBody` middleware. */
+    body: Record<string, unknown>;
+    /** Whether the handler took the body (`readJson`); an untaken body must be empty. */
+    bodyRead: boolean;
   };
 };
 

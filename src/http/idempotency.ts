@@ -2,10 +2,18 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Context } from 'hono';
 import { PunchcardError } from '../errors.ts';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, Caller } from './env.ts';
+import { writeMethods } from './request-guards.ts';
 
 const header = 'idempotency-key';
-const writes = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Whose keys these are. A tenant's scope is `tenant:<id>` and the platform's is
+ * `platform`: no tenant id can make its scope equal the platform's (a tenant may well
+ * be called `platform`).
+ */
+export const idempotencyScope = (caller: Caller) =>
+  caller.tenantId === null ? 'platform' : `tenant:${caller.tenantId}`;
 
 async function requestHash(c: Context<AppEnv>): Promise<string> {
   const body = await c.req.text();
@@ -16,13 +24,14 @@ async function requestHash(c: Context<AppEnv>): Promise<string> {
  * Claims the Idempotency-Key inside the request's transaction. The insert is the
  * lock: a duplicate arriving while the first is in flight blocks on the key's row
  * until the first commits (then replays its answer) or rolls back (then runs).
- * Returns the stored answer to replay, or null to go on.
+ * Returns the stored answer to replay, or null to go on. The caller has passed the
+ * route's role checks before this runs (`checkRouteRoles`).
  */
 export async function claimIdempotencyKey(c: Context<AppEnv>, tx: EntityManager): Promise<Response | null> {
   const key = c.req.header(header);
-  if (!key || !writes.has(c.req.method)) return null;
+  if (!key || !writeMethods.has(c.req.method)) return null;
   if (key.length > 200) throw new PunchcardError('invalid', 'Idempotency-Key is longer than 200 characters');
-  const scope = c.var.caller?.tenantId ?? 'platform';
+  const scope = idempotencyScope(c.var.caller);
   const hash = await requestHash(c);
   const inserted = await tx.execute<{ key: string }[]>(
     `insert into idempotency_records (scope, key, request_hash, status, body, created_at)
@@ -46,13 +55,12 @@ export async function claimIdempotencyKey(c: Context<AppEnv>, tx: EntityManager)
 /** Stores the successful answer with the key, in the same transaction as the write. */
 export async function recordIdempotentAnswer(c: Context<AppEnv>, tx: EntityManager): Promise<void> {
   const key = c.req.header(header);
-  if (!key || !writes.has(c.req.method)) return;
-  const scope = c.var.caller?.tenantId ?? 'platform';
+  if (!key || !writeMethods.has(c.req.method)) return;
   const body = await c.res.clone().text();
   await tx.execute('update idempotency_records set status = ?, body = ? where scope = ? and key = ?', [
     c.res.status,
     body,
-    scope,
+    idempotencyScope(c.var.caller),
     key,
   ]);
 }

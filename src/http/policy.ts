@@ -3,23 +3,34 @@ import Type from 'typebox';
 import { simulate } from '../credits/simulate.ts';
 import { RulesetVersion } from '../domain/ruleset-version.ts';
 import { PunchcardError } from '../errors.ts';
-import { compilePolicy, listPresets, loadPreset, validateRuleset } from '../policy/index.ts';
+import {
+  compilePolicy,
+  listPresets,
+  loadPreset,
+  RulesetSettingsSchema,
+  validateRuleset,
+} from '../policy/index.ts';
 import { activePolicy, saveVersion } from '../tenants/policy-versions.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { describeOperation } from './openapi.ts';
-import { instant } from './schemas.ts';
+import { instant, instantOf } from './schemas.ts';
 import { check, readJson } from './validate.ts';
 
-export const PutPolicy = Type.Union([
-  Type.Object({ preset: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-  Type.Object({ ruleset: Type.Object({}) }, { additionalProperties: false }),
-]);
+/** Exactly one of the two (checked after the schema, so an unknown field is named first). */
+export const PutPolicy = Type.Object(
+  {
+    preset: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    ruleset: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false },
+);
+const settings = RulesetSettingsSchema.properties;
 export const PatchSettings = Type.Object(
   {
-    zeroPriceUsesCredits: Type.Optional(Type.Boolean()),
-    unlimitedLabelThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
+    zeroPriceUsesCredits: Type.Optional(settings.zeroPriceUsesCredits),
+    unlimitedLabelThreshold: Type.Optional(settings.unlimitedLabelThreshold),
   },
   { additionalProperties: false },
 );
@@ -28,7 +39,8 @@ export const Simulate = Type.Object(
   { additionalProperties: false },
 );
 export const Rollback = Type.Object(
-  { version: Type.Integer({ minimum: 1 }) },
+  // Versions are 32-bit integers in the database.
+  { version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) },
   { additionalProperties: false },
 );
 
@@ -113,9 +125,14 @@ export const policyRoutes = new Hono<AppEnv>()
   .use(requireRole('admin'))
   .get('/', async (c) => c.json(present(await activePolicy(c.var.em, tenantOf(c)))))
   .put('/', async (c) => {
-    const body = (await readJson(c)) as Record<string, unknown>;
-    if (body && typeof body === 'object' && 'preset' in body && !('ruleset' in body)) {
-      const preset = String(body.preset);
+    const body = check(PutPolicy, await readJson(c));
+    const { preset, ruleset } = body;
+    if ((preset === undefined) === (ruleset === undefined)) {
+      throw new PunchcardError('invalid', 'send {"preset": id} or {"ruleset": {...}}', [
+        { path: '', message: 'must have exactly one of preset, ruleset' },
+      ]);
+    }
+    if (preset !== undefined) {
       if (!listPresets().some((p: { id: string }) => p.id === preset)) {
         throw new PunchcardError('invalid', `unknown preset '${preset}'`, [
           { path: '/preset', message: `unknown preset '${preset}'` },
@@ -123,12 +140,7 @@ export const policyRoutes = new Hono<AppEnv>()
       }
       return save(c, loadPreset(preset), '', `preset ${preset}`);
     }
-    if (!body || typeof body !== 'object' || !('ruleset' in body) || Object.keys(body).length !== 1) {
-      throw new PunchcardError('invalid', 'send {"preset": id} or {"ruleset": {...}}', [
-        { path: '', message: 'must have exactly one of preset, ruleset' },
-      ]);
-    }
-    return save(c, body.ruleset, '/ruleset', 'edited');
+    return save(c, ruleset, '/ruleset', 'edited');
   })
   .patch('/settings', async (c) => {
     const body = (await readJson(c)) as Record<string, unknown>;
@@ -158,8 +170,8 @@ export const policyRoutes = new Hono<AppEnv>()
   .post('/simulate', async (c) => {
     const body = check(Simulate, await readJson(c));
     const draft = checked(body.ruleset, '/ruleset');
-    const from = new Date(body.from);
-    const to = new Date(body.to);
+    const from = instantOf(body.from);
+    const to = instantOf(body.to);
     if (to <= from)
       throw new PunchcardError('invalid', 'to must be after from', [
         { path: '/to', message: 'must be after from' },

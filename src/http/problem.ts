@@ -9,6 +9,8 @@ const statusOf: Record<ErrorCategory, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   invalid: 422,
+  too_large: 413,
+  unsupported_media_type: 415,
   busy: 503,
 };
 
@@ -19,20 +21,33 @@ const titleOf: Record<ErrorCategory, string> = {
   not_found: 'Not found',
   conflict: 'Conflict',
   invalid: 'Unprocessable content',
+  too_large: 'Content too large',
+  unsupported_media_type: 'Unsupported media type',
   busy: 'Busy, try again',
 };
 
-/** PostgreSQL error codes a caller can cause, mapped to what they mean for the caller. */
+/**
+ * PostgreSQL error codes a caller can cause, mapped to what they mean for the caller.
+ * The database's own detail (constraint names, key values) never reaches the answer:
+ * it names internals and, for a unique key, echoes values. These are backstops; the
+ * request schemas and the routes' own checks answer first, with pointers.
+ */
 function fromDatabase(error: unknown): PunchcardError | undefined {
-  const code = (error as { code?: unknown })?.code;
-  const detail = String((error as { detail?: unknown })?.detail ?? (error as Error)?.message ?? '');
-  switch (code) {
+  switch ((error as { code?: unknown })?.code) {
     case '23505':
-      return new PunchcardError('conflict', `already exists: ${detail}`);
+      return new PunchcardError('conflict', 'this conflicts with something that already exists');
     case '23503':
-      return new PunchcardError('invalid', `refers to something that does not exist: ${detail}`);
+      return new PunchcardError('invalid', 'refers to something that does not exist');
     case '23514':
-      return new PunchcardError('invalid', `breaks a rule of the data: ${detail}`);
+      return new PunchcardError('invalid', 'breaks a rule of the data');
+    case '22003':
+      return new PunchcardError('invalid', 'a number is out of the range that can be stored');
+    case '22P05':
+    case '22021':
+      return new PunchcardError('invalid', 'a text contains a character that cannot be stored');
+    case '22007':
+    case '22008':
+      return new PunchcardError('invalid', 'an instant is out of the range that can be stored');
     case '40001':
     case '40P01':
     case '55P03':

@@ -8,7 +8,7 @@ import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
 import { describeOperation } from './openapi.ts';
-import { instant, refId } from './schemas.ts';
+import { instant, instantOf, refId } from './schemas.ts';
 import { check } from './validate.ts';
 
 export const ReportQuery = Type.Object(
@@ -28,8 +28,8 @@ export const reportRoutes = new Hono<AppEnv>().get('/credits', requireRole('staf
   await catchUp(ctx, { clientId: query.clientId });
   const filter = {
     clientId: query.clientId,
-    from: query.from ? new Date(query.from) : undefined,
-    to: query.to ? new Date(query.to) : undefined,
+    from: query.from ? instantOf(query.from) : undefined,
+    to: query.to ? instantOf(query.to) : undefined,
   };
   if ((c.req.header('accept') ?? '').includes('text/csv')) {
     // The body outlives the request's transaction: it pages on its own connection,

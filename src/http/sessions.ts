@@ -8,7 +8,7 @@ import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { describeOperation } from './openapi.ts';
-import { callerId, instant, money, refId } from './schemas.ts';
+import { callerId, instant, instantOf, money, refId } from './schemas.ts';
 import { readBody } from './validate.ts';
 
 export const CreateSession = Type.Object(
@@ -51,8 +51,8 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const body = await readBody(c, CreateSession);
     const em = c.var.em;
-    const startsAt = new Date(body.startsAt);
-    const endsAt = new Date(body.endsAt);
+    const startsAt = instantOf(body.startsAt);
+    const endsAt = instantOf(body.endsAt);
     if (endsAt <= startsAt) throw invalid('/endsAt', 'must be after startsAt');
     if (!(await em.findOne(Item, { id: body.itemId })))
       throw unknownReference('/itemId', 'item', body.itemId);

@@ -6,7 +6,7 @@ import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
 import { describeOperation } from './openapi.ts';
-import { instant } from './schemas.ts';
+import { instant, instantOf } from './schemas.ts';
 import { readBody } from './validate.ts';
 
 export const RunSweep = Type.Object({ asOf: Type.Optional(instant) }, { additionalProperties: false });
@@ -21,7 +21,7 @@ describeOperation({
 export const sweepRoutes = new Hono<AppEnv>().post('/', requireRole('admin'), async (c) => {
   const body = await readBody(c, RunSweep);
   const ctx = await creditContext(c);
-  const asOf = body.asOf ? new Date(body.asOf) : ctx.now;
+  const asOf = body.asOf ? instantOf(body.asOf) : ctx.now;
   if (asOf.getTime() > ctx.now.getTime()) throw invalid('/asOf', 'must not be later than now');
   return c.json(await sweepInTransaction(ctx, asOf));
 });

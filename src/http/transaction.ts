@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { MiddlewareHandler } from 'hono';
 import { newId } from '../ids.ts';
+import { checkRouteRoles } from './auth.ts';
 import type { AppEnv } from './env.ts';
 import { claimIdempotencyKey, recordIdempotentAnswer } from './idempotency.ts';
+import { refuseUnreadBody } from './request-guards.ts';
 
 /** Thrown inside the transaction to undo it while keeping the (error) response. */
 class RollBack extends Error {}
@@ -11,11 +13,13 @@ class RollBack extends Error {}
  * One transaction per request: an error answer rolls everything back, so nothing is
  * ever half-written. The tenant filter is set on the request's EntityManager, so a
  * query that forgets its tenant still cannot see another tenant's rows. Events wait
- * for the commit.
+ * for the commit. The route's role checks run before the Idempotency-Key is looked
+ * up, and a body the route never read must be empty before anything commits.
  */
 export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { deps, caller } = c.var;
+    if (caller) checkRouteRoles(c);
     const em = deps.orm.em.fork() as unknown as EntityManager;
     em.setFilterParams('tenant', { tenantId: caller?.tenantId ?? '' });
     c.set('pending', []);
@@ -24,13 +28,14 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
     try {
       await em.transactional(async (tx) => {
         c.set('em', tx);
-        const replay = await claimIdempotencyKey(c, tx);
+        const replay = caller ? await claimIdempotencyKey(c, tx) : null;
         if (replay) {
           c.res = replay;
           return;
         }
         await next();
         if (c.error || c.res.status >= 400) throw new RollBack();
+        refuseUnreadBody(c);
         await recordIdempotentAnswer(c, tx);
       });
     } catch (error) {

@@ -1,16 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Context } from 'hono';
 import type { Static, TSchema } from 'typebox';
 import { type FieldError, PunchcardError } from '../errors.ts';
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
+import type { AppEnv } from './env.ts';
+import { instantMessage, parseInstant } from './instant.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv, ['date-time']);
+// `date-time` is the one instant parser, so what passes the schema is a valid Date.
+ajv.addFormat('date-time', { type: 'string', validate: (text: string) => parseInstant(text) !== null });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: TSchema): ValidateFunction {
@@ -33,10 +30,12 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix =
       path += `/${(error.params as { missingProperty: string }).missingProperty}`;
       message = 'is required';
     } else if (error.keyword === 'additionalProperties') {
-      path += `/${(error.params as { additionalProperty: string }).additionalProperty}`;
+      path += `/${escapeToken((error.params as { additionalProperty: string }).additionalProperty)}`;
       message = 'is not a known field';
     } else if (error.keyword === 'enum') {
       message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (error.keyword === 'format' && (error.params as { format: string }).format === 'date-time') {
+      message = instantMessage;
     }
     const key = `${path}\u0000${message}`;
     if (!seen.has(key) && error.keyword !== 'anyOf' && error.keyword !== 'oneOf') {
@@ -46,6 +45,8 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix =
   }
   return out;
 }
+
+const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Checks a value against a schema; throws a 422 with a pointer per fault. */
 export function check<S extends TSchema>(schema: S, value: unknown): Static<S> {
@@ -57,15 +58,15 @@ export function check<S extends TSchema>(schema: S, value: unknown): Static<S> {
   return value as Static<S>;
 }
 
-/** The parsed JSON body: malformed JSON is a 400; an empty body reads as {}. */
-export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new PunchcardError('malformed', `the body is not valid JSON: ${(error as Error).message}`);
-  }
+/**
+ * The request's body, already read and checked by the `jsonBody` middleware (JSON,
+ * an object, no duplicate keys, no NUL, bounded depth; `{}` when empty). Reading it
+ * marks it as taken: a body no handler reads must be empty (see `refuseUnreadBody`).
+ */
+export async function readJson(c: Context): Promise<Record<string, unknown>> {
+  const ctx = c as Context<AppEnv>;
+  ctx.set('bodyRead', true);
+  return ctx.var.body ?? {};
 }
 
 export async function readBody<S extends TSchema>(c: Context, schema: S): Promise<Static<S>> {

@@ -1,3 +1,4 @@
+import { table } from './own.ts';
 import { type Decision, triggers } from './ruleset-schema.ts';
 
 /** What a fact (or one of its fields) holds: rules are checked against it at save. */
@@ -27,7 +28,7 @@ const bucket = ['standard', 'personal_training'] as const;
  * The facts a rule may read (SPEC §3). Times are epoch milliseconds so numeric
  * operators work on them; absent values are null, never undefined.
  */
-export const factCatalogue: Record<string, FactSpec> = {
+export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>({
   item: {
     description: 'The item being paid for',
     fields: {
@@ -120,10 +121,10 @@ export const factCatalogue: Record<string, FactSpec> = {
   sessionEnded: { description: 'The session has ended (as of the decision)', type: bool },
   hoursUntilStart: { description: 'Hours until the session starts; negative once started', type: num() },
   purchaseExpiredAtSession: { description: 'The purchase expires before the session starts', type: bool },
-};
+});
 
 /** Which facts each decision is given. */
-export const decisionFacts: Record<Decision, readonly string[]> = {
+export const decisionFacts: Readonly<Record<Decision, readonly string[]>> = table({
   eligibility: [
     'item',
     'plan',
@@ -157,14 +158,14 @@ export const decisionFacts: Record<Decision, readonly string[]> = {
     'sessionEnded',
     'hoursUntilStart',
   ],
-};
+});
 
-export const eventTypes: Record<Decision, readonly string[]> = {
+export const eventTypes: Readonly<Record<Decision, readonly string[]>> = table({
   eligibility: ['allow', 'deny'],
   assignment: ['order'],
   allocation: ['order'],
   usage: ['hold', 'use', 'release', 'keep'],
-};
+});
 
 export const orderKeys: Record<'assignment' | 'allocation', readonly string[]> = {
   assignment: ['purchasedAt', 'expiresAt', 'priority', 'remaining'],
@@ -245,11 +246,17 @@ export function defaultFacts(decision: Decision): Record<string, unknown> {
 export function withDefaults(decision: Decision, partial: Record<string, unknown>): Record<string, unknown> {
   const facts = defaultFacts(decision);
   for (const [key, value] of Object.entries(partial)) {
-    const base = facts[key];
-    facts[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object'
-        ? { ...(base as object), ...(value as object) }
-        : value;
+    const base = Object.hasOwn(facts, key) ? facts[key] : undefined;
+    // Defined, not assigned: a key named `__proto__` stays a fact, never a prototype.
+    Object.defineProperty(facts, key, {
+      value:
+        value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object'
+          ? { ...(base as object), ...(value as object) }
+          : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return facts;
 }

@@ -1,21 +1,20 @@
+import { costFaults } from './cost.ts';
 import { decisionFacts, eventTypes, type FieldType, factCatalogue, orderKeys } from './facts.ts';
+import type { Fault } from './fault.ts';
+import { limits } from './limits.ts';
 import { containsOperators, listOperators, numericOperators, operatorTable } from './operators.ts';
+import { has } from './own.ts';
 import { parsePath } from './path.ts';
-import type { Condition, Decision, Ruleset } from './ruleset-schema.ts';
+import type { Condition, Decision, LeafCondition, Ruleset } from './ruleset-schema.ts';
+import { testFactFaults } from './test-facts.ts';
 
-export interface Fault {
-  path: string;
-  message: string;
-}
-
-/** Bounds that keep a rule set reviewable and its evaluation cheap. */
-export const limits = { rules: 500, depth: 8, conditionsPerRule: 100, tests: 200 };
+export type { Fault } from './fault.ts';
 
 type Resolved = { type: FieldType | 'object' } | { fault: string; field: 'fact' | 'path' };
 
 /** The type at fact(.path), or the fault and which field it lies in. */
 function typeAt(decision: Decision, fact: string, path: string | undefined): Resolved {
-  if (!(fact in factCatalogue)) return { fault: `unknown fact '${fact}'`, field: 'fact' };
+  if (!has(factCatalogue, fact)) return { fault: `unknown fact '${fact}'`, field: 'fact' };
   if (!decisionFacts[decision].includes(fact)) {
     return {
       fault: `fact '${fact}' is not available to ${decision} rules (${decisionFacts[decision].join(', ')})`,
@@ -32,7 +31,7 @@ function typeAt(decision: Decision, fact: string, path: string | undefined): Res
     };
   }
   if (!spec.fields) return { fault: `fact '${fact}' has no fields; drop the path`, field: 'path' };
-  if (parts.length !== 1 || !(parts[0] in spec.fields)) {
+  if (parts.length !== 1 || !has(spec.fields, parts[0])) {
     return {
       fault: `'${fact}' has no field '${parts.join('.')}' (fields: ${Object.keys(spec.fields).join(', ')})`,
       field: 'path',
@@ -56,9 +55,9 @@ function lintCondition(
     faults.push({ path: at, message: `conditions nest deeper than ${limits.depth}` });
     return;
   }
-  if ('all' in c || 'any' in c) {
-    const key = 'all' in c ? 'all' : 'any';
-    const list = (c as Record<string, Condition[]>)[key];
+  if (has(c, 'all') || has(c, 'any')) {
+    const key = has(c, 'all') ? 'all' : 'any';
+    const list = (c as unknown as Record<string, Condition[]>)[key];
     // A top-level `all: []` is the unconditional rule; anywhere else an empty list is a
     // mistake (json-rules-engine would read an empty `any` as true).
     if (list.length === 0 && !(key === 'all' && depth === 1)) {
@@ -68,11 +67,11 @@ function lintCondition(
       lintCondition(child, `${at}/${key}/${i}`, decision, depth + 1, faults, count);
     return;
   }
-  if ('not' in c) {
-    lintCondition(c.not, `${at}/not`, decision, depth + 1, faults, count);
+  if (has(c, 'not')) {
+    lintCondition((c as { not: Condition }).not, `${at}/not`, decision, depth + 1, faults, count);
     return;
   }
-  if ('condition' in c) {
+  if (has(c, 'condition')) {
     faults.push({
       path: `${at}/condition`,
       message: 'shared condition references are not supported; write the condition inline',
@@ -80,22 +79,23 @@ function lintCondition(
     return;
   }
   count.n += 1;
-  const resolved = typeAt(decision, c.fact, c.path);
+  const leaf = c as LeafCondition;
+  const resolved = typeAt(decision, leaf.fact, leaf.path);
   if ('fault' in resolved) {
     faults.push({ path: `${at}/${resolved.field}`, message: resolved.fault });
     return;
   }
   const type = resolved.type;
-  if (!(c.operator in operatorTable)) {
+  if (!has(operatorTable, leaf.operator)) {
     faults.push({
       path: `${at}/operator`,
-      message: `unknown operator '${c.operator}' (${Object.keys(operatorTable).join(', ')})`,
+      message: `unknown operator '${leaf.operator}' (${Object.keys(operatorTable).join(', ')})`,
     });
     return;
   }
   let valueType: FieldType | 'object' | null = null;
-  if (isFactReference(c.value)) {
-    const ref = typeAt(decision, c.value.fact, c.value.path);
+  if (isFactReference(leaf.value)) {
+    const ref = typeAt(decision, leaf.value.fact, leaf.value.path);
     if ('fault' in ref) {
       faults.push({ path: `${at}/value/${ref.field}`, message: ref.fault });
       return;
@@ -104,38 +104,43 @@ function lintCondition(
   }
   const factKind = type === 'object' ? 'object' : type.kind;
   const before = faults.length;
-  if (numericOperators.has(c.operator)) {
+  if (numericOperators.has(leaf.operator)) {
     if (factKind !== 'number')
       faults.push({
         path: `${at}/operator`,
-        message: `'${c.operator}' compares numbers, but ${c.fact}${c.path ? `.${c.path}` : ''} is ${factKind}`,
+        message: `'${leaf.operator}' compares numbers, but ${leaf.fact}${leaf.path ? `.${leaf.path}` : ''} is ${factKind}`,
       });
     const numericValue = valueType
       ? valueType !== 'object' && valueType.kind === 'number'
-      : typeof c.value === 'number';
+      : typeof leaf.value === 'number';
     if (!numericValue)
       faults.push({
         path: `${at}/value`,
-        message: `'${c.operator}' needs a number, not ${JSON.stringify(c.value)}`,
+        message: `'${leaf.operator}' needs a number, not ${JSON.stringify(leaf.value)}`,
       });
-  } else if (listOperators.has(c.operator)) {
-    if (!Array.isArray(c.value)) {
+  } else if (listOperators.has(leaf.operator)) {
+    if (!Array.isArray(leaf.value)) {
       faults.push({
         path: `${at}/value`,
-        message: `'${c.operator}' needs a list value (a string would match substrings)`,
+        message: `'${leaf.operator}' needs a list value (a string would match substrings)`,
+      });
+    } else if (leaf.value.length > limits.listLength) {
+      faults.push({
+        path: `${at}/value`,
+        message: `a list of ${leaf.value.length} entries; at most ${limits.listLength}`,
       });
     }
-  } else if (containsOperators.has(c.operator)) {
+  } else if (containsOperators.has(leaf.operator)) {
     faults.push({
       path: `${at}/operator`,
-      message: `'${c.operator}' needs a list fact, and ${c.fact} is not a list`,
+      message: `'${leaf.operator}' needs a list fact, and ${leaf.fact} is not a list`,
     });
   } else if (factKind === 'object') {
-    faults.push({ path: `${at}/path`, message: `compare a field of '${c.fact}', not the whole object` });
+    faults.push({ path: `${at}/path`, message: `compare a field of '${leaf.fact}', not the whole object` });
   }
   // One fault per leaf: the vocabulary is checked only when the operator fits.
   if (faults.length === before && type !== 'object' && type.kind === 'string' && type.values && !valueType) {
-    const values = Array.isArray(c.value) ? c.value : [c.value];
+    const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
     for (const v of values) {
       if (!(type.nullable && v === null) && !type.values.includes(v as string)) {
         faults.push({
@@ -148,6 +153,9 @@ function lintCondition(
 }
 
 function lintEvent(rule: Ruleset['rules'][number], at: string, faults: Fault[]): void {
+  const reason = rule.event.params?.reason;
+  if (reason !== undefined && typeof reason !== 'string')
+    faults.push({ path: `${at}/event/params/reason`, message: 'a reason must be text' });
   const allowed = eventTypes[rule.decision];
   if (!allowed.includes(rule.event.type)) {
     faults.push({
@@ -221,13 +229,8 @@ export function lintRuleset(ruleset: Ruleset): Fault[] {
         message: `'${test.expect.type}' is not a ${test.decision} event`,
       });
     }
-    for (const fact of Object.keys(test.facts)) {
-      if (!decisionFacts[test.decision].includes(fact))
-        faults.push({
-          path: `/tests/${i}/facts/${fact}`,
-          message: `fact '${fact}' is not given to ${test.decision} decisions`,
-        });
-    }
+    faults.push(...testFactFaults(test, `/tests/${i}`));
   });
-  return faults;
+  // The budget is judged on a rule set that is otherwise sound.
+  return faults.length > 0 ? faults : costFaults(ruleset);
 }

@@ -5,7 +5,7 @@ import { parsePath, resolvePath } from './path.ts';
 import type { Decision, Ruleset } from './ruleset-schema.ts';
 
 const pathResolver = (value: object, path: string) => {
-  const parts = parsePath(path);
+  const parts = typeof path === 'string' ? parsePath(path) : null;
   return parts ? resolvePath(value, parts) : undefined;
 };
 

@@ -1,4 +1,6 @@
+// biome-ignore-all lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords, not promises
 import Type, { type Static } from 'typebox';
+import { limits } from './limits.ts';
 
 /**
  * The rule-set format (SPEC §3) as one TypeBox schema: ajv validates with it, the
@@ -39,6 +41,19 @@ export type Operator = (typeof operators)[number];
 export type Trigger = (typeof triggers)[number];
 
 const name = Type.String({ minLength: 1, maxLength: 100 });
+const identifier = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const path = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+/** `value: {fact, path?}` compares with another fact (json-rules-engine's fact reference). */
+export const FactReferenceSchema = Type.Object(
+  {
+    fact: Type.String(identifier),
+    path: Type.Optional(Type.String(path)),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+export type FactReference = Static<typeof FactReferenceSchema>;
 
 export interface LeafCondition {
   fact: string;
@@ -53,54 +68,63 @@ export type Condition =
   | { not: Condition }
   | { condition: string };
 
-const conditionRef = Type.Unsafe<Condition>({ $ref: '#/$defs/condition' });
+const conditionRef = Type.Unsafe<Condition>({ $ref: '#/$defs/rootCondition' });
+const withKey = (key: string) => ({ type: 'object', required: [key] });
+
+/**
+ * Conditions are told apart by their key, one `if` after another, so a fault is
+ * reported inside the branch that was meant rather than once per branch. The root
+ * of a rule's conditions must be all/any/not (json-rules-engine refuses a bare
+ * condition there); the last `else` is the "none of these" fault.
+ */
 const conditionDefs = {
+  factReference: FactReferenceSchema,
+  leaf: {
+    type: 'object',
+    required: ['fact', 'operator', 'value'],
+    properties: {
+      fact: identifier,
+      path,
+      operator: identifier,
+      value: { if: withKey('fact'), then: { $ref: '#/$defs/factReference' } },
+      params: { type: 'object' },
+    },
+    additionalProperties: false,
+  },
   condition: {
-    anyOf: [
-      {
-        type: 'object',
-        required: ['fact', 'operator', 'value'],
-        properties: {
-          fact: { type: 'string', minLength: 1 },
-          path: { type: 'string', minLength: 1 },
-          operator: { type: 'string', minLength: 1 },
-          value: {},
-          params: { type: 'object' },
-        },
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        required: ['all'],
-        properties: { all: { type: 'array', items: { $ref: '#/$defs/condition' } } },
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        required: ['any'],
+    if: withKey('fact'),
+    then: { $ref: '#/$defs/leaf' },
+    else: { $ref: '#/$defs/rootCondition' },
+  },
+  rootCondition: {
+    if: withKey('all'),
+    then: {
+      properties: { all: { type: 'array', items: { $ref: '#/$defs/condition' } } },
+      additionalProperties: false,
+    },
+    else: {
+      if: withKey('any'),
+      then: {
         properties: { any: { type: 'array', items: { $ref: '#/$defs/condition' } } },
         additionalProperties: false,
       },
-      {
-        type: 'object',
-        required: ['not'],
-        properties: { not: { $ref: '#/$defs/condition' } },
-        additionalProperties: false,
+      else: {
+        if: withKey('not'),
+        then: { properties: { not: { $ref: '#/$defs/condition' } }, additionalProperties: false },
+        else: {
+          if: withKey('condition'),
+          then: { properties: { condition: { type: 'string' } }, additionalProperties: false },
+          else: { not: {} },
+        },
       },
-      {
-        type: 'object',
-        required: ['condition'],
-        properties: { condition: { type: 'string' } },
-        additionalProperties: false,
-      },
-    ],
+    },
   },
 };
 
 export const RulesetSettingsSchema = Type.Object(
   {
     zeroPriceUsesCredits: Type.Boolean(),
-    unlimitedLabelThreshold: Type.Integer({ minimum: 1 }),
+    unlimitedLabelThreshold: Type.Integer({ minimum: 1, maximum: limits.unlimitedLabelThreshold }),
   },
   { additionalProperties: false },
 );
@@ -114,7 +138,7 @@ export const RuleSchema = Type.Object(
     conditions: conditionRef,
     event: Type.Object(
       {
-        type: Type.String({ minLength: 1 }),
+        type: Type.String(identifier),
         params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       },
       { additionalProperties: false },
@@ -130,7 +154,7 @@ export const RulesetTestSchema = Type.Object(
     facts: Type.Record(Type.String(), Type.Unknown()),
     expect: Type.Object(
       {
-        type: Type.String({ minLength: 1 }),
+        type: Type.String(identifier),
         params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       },
       { additionalProperties: false },
@@ -146,8 +170,8 @@ export const RulesetSchema = Type.Object(
     name,
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     settings: RulesetSettingsSchema,
-    rules: Type.Array(RuleSchema, { maxItems: 500 }),
-    tests: Type.Optional(Type.Array(RulesetTestSchema, { maxItems: 200 })),
+    rules: Type.Array(RuleSchema, { maxItems: limits.rules }),
+    tests: Type.Optional(Type.Array(RulesetTestSchema, { maxItems: limits.tests })),
   },
   {
     additionalProperties: false,

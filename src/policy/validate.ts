@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { compileRuleset } from './compile.ts';
 import { withDefaults } from './facts.ts';
-import { type Fault, limits, lintRuleset } from './lint.ts';
+import type { Fault } from './fault.ts';
+import { documentFaults } from './limits.ts';
+import { lintRuleset } from './lint.ts';
 import { type Ruleset, RulesetSchema } from './ruleset-schema.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -25,11 +27,15 @@ export function canonicalJson(value: unknown): string {
 export const rulesetHash = (ruleset: unknown) =>
   createHash('sha256').update(canonicalJson(ruleset)).digest('hex');
 
+const rootOfConditions = /^\/rules\/\d+\/conditions$/;
+
+/** ajv's errors as one fault per place, with messages a rule author can act on. */
 function schemaFaults(): Fault[] {
   const seen = new Set<string>();
   const out: Fault[] = [];
   for (const e of validateShape.errors ?? []) {
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    // `if` only reports that its `then` failed; the failure itself is reported too.
+    if (e.keyword === 'if') continue;
     let path = e.instancePath;
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') {
@@ -38,15 +44,15 @@ function schemaFaults(): Fault[] {
     } else if (e.keyword === 'additionalProperties') {
       path += `/${(e.params as { additionalProperty: string }).additionalProperty}`;
       message = 'is not a known field';
+    } else if (e.keyword === 'not') {
+      // The only `not` in the schema: the last else of the condition chain.
+      message = rootOfConditions.test(path)
+        ? 'must be {all: [...]}, {any: [...]} or {not: {...}}: a single condition goes inside one (json-rules-engine refuses a bare condition here)'
+        : 'must be a condition: {fact, operator, value, path?}, {all: [...]}, {any: [...]} or {not: {...}}';
     }
-    // Inside a condition, anyOf reports every branch; keep one fault per place.
-    if (e.schemaPath.includes('$defs/condition') && seen.has(e.instancePath)) continue;
-    if (e.schemaPath.includes('$defs/condition')) {
-      seen.add(e.instancePath);
-      path = e.instancePath;
-      message =
-        'must be a condition: {fact, operator, value, path?}, {all: [...]}, {any: [...]} or {not: {...}}';
-    }
+    const key = `${path} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push({ path, message });
   }
   return out;
@@ -79,18 +85,28 @@ export function runRulesetTests(ruleset: Ruleset, hash = rulesetHash(ruleset)): 
 }
 
 /**
- * Wherever a rule set enters (preset load, PUT /v1/policy, the CLI): the schema,
- * then lint against the fact catalogue, then the rule set's own tests.
+ * Wherever a rule set enters (preset load, PUT /v1/policy, the CLI): its size and
+ * nesting first (before anything that recurses), then the schema, then lint
+ * against the fact catalogue and the cost budget, then the rule set's own tests.
  */
 export function validateRuleset(input: unknown): ValidationResult {
+  const oversized = documentFaults(input);
+  if (oversized.length > 0) return { ok: false, errors: oversized };
   if (!validateShape(input)) return { ok: false, errors: schemaFaults() };
   const ruleset = input as Ruleset;
-  if ((ruleset.tests ?? []).length > limits.tests)
-    return { ok: false, errors: [{ path: '/tests', message: `more than ${limits.tests} tests` }] };
   const faults = lintRuleset(ruleset);
   if (faults.length > 0) return { ok: false, errors: faults };
   const hash = rulesetHash(ruleset);
-  const failures = runRulesetTests(ruleset, hash);
+  let failures: TestFailure[];
+  try {
+    failures = runRulesetTests(ruleset, hash);
+  } catch (error) {
+    // Lint types every test fact, so this is a bug of ours; still the caller's 422, not a 500.
+    return {
+      ok: false,
+      errors: [{ path: '/tests', message: `the tests could not run: ${(error as Error).message}` }],
+    };
+  }
   if (failures.length > 0) {
     return {
       ok: false,

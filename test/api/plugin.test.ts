@@ -66,7 +66,7 @@ describe('plugin interface', () => {
     expect(events).toEqual([`${tenantId}:p`]);
     expect((await host.request('/credits/v1/clients/c/balances')).status).toBe(401);
     expect(credits.entities.length).toBe(14);
-    expect(credits.migrations.map((m) => m.name)).toEqual(['0001-initial']);
+    expect(credits.migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-money-and-scopes']);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);
   });

@@ -1,4 +1,8 @@
 import { Migration0001Initial } from './0001-initial.ts';
+import { Migration0002MoneyAndScopes } from './0002-money-and-scopes.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
-export const migrations = [{ name: '0001-initial', class: Migration0001Initial }];
+export const migrations = [
+  { name: '0001-initial', class: Migration0001Initial },
+  { name: '0002-money-and-scopes', class: Migration0002MoneyAndScopes },
+];

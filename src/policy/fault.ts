@@ -1,0 +1,5 @@
+/** One thing wrong with a rule set, at the JSON pointer of the offending part. */
+export interface Fault {
+  path: string;
+  message: string;
+}
