@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPreset } from '../../src/policy/index.ts';
 import { expectStatus, request } from '../support/api.ts';
 import { addPlan, addSession, buy, newStudio, reserve } from '../support/fixtures.ts';
+import { testPlugin } from '../support/plugin.ts';
 
 /** The small routes the console needs beside the public API, called in-process. */
 describe('console routes', () => {
+  // Opening the worker's database (and migrating it) can take a while on a busy machine.
+  beforeAll(() => testPlugin(), 180_000);
+
   it('serves /admin with a trailing-slash redirect, a strict CSP and only its own files', async () => {
     const bare = await request('GET', '/admin');
     expect([bare.status, bare.headers.get('location')]).toEqual([301, '/admin/']);
