@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `punchcard` command. npx may start it on an older Node than the project needs
+// The `punchcard` command. In a checkout it runs the TypeScript sources (Node strips
+// the types); installed from the package, where src/ is not shipped, it runs the
+// build in dist/. npx may start it on an older Node than the project needs
 // (MikroORM 7 and the TypeScript sources want Node >= 22.17), so it re-runs itself
 // on the Node 22 that the `node` dev dependency installs, when it has to.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'src', 'policy', 'cli.ts');
+const source = join(root, 'src', 'policy', 'cli.ts');
+const cli = existsSync(source) ? source : join(root, 'dist', 'src', 'policy', 'cli.js');
 const [major, minor] = process.versions.node.split('.').map(Number);
 let node = process.execPath;
 if (major < 22 || (major === 22 && minor < 17)) {
@@ -18,7 +21,7 @@ if (major < 22 || (major === 22 && minor < 17)) {
     const candidate = join(dirname(require.resolve('node/package.json')), 'bin', 'node');
     if (existsSync(candidate)) node = candidate;
   } catch {
-    console.error('punchcard needs Node >= 22.17: run `npm ci` in the project first');
+    console.error('punchcard needs Node >= 22.17 (in a checkout, `npm ci` installs it)');
     process.exit(2);
   }
 }

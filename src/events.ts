@@ -64,30 +64,3 @@ export type EventHandler<K extends EventName> = (
   payload: EventMap[K],
   meta: EventMeta,
 ) => void | Promise<void>;
-
-export interface EventBus {
-  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
-  emit(event: PunchcardEvent, meta: EventMeta): Promise<void>;
-}
-
-/** A handler that throws is reported, never allowed to undo or block the committed change. */
-export function createEventBus(onHandlerError: (error: unknown) => void = console.error): EventBus {
-  const handlers = new Map<EventName, Set<EventHandler<EventName>>>();
-  return {
-    on(name, handler) {
-      const set = handlers.get(name) ?? new Set();
-      set.add(handler as EventHandler<EventName>);
-      handlers.set(name, set);
-      return () => set.delete(handler as EventHandler<EventName>);
-    },
-    async emit(event, meta) {
-      for (const handler of handlers.get(event.name) ?? []) {
-        try {
-          await handler(event.payload as never, meta);
-        } catch (error) {
-          onHandlerError(error);
-        }
-      }
-    },
-  };
-}

@@ -1,11 +1,17 @@
 import type { MikroORM } from '@mikro-orm/core';
+import clubos from '../plugins/clubos/index.ts';
+import webhooks from '../plugins/webhooks/index.ts';
 import { sweepAllTenants } from './credits/sweep-runner.ts';
 import { migrations } from './db/migrations/index.ts';
 import { migrate, openOrm } from './db/orm.ts';
 import { entities } from './domain/index.ts';
-import { createEventBus, type EventHandler, type EventName } from './events.ts';
+import type { EventHandler, EventName } from './events.ts';
 import { createApp } from './http/app.ts';
 import type { AuthResolver } from './http/env.ts';
+import { createIntegrations } from './integrations/registry.ts';
+import type { IntegrationPlugin } from './integrations/types.ts';
+import { createDispatcher, type DispatcherOptions, defaultDispatcherOptions } from './outbox/dispatcher.ts';
+import { type OnOptions, subscribeHandler } from './outbox/handlers.ts';
 
 export interface CreditsPluginOptions {
   /** A PostgreSQL server; wins over dataDir. */
@@ -24,6 +30,14 @@ export interface CreditsPluginOptions {
   bodyLimitBytes?: number;
   /** Run migrations while creating the plugin (default true). */
   migrate?: boolean;
+  /** Integrations tenants may enable (default: Club OS and webhooks, both off per tenant until configured). */
+  plugins?: IntegrationPlugin[];
+  /**
+   * Outbox delivery: retry back-off (`baseMs` defaults to PUNCHCARD_RETRY_BASE_MS or
+   * 1000, doubling up to `capMs`), poll interval, claim lease and per-attempt timeout.
+   * `dispatch: false` writes events without delivering them in this process.
+   */
+  outbox?: Partial<Omit<DispatcherOptions, 'onError'>> & { dispatch?: boolean };
 }
 
 /**
@@ -35,16 +49,31 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
   const ownsOrm = !options.orm;
   const orm = options.orm ?? (await openOrm({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }));
   if (options.migrate !== false) await migrate(orm);
-  const events = createEventBus();
+  const { dispatch = true, ...outboxOptions } = options.outbox ?? {};
+  const merged = { ...defaultDispatcherOptions(), ...outboxOptions };
+  const dispatcherOptions = {
+    ...merged,
+    leaseMs: outboxOptions.leaseMs ?? Math.max(5000, 3 * merged.timeoutMs),
+  };
+  const dispatcher = createDispatcher(orm, dispatcherOptions);
+  const integrations = createIntegrations(
+    options.plugins ?? [clubos(), webhooks()],
+    orm,
+    dispatcher,
+    dispatcherOptions.timeoutMs,
+  );
+  const outbox = { poke: () => dispatch && dispatcher.poke() };
   const clock = options.clock ?? (() => new Date());
   const app = createApp({
     orm,
     clock,
     platformKey: options.platformKey,
     auth: options.auth,
-    events,
+    outbox,
+    integrations,
     bodyLimitBytes: options.bodyLimitBytes,
   });
+  if (dispatch) dispatcher.start();
   return {
     app,
     orm,
@@ -52,9 +81,19 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     migrations,
     migrate: () => migrate(orm),
     /** Runs the after-session sweep for every tenant now; the standalone server calls it on a schedule. */
-    sweep: (options: { tenantIds?: string[] } = {}) => sweepAllTenants(orm, clock, events, options.tenantIds),
-    on: <K extends EventName>(name: K, handler: EventHandler<K>) => events.on(name, handler),
+    sweep: (options: { tenantIds?: string[] } = {}) => sweepAllTenants(orm, clock, outbox, options.tenantIds),
+    /**
+     * Subscribes to an event, delivered after commit through the outbox: at least once
+     * (`meta.id` deduplicates), in commit order per tenant, retried with back-off when
+     * the handler throws. Give a stable `name` to share it across processes and resume
+     * it after a restart. Returns the unsubscribe.
+     */
+    on: <K extends EventName>(name: K, handler: EventHandler<K>, on: OnOptions = {}) =>
+      subscribeHandler(dispatcher, name, handler, on),
+    /** Delivers everything due (waiting out retries) for one tenant or all; for tests and shutdown. */
+    drain: (options: { tenantId?: string; timeoutMs?: number } = {}) => dispatcher.drain(options),
     close: async () => {
+      await dispatcher.stop();
       if (ownsOrm) await orm.close();
     },
   };

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { EventBus, PunchcardEvent } from '../events.ts';
-import { newId } from '../ids.ts';
+import type { PunchcardEvent } from '../events.ts';
+import { recordEvents } from '../outbox/record.ts';
 import { activePolicy } from '../tenants/policy-versions.ts';
 import type { CreditContext } from './context.ts';
 import { sweepBatch, sweepExpiry } from './sweep.ts';
@@ -42,7 +42,7 @@ export async function sweepInTransaction(ctx: CreditContext, asOf: Date): Promis
 export async function sweepAllTenants(
   orm: MikroORM,
   clock: () => Date,
-  events: EventBus,
+  outbox: { poke(): void },
   only?: string[],
 ): Promise<SweepTotals> {
   const now = clock();
@@ -71,10 +71,11 @@ export async function sweepAllTenants(
         };
         const result = await sweepBatch(ctx, now);
         if (result.done) await sweepExpiry(ctx, now);
+        // The batch's events commit with it, or not at all.
+        if (pending.length > 0) await recordEvents(tx, pending, now);
         return result;
       });
-      for (const event of pending)
-        await events.emit(event, { id: newId('ev'), occurredAt: now.toISOString(), attempt: 1 });
+      if (pending.length > 0) outbox.poke();
       add(totals, batch);
       if (batch.done) break;
     }

@@ -1,11 +1,19 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 
-/** Where `npm run build:console` writes the console, found from this file so a host's cwd does not matter. */
-export const consoleDir = fileURLToPath(new URL('../../dist-console/', import.meta.url));
+/**
+ * Where `npm run build:console` writes the console (the package root's
+ * dist-console/), found from this file so a host's cwd does not matter: two levels
+ * up from src/http/, three from the published build's dist/src/http/.
+ */
+const candidates = ['../../dist-console/', '../../../dist-console/'].map((up) =>
+  fileURLToPath(new URL(up, import.meta.url)),
+);
+export const consoleDir = candidates.find((dir) => existsSync(`${dir}index.html`)) ?? candidates[0];
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

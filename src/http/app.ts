@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { PunchcardError } from '../errors.ts';
+import { integrationRoutes } from '../integrations/routes.ts';
 import { adminConsole } from './admin.ts';
 import { authenticate, isPublicPath, requireRole } from './auth.ts';
 import { clientReservationRoutes } from './client-reservations.ts';
@@ -54,7 +55,8 @@ const tenantApi = new Hono<AppEnv>()
   .route('/reports', reportRoutes)
   .route('/policy', policyRoutes)
   .route('/policy', policyTestRoutes)
-  .route('/policy', policyVersionRoutes);
+  .route('/policy', policyVersionRoutes)
+  .route('/integrations', integrationRoutes);
 
 /** The whole HTTP API as one Hono app, for a host to mount with `app.route()`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {

@@ -118,6 +118,10 @@ async function save(c: Context<AppEnv>, ruleset: unknown, prefix: string, note: 
     note,
     c.var.deps.clock(),
   );
+  c.var.pending.push({
+    name: 'policy.changed',
+    payload: { tenantId: tenantOf(c), version: saved.version, hash: saved.hash, reason: note },
+  });
   return c.json(present(saved));
 }
 

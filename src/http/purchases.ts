@@ -14,6 +14,7 @@ import { LedgerEntry } from '../domain/ledger-entry.ts';
 import { Plan } from '../domain/plan.ts';
 import { Purchase } from '../domain/purchase.ts';
 import { invalid, notFound } from '../errors.ts';
+import { purchaseIntegrations } from '../integrations/deliveries.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
@@ -160,7 +161,9 @@ export const purchaseRoutes = new Hono<AppEnv>()
   })
   .get('/:id', async (c) => {
     const purchase = await caughtUpPurchase(c);
-    return c.json(await show(c.var.em, purchase));
+    const { em, deps } = c.var;
+    const integrations = await purchaseIntegrations(em, deps.integrations, tenantOf(c), purchase.id);
+    return c.json({ ...(await show(em, purchase)), integrations });
   })
   .get('/:id/ledger', async (c) => {
     const purchase = await caughtUpPurchase(c);

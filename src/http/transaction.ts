@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { MiddlewareHandler } from 'hono';
-import { newId } from '../ids.ts';
+import { recordEvents } from '../outbox/record.ts';
 import { checkRouteRoles } from './auth.ts';
 import type { AppEnv } from './env.ts';
 import { claimIdempotencyKey, recordIdempotentAnswer } from './idempotency.ts';
@@ -12,9 +12,11 @@ class RollBack extends Error {}
 /**
  * One transaction per request: an error answer rolls everything back, so nothing is
  * ever half-written. The tenant filter is set on the request's EntityManager, so a
- * query that forgets its tenant still cannot see another tenant's rows. Events wait
- * for the commit. The route's role checks run before the Idempotency-Key is looked
- * up, and a body the route never read must be empty before anything commits.
+ * query that forgets its tenant still cannot see another tenant's rows. The events
+ * the request collected go into the outbox as its last write, so they commit or roll
+ * back with it; the dispatcher is poked once the commit is done. The route's role
+ * checks run before the Idempotency-Key is looked up, and a body the route never read
+ * must be empty before anything commits.
  */
 export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -37,6 +39,7 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
         if (c.error || c.res.status >= 400) throw new RollBack();
         refuseUnreadBody(c);
         await recordIdempotentAnswer(c, tx);
+        if (c.var.pending.length > 0) await recordEvents(tx, c.var.pending, deps.clock());
       });
     } catch (error) {
       settle();
@@ -44,7 +47,6 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
       return;
     }
     settle();
-    for (const event of c.var.pending)
-      await deps.events.emit(event, { id: newId('ev'), occurredAt: new Date().toISOString(), attempt: 1 });
+    if (c.var.pending.length > 0) deps.outbox.poke();
   };
 }

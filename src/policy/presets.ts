@@ -1,9 +1,20 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Ruleset } from './ruleset-schema.ts';
 
-/** The rules/ folder shipped with the package, found from this file, not the cwd. */
-const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
+/**
+ * The rules/ folder shipped with the package, found from this file, not the cwd:
+ * two levels up from src/policy/ (the sources), three from dist/src/policy/ (the build).
+ */
+const rulesDir = findRulesDir();
+
+function findRulesDir(): string {
+  for (const up of ['../../rules/', '../../../rules/']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(`${dir}schema/ruleset.schema.json`)) return dir;
+  }
+  throw new Error('punchcard: the rules/ folder with the presets is missing');
+}
 
 let listed: { id: string; name: string; description: string }[] | undefined;
 

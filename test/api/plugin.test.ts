@@ -63,10 +63,15 @@ describe('plugin interface', () => {
     expect((await call('/v1/clients', { id: 'c', name: 'C' }, 'staff')).status).toBe(201);
     const sold = await call('/v1/purchases', { clientId: 'c', planId: 'p', locationId: 'l' }, 'staff');
     expect(sold.status).toBe(201);
+    await credits.drain({ tenantId });
     expect(events).toEqual([`${tenantId}:p`]);
     expect((await host.request('/credits/v1/clients/c/balances')).status).toBe(401);
     expect(credits.entities.length).toBe(14);
-    expect(credits.migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-money-and-scopes']);
+    expect(credits.migrations.map((m) => m.name)).toEqual([
+      '0001-initial',
+      '0002-money-and-scopes',
+      '0004-outbox',
+    ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);
   });

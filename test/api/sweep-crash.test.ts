@@ -77,7 +77,8 @@ describe('the scheduled sweep', () => {
       if (e.tenantId === t.id) seen.push(`${e.kind}:${e.reservationId}`);
     });
     await plugin.sweep({ tenantIds: [t.id] });
-    off();
+    await plugin.drain({ tenantId: t.id });
+    await off();
     expect(seen.sort()).toEqual(ids.map((id) => `use:${id}`).sort());
   });
 });

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.ts';
-import { createEventBus } from '../../src/events.ts';
-import { createApp } from '../../src/http/app.ts';
 import { defaultBodyLimitBytes } from '../../src/http/request-guards.ts';
+import { createCreditsPlugin } from '../../src/plugin.ts';
 import { newTenant, request } from '../support/api.ts';
 import { clock } from '../support/clock.ts';
 import { platformKey, testPlugin } from '../support/plugin.ts';
@@ -37,12 +36,13 @@ describe('request body size limit', () => {
 
   it('a host sets its own limit; streamed bodies without a length are cut off too', async () => {
     const { orm } = await testPlugin();
-    const app = createApp({
+    const { app } = await createCreditsPlugin({
       orm,
+      migrate: false,
       clock,
       platformKey,
-      auth: undefined,
-      events: createEventBus(),
+      plugins: [],
+      outbox: { dispatch: false },
       bodyLimitBytes: 100,
     });
     const post = (body: BodyInit, extra: Record<string, string> = {}) =>

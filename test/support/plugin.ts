@@ -13,6 +13,8 @@ export function testPlugin(): Promise<CreditsPlugin> {
     platformKey,
     clock,
     migrate: !onPostgres,
+    // Deliveries retry within milliseconds here, so retry tests run in seconds.
+    outbox: { baseMs: 20, capMs: 400, pollMs: 100, timeoutMs: 5000 },
   });
   return shared;
 }

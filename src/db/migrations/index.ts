@@ -1,8 +1,10 @@
 import { Migration0001Initial } from './0001-initial.ts';
 import { Migration0002MoneyAndScopes } from './0002-money-and-scopes.ts';
+import { Migration0004Outbox } from './0004-outbox.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
   { name: '0001-initial', class: Migration0001Initial },
   { name: '0002-money-and-scopes', class: Migration0002MoneyAndScopes },
+  { name: '0004-outbox', class: Migration0004Outbox },
 ];

@@ -1,0 +1,40 @@
+import type { EventMap, IntegrationPlugin } from '../../src/index.ts';
+
+/** What Club OS receives for one purchase (B23). */
+export type ClubOsPurchase = Omit<EventMap['purchase.created'], 'integrations'> & { items: string[] };
+
+/**
+ * Club OS forwarding (B23): every purchase of a plan flagged `integrations.clubOs`,
+ * sold at the point of sale or by a recurring add-on, is POSTed as JSON to the
+ * tenant's Club OS endpoint. The Idempotency-Key is the same on every retry, so Club
+ * OS keeps one copy however many times a timeout makes us send it again.
+ */
+export default function clubos(): IntegrationPlugin {
+  return {
+    name: 'clubos',
+    events: ['purchase.created'],
+    credential: 'apiKey',
+    accepts: (event) => event.name === 'purchase.created' && event.payload.integrations?.clubOs === true,
+    async handle(event, ctx) {
+      if (event.name !== 'purchase.created') return;
+      const { integrations: _flags, ...purchase } = event.payload;
+      const body: ClubOsPurchase = { ...purchase, items: purchase.itemIds };
+      const res = await fetch(ctx.config.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${ctx.config.credential}`,
+          'idempotency-key': idempotencyKey(ctx.tenantId, purchase.purchaseId),
+        },
+        body: JSON.stringify(body),
+        signal: ctx.signal,
+      });
+      if (!res.ok) throw new Error(`Club OS answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      await res.body?.cancel();
+    },
+  };
+}
+
+/** One key per purchase: stable across retries and restarts, unique across tenants. */
+export const idempotencyKey = (tenantId: string, purchaseId: string) =>
+  `punchcard:${tenantId}:purchase:${purchaseId}`;

@@ -1,0 +1,48 @@
+import type { EventName, IntegrationPlugin } from '../../src/index.ts';
+import { checkSecret, signatureHeader } from './signature.ts';
+
+const allEvents: EventName[] = [
+  'purchase.created',
+  'purchase.changed',
+  'credit.changed',
+  'reservation.changed',
+  'ticket.changed',
+  'policy.changed',
+];
+
+/**
+ * Signed webhooks (Standard Webhooks): each event type the tenant chose is POSTed to
+ * its endpoint as `{type, timestamp, data}`, with `webhook-id` (the event id, the same
+ * on every retry, for deduplication), `webhook-timestamp` (Unix seconds, for replay
+ * protection) and `webhook-signature`. A non-2xx answer or a timeout is retried.
+ */
+export default function webhooks(): IntegrationPlugin {
+  return {
+    name: 'webhooks',
+    events: allEvents,
+    credential: 'secret',
+    checkCredential: checkSecret,
+    async handle(event, ctx) {
+      const body = JSON.stringify({
+        type: event.name,
+        timestamp: ctx.delivery.occurredAt,
+        data: event.payload,
+      });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const secrets = [ctx.config.credential, ...ctx.config.previousCredentials];
+      const res = await fetch(ctx.config.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': ctx.delivery.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(secrets, ctx.delivery.id, timestamp, body),
+        },
+        body,
+        signal: ctx.signal,
+      });
+      if (!res.ok) throw new Error(`endpoint answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      await res.body?.cancel();
+    },
+  };
+}

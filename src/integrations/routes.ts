@@ -1,0 +1,91 @@
+import { type Context, Hono } from 'hono';
+import { invalid, notFound, PunchcardError } from '../errors.ts';
+import { requireRole } from '../http/auth.ts';
+import { type AppEnv, tenantOf } from '../http/env.ts';
+import { describeOperation } from '../http/openapi.ts';
+import { readBody } from '../http/validate.ts';
+import { IntegrationSettings, presentConfig, readConfig, writeConfig } from './config.ts';
+import { type DeliveryStatus, listDeliveries, retryNow } from './deliveries.ts';
+
+describeOperation({
+  method: 'get',
+  path: '/v1/integrations/{name}',
+  summary: "A tenant's settings for one integration (secrets never shown)",
+  access: 'admin',
+});
+describeOperation({
+  method: 'put',
+  path: '/v1/integrations/{name}',
+  summary: 'Enable, configure or disable an integration; a new secret rotates with an overlap',
+  access: 'admin',
+  body: IntegrationSettings,
+});
+describeOperation({
+  method: 'get',
+  path: '/v1/integrations/{name}/deliveries',
+  summary: "An integration's deliveries, newest first (?status, ?limit, ?before)",
+  access: 'staff',
+});
+describeOperation({
+  method: 'post',
+  path: '/v1/integrations/{name}/deliveries/{eventId}/retry',
+  summary: 'Retry a failing delivery now instead of at its next scheduled attempt',
+  access: 'staff',
+});
+
+function pluginOf(c: Context<AppEnv>) {
+  const name = c.req.param('name') ?? '';
+  const plugin = c.var.deps.integrations.get(name);
+  if (!plugin) throw notFound('integration', name);
+  return plugin;
+}
+
+function positiveInt(c: Context<AppEnv>, key: string, fallback: number | undefined, max: number) {
+  const raw = c.req.query(key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw invalid(`/${key}`, `must be a whole number from 1 to ${max}`);
+  return value;
+}
+
+const statuses: readonly DeliveryStatus[] = ['pending', 'delivered', 'failing'];
+
+export const integrationRoutes = new Hono<AppEnv>()
+  .use(requireRole('staff'))
+  .get('/:name/deliveries', async (c) => {
+    const plugin = pluginOf(c);
+    const status = c.req.query('status');
+    if (status !== undefined && !statuses.includes(status as DeliveryStatus))
+      throw invalid('/status', `must be one of ${statuses.join(', ')}`);
+    const page = await listDeliveries(c.var.em, tenantOf(c), plugin.name, {
+      status: status as DeliveryStatus | undefined,
+      before: positiveInt(c, 'before', undefined, Number.MAX_SAFE_INTEGER),
+      limit: positiveInt(c, 'limit', 50, 500) ?? 50,
+    });
+    return c.json(page);
+  })
+  .post('/:name/deliveries/:eventId/retry', async (c) => {
+    const plugin = pluginOf(c);
+    const eventId = c.req.param('eventId');
+    const delivery = await retryNow(c.var.em, tenantOf(c), plugin.name, eventId);
+    if (!delivery) throw notFound('delivery', eventId);
+    if (delivery.status !== 'failing')
+      throw new PunchcardError('conflict', `delivery of '${eventId}' is ${delivery.status}, not failing`);
+    // Retried once the change is committed, not at the next poll.
+    const { deps } = c.var;
+    void c.var.committed.then(() => deps.outbox.poke());
+    return c.json(delivery, 202);
+  })
+  .use('/:name', requireRole('admin'))
+  .get('/:name', async (c) => {
+    const plugin = pluginOf(c);
+    return c.json(presentConfig(plugin, await readConfig(c.var.em, tenantOf(c), plugin.name), new Date()));
+  })
+  .put('/:name', async (c) => {
+    const plugin = pluginOf(c);
+    const body = await readBody(c, IntegrationSettings);
+    // Rotation windows run on the wall clock, the one receivers check signatures against.
+    const saved = await writeConfig(c.var.em, tenantOf(c), plugin, body, new Date());
+    return c.json(presentConfig(plugin, saved, new Date()));
+  });

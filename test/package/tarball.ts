@@ -1,0 +1,129 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * The package as a host gets it: `npm pack` (which runs `prepare`, the build), then
+ * host projects from test/hosts/ that install that tarball, never the sources.
+ * Each host is installed in a temporary folder kept between runs (one per checkout),
+ * so npm fetches the host's own dependencies (from its cache or the registry) the
+ * first time, and after that only swaps the tarball. Not under node_modules: Node
+ * strips types only outside it, and the hosts are TypeScript.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const work = join(tmpdir(), `punchcard-hosts-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`);
+const run = promisify(execFile);
+
+/** Child processes run on this Node (22, the repo's own), npm included. */
+export const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  env.PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+  if (!extra.DATABASE_URL) delete env.DATABASE_URL;
+  return env;
+};
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  const { stdout } = await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    env: childEnv(),
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** Packs the repo; the file is named by its content so npm sees every change as a new package. */
+export async function packPunchcard(): Promise<string> {
+  const out = join(work, 'pack');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await npm(['pack', '--pack-destination', out], root);
+  const file = join(out, readdirSync(out).find((f) => f.endsWith('.tgz')) ?? 'no tarball was packed');
+  const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  const named = join(work, `punchcard-${hash}.tgz`);
+  renameSync(file, named);
+  return named;
+}
+
+/** The names of the files in a tarball, without the `package/` folder npm puts them in. */
+export async function tarballFiles(tarball: string): Promise<string[]> {
+  const { stdout } = await run('tar', ['-tzf', tarball], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ''));
+}
+
+/** Copies test/hosts/<name> to its working folder and installs the tarball there; returns the folder. */
+export async function installHost(name: string, tarball: string): Promise<string> {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir)) {
+    if (entry !== 'node_modules' && entry !== 'package-lock.json')
+      rmSync(join(dir, entry), { recursive: true });
+  }
+  cpSync(join(root, 'test', 'hosts', name), dir, { recursive: true });
+  await npm(['install', '--prefer-offline', tarball], dir);
+  return dir;
+}
+
+/** `tsc --noEmit` in the host folder: its code against the published declarations. */
+export async function typecheckHost(dir: string): Promise<{ ok: boolean; output: string }> {
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [join(dir, 'node_modules/typescript/bin/tsc'), '--noEmit'],
+      {
+        cwd: dir,
+      },
+    );
+    return { ok: true, output: stdout };
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+}
+
+export interface RunningHost {
+  base: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `node src/main.ts` in a host folder and waits for the port it prints. */
+export function startHost(dir: string, env: Record<string, string>): Promise<RunningHost> {
+  const child: ChildProcess = spawn(process.execPath, ['src/main.ts'], {
+    cwd: dir,
+    env: childEnv({ PORT: '0', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  return new Promise((ready, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`host in ${dir} did not start:\n${output}`));
+    }, 90_000);
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const port = /listening on (\d+)/.exec(output)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        ready({ base: `http://127.0.0.1:${port}`, stop });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`host in ${dir} exited with ${code}:\n${output}`));
+    });
+  });
+}
