@@ -50,6 +50,7 @@ const server = serve(
     console.log(
       `punchcard listening on ${base} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
     );
+    console.log(`API reference: ${base}/docs (the OpenAPI document: ${base}/openapi.json)`);
     // A key from the environment is the operator's: it is never echoed to the log.
     console.log(
       config.platformKey

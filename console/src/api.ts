@@ -4,15 +4,15 @@ import type { components, paths } from '../generated/api';
 export type Problem = components['schemas']['Problem'];
 export type FieldError = NonNullable<Problem['errors']>[number];
 /** A rule set as a request body: the document types it as an open object. */
-export type RulesetBody = Record<string, never>;
+export type RulesetBody = components['schemas']['Ruleset'];
 
 const keyName = 'punchcard.key';
 
 /**
- * The API lives where the console's folder does: `<base>/admin/` → `<base>`. A host
- * that mounts punchcard under a prefix therefore needs no setting.
+ * The API lives where the console does: `<base>/admin` → `<base>`. A host that
+ * mounts punchcard under a prefix therefore needs no setting.
  */
-export const apiBase = new URL('..', window.location.href).href.replace(/\/$/, '');
+export const apiBase = window.location.origin + window.location.pathname.replace(/\/admin\/?$/, '');
 
 /** The key lives in this tab only (sessionStorage), never in a URL or a cookie. */
 export const session = {
@@ -56,10 +56,20 @@ export async function outcome<T>(
   try {
     const { data, error, response } = await call;
     if (response.ok) return { ok: true, data: data as T, status: response.status };
-    const problem = (error && typeof error === 'object' ? error : { title: response.statusText }) as Problem;
+    const problem = (
+      error && typeof error === 'object'
+        ? error
+        : {
+            type: 'about:blank',
+            title: response.statusText,
+            status: response.status,
+            detail: response.statusText,
+          }
+    ) as Problem;
     return { ok: false, status: response.status, problem };
   } catch (cause) {
-    return { ok: false, status: 0, problem: { title: `The service did not answer: ${String(cause)}` } };
+    const detail = `The service did not answer: ${String(cause)}`;
+    return { ok: false, status: 0, problem: { type: 'about:blank', title: detail, status: 0, detail } };
   }
 }
 

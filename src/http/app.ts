@@ -5,10 +5,11 @@ import { adminConsole } from './admin.ts';
 import { authenticate, isPublicPath, requireRole } from './auth.ts';
 import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
+import { docsRoutes } from './docs.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { itemRoutes } from './items.ts';
 import { locationRoutes } from './locations.ts';
-import { describeOperation, openApiDocument } from './openapi.ts';
+import { describeOperation, ok, openApiDocument } from './openapi.ts';
 import { planRoutes } from './plans.ts';
 import { policyRoutes } from './policy.ts';
 import { policyTestRoutes } from './policy-test.ts';
@@ -25,6 +26,7 @@ import {
   securityHeaders,
 } from './request-guards.ts';
 import { reservationRoutes } from './reservations.ts';
+import { Health, OpenApiDocument } from './responses/common.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sweepRoutes } from './sweeps.ts';
 import { tenantRoutes } from './tenants.ts';
@@ -34,10 +36,21 @@ import { transactionPerRequest } from './transaction.ts';
 describeOperation({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
+  tag: 'Service',
   summary: 'Liveness and database reachability',
   access: 'public',
+  success: ok(Health, 'The service and its database answer'),
 });
-describeOperation({ method: 'get', path: '/openapi.json', summary: 'This document', access: 'public' });
+describeOperation({
+  method: 'get',
+  path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
+  tag: 'Service',
+  summary: 'This document',
+  access: 'public',
+  success: ok(OpenApiDocument, 'The OpenAPI 3.1 document'),
+});
 
 /** Tenant-scoped resources; every one of them needs at least the staff role. */
 const tenantApi = new Hono<AppEnv>()
@@ -78,7 +91,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await deps.orm.em.fork().getConnection().execute('select 1');
     return c.json({ status: 'ok' });
   });
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  // The mount prefix is what precedes this route in the request path (e.g. `/credits`).
+  app.get('/openapi.json', (c) => c.json(openApiDocument(c.req.path.slice(0, -'/openapi.json'.length))));
+  app.route('/docs', docsRoutes);
   app.route('/v1/presets', presetRoutes);
   app.route('/admin', adminConsole);
   app.use('/v1/*', authenticate(), jsonBody(), transactionPerRequest());

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import Type from 'typebox';
 import { catchUp } from '../credits/catch-up.ts';
 import { Client } from '../domain/client.ts';
 import { Item } from '../domain/item.ts';
@@ -8,18 +9,51 @@ import { notFound } from '../errors.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { component, describeOperation, ok } from './openapi.ts';
 import { presentReservation } from './reservations.ts';
+import { amount, at, closed } from './responses/common.ts';
+import { Reservation as ReservationAnswer } from './responses/reservations.ts';
 
 /** The most a front-desk read lists: the newest sessions first. */
 const newest = 100;
 
+/** A reservation as GET /v1/reservations/{id} answers it, with the session and item it is for. */
+export const ClientReservations = component(
+  'ClientReservations',
+  Type.Object(
+    {
+      clientId: Type.String(),
+      reservations: Type.Array(
+        Type.Object(
+          {
+            ...ReservationAnswer.properties,
+            session: Type.Object(
+              {
+                id: Type.String(),
+                startsAt: at,
+                endsAt: at,
+                item: Type.Object({ id: Type.String(), name: Type.String(), price: amount }, closed),
+              },
+              closed,
+            ),
+          },
+          closed,
+        ),
+      ),
+    },
+    closed,
+  ),
+);
+
 describeOperation({
   method: 'get',
   path: '/v1/clients/{id}/reservations',
+  operationId: 'listClientReservations',
+  tag: 'Clients',
   summary:
     "A client's reservations (newest session first, at most 100), each with its session, item and explanation",
   access: 'staff',
+  success: ok(ClientReservations),
 });
 
 /** The front desk's view of one client's bookings: what each one is and why its credit is where it is. */

@@ -9,8 +9,10 @@ import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
-import { presentPurchase } from './present.ts';
+import { created, describeOperation, ok } from './openapi.ts';
+import { presentClient, presentPurchase } from './present.ts';
+import { Client as ClientSchema } from './responses/catalog.ts';
+import { Balances } from './responses/purchases.ts';
 import { callerId, name } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -21,16 +23,22 @@ export const CreateClient = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/clients',
+  operationId: 'createClient',
+  tag: 'Clients',
   summary: 'Create a client',
   access: 'staff',
   body: CreateClient,
-  success: 201,
+  success: created(ClientSchema),
+  errors: [409],
 });
 describeOperation({
   method: 'get',
   path: '/v1/clients/{id}/balances',
+  operationId: 'getClientBalances',
+  tag: 'Clients',
   summary: "A client's purchases and balances",
   access: 'staff',
+  success: ok(Balances, 'Every purchase of the client, oldest first'),
 });
 
 export const clientRoutes = new Hono<AppEnv>()
@@ -41,7 +49,7 @@ export const clientRoutes = new Hono<AppEnv>()
       throw conflict(`client '${body.id}' already exists`);
     const client = em.create(Client, { tenantId: tenantOf(c), id: body.id ?? newId('cli'), name: body.name });
     await em.flush();
-    return c.json({ id: client.id, name: client.name }, 201);
+    return c.json(presentClient(client), 201);
   })
   .get('/:id/balances', requireRole('staff'), async (c) => {
     const em = c.var.em;

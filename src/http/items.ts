@@ -6,8 +6,9 @@ import { conflict } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation } from './openapi.ts';
 import { presentItem } from './present.ts';
+import { Item as ItemSchema } from './responses/catalog.ts';
 import { callerId, money, name, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -25,10 +26,13 @@ export const CreateItem = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/items',
+  operationId: 'createItem',
+  tag: 'Items',
   summary: 'Create an item',
   access: 'admin',
   body: CreateItem,
-  success: 201,
+  success: created(ItemSchema),
+  errors: [409],
 });
 
 export const itemRoutes = new Hono<AppEnv>().post('/', requireRole('admin'), async (c) => {

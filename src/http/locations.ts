@@ -6,8 +6,9 @@ import { conflict, invalid } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation } from './openapi.ts';
 import { presentLocation } from './present.ts';
+import { Location as LocationSchema } from './responses/catalog.ts';
 import { callerId, name } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -22,10 +23,13 @@ export const CreateLocation = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/locations',
+  operationId: 'createLocation',
+  tag: 'Locations',
   summary: 'Create a location',
   access: 'admin',
   body: CreateLocation,
-  success: 201,
+  success: created(LocationSchema),
+  errors: [409],
 });
 
 export const locationRoutes = new Hono<AppEnv>().post('/', requireRole('admin'), async (c) => {

@@ -7,8 +7,9 @@ import { conflict, type FieldError, PunchcardError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation } from './openapi.ts';
 import { presentPlan } from './present.ts';
+import { Plan as PlanSchema } from './responses/catalog.ts';
 import { callerId, money, name, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -47,10 +48,13 @@ export const CreatePlan = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/plans',
+  operationId: 'createPlan',
+  tag: 'Plans',
   summary: 'Create a plan',
   access: 'admin',
   body: CreatePlan,
-  success: 201,
+  success: created(PlanSchema),
+  errors: [409],
 });
 
 type PlanBody = Type.Static<typeof CreatePlan>;

@@ -4,17 +4,62 @@ import { PunchcardError } from '../errors.ts';
 import { type Fault, type Ruleset, runRulesetTests, validateRuleset } from '../policy/index.ts';
 import { requireRole } from './auth.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { component, describeOperation, documentedAs, ok } from './openapi.ts';
+import { closed, count, nullable } from './responses/common.ts';
 import { readBody } from './validate.ts';
 
-export const TestPolicy = Type.Object({ ruleset: Type.Object({}) }, { additionalProperties: false });
+/** As PUT /v1/policy takes it: any object here, checked in full by validateRuleset (pointers under /ruleset). */
+export const TestPolicy = Type.Object(
+  { ruleset: documentedAs('Ruleset', Type.Object({})) },
+  { additionalProperties: false },
+);
+
+const decisionEvent = Type.Object(
+  { type: Type.String(), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  closed,
+);
+export const RulesetTestRun = component(
+  'RulesetTestRun',
+  Type.Object(
+    {
+      passed: count,
+      failed: count,
+      tests: Type.Array(
+        Type.Object(
+          {
+            index: count,
+            name: Type.String(),
+            decision: Type.String(),
+            passed: Type.Boolean(),
+            expected: decisionEvent,
+            actual: nullable(
+              Type.Object(
+                {
+                  type: Type.String(),
+                  params: Type.Record(Type.String(), Type.Unknown()),
+                  rule: nullable(Type.String()),
+                },
+                { ...closed, description: 'What the rules decided (failed tests only)' },
+              ),
+            ),
+          },
+          closed,
+        ),
+      ),
+    },
+    closed,
+  ),
+);
 
 describeOperation({
   method: 'post',
   path: '/v1/policy/test',
+  operationId: 'testPolicy',
+  tag: 'Policy',
   summary: "Run a draft rule set's own tests without saving it: pass or fail per test",
   access: 'admin',
   body: TestPolicy,
+  success: ok(RulesetTestRun, 'Each test, passed or failed'),
 });
 
 const invalidDraft = (faults: Fault[]) =>

@@ -1,15 +1,36 @@
 import { Hono } from 'hono';
+import Type from 'typebox';
 import { RulesetVersion } from '../domain/ruleset-version.ts';
 import { notFound } from '../errors.ts';
 import { requireRole } from './auth.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { component, describeOperation, ok } from './openapi.ts';
+import { at, closed, count, nullable } from './responses/common.ts';
+import { Ruleset } from './responses/policy.ts';
+
+export const PolicyVersionDetail = component(
+  'PolicyVersionDetail',
+  Type.Object(
+    {
+      version: count,
+      hash: Type.String({ description: 'SHA-256 of the canonical JSON' }),
+      actor: Type.String(),
+      note: nullable(Type.String()),
+      createdAt: at,
+      ruleset: Ruleset,
+    },
+    closed,
+  ),
+);
 
 describeOperation({
   method: 'get',
   path: '/v1/policy/versions/{version}',
+  operationId: 'getPolicyVersion',
+  tag: 'Policy',
   summary: 'One version of the rule set, with who saved it, when, its hash and the rule set itself',
   access: 'admin',
+  success: ok(PolicyVersionDetail),
 });
 
 /** One stored version in full, so a console can diff any two and show what a rollback brings back. */

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { simulate } from '../credits/simulate.ts';
 import { RulesetVersion } from '../domain/ruleset-version.ts';
 import { PunchcardError } from '../errors.ts';
@@ -10,19 +10,28 @@ import {
   RulesetSettingsSchema,
   validateRuleset,
 } from '../policy/index.ts';
+import type { Ruleset } from '../policy/ruleset-schema.ts';
 import { activePolicy, saveVersion } from '../tenants/policy-versions.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { describeOperation, documentedAs, ok } from './openapi.ts';
+import { PolicyVersion, PolicyVersions, Simulation } from './responses/policy.ts';
 import { instant, instantOf } from './schemas.ts';
 import { check, readJson } from './validate.ts';
+
+/**
+ * A rule set in a request: any object here, then checked in full (schema, lint, its own
+ * tests) by validateRuleset, so its faults carry pointers under /ruleset. The document
+ * shows it as the Ruleset component, the same JSON Schema validateRuleset uses.
+ */
+const rulesetBody = documentedAs('Ruleset', Type.Object({}));
 
 /** Exactly one of the two (checked after the schema, so an unknown field is named first). */
 export const PutPolicy = Type.Object(
   {
     preset: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    ruleset: Type.Optional(Type.Object({})),
+    ruleset: Type.Optional(rulesetBody),
   },
   { additionalProperties: false },
 );
@@ -35,7 +44,7 @@ export const PatchSettings = Type.Object(
   { additionalProperties: false },
 );
 export const Simulate = Type.Object(
-  { ruleset: Type.Object({}), from: instant, to: instant },
+  { ruleset: rulesetBody, from: instant, to: instant },
   { additionalProperties: false },
 );
 export const Rollback = Type.Object(
@@ -47,45 +56,63 @@ export const Rollback = Type.Object(
 describeOperation({
   method: 'get',
   path: '/v1/policy',
+  operationId: 'getPolicy',
+  tag: 'Policy',
   summary: "The tenant's active rule set",
   access: 'admin',
+  success: ok(PolicyVersion, 'The active version'),
 });
 describeOperation({
   method: 'put',
   path: '/v1/policy',
+  operationId: 'putPolicy',
+  tag: 'Policy',
   summary: 'Replace the rule set with a preset or an edited rule set',
   access: 'admin',
   body: PutPolicy,
+  success: ok(PolicyVersion, 'The new active version'),
 });
 describeOperation({
   method: 'patch',
   path: '/v1/policy/settings',
+  operationId: 'updatePolicySettings',
+  tag: 'Policy',
   summary: 'Change settings (new version)',
   access: 'admin',
   body: PatchSettings,
+  success: ok(PolicyVersion, 'The new active version'),
 });
 describeOperation({
   method: 'get',
   path: '/v1/policy/versions',
+  operationId: 'listPolicyVersions',
+  tag: 'Policy',
   summary: 'Version history',
   access: 'admin',
+  success: ok(PolicyVersions, 'Every version, oldest first, and which is active'),
 });
 describeOperation({
   method: 'post',
   path: '/v1/policy/simulate',
+  operationId: 'simulatePolicy',
+  tag: 'Policy',
   summary: 'What a draft rule set would decide differently, changing nothing',
   access: 'admin',
   body: Simulate,
+  success: ok(Simulation, 'The reservations whose credit would differ, with totals'),
 });
 describeOperation({
   method: 'post',
   path: '/v1/policy/rollback',
+  operationId: 'rollbackPolicy',
+  tag: 'Policy',
   summary: 'Make an old version active again, as a new version',
   access: 'admin',
   body: Rollback,
+  success: ok(PolicyVersion, 'The new active version'),
 });
 
-const present = (v: { version: number; hash: string; ruleset: unknown }) => ({
+const present = (v: { version: number; hash: string; ruleset: Ruleset }): Static<typeof PolicyVersion> => ({
   version: v.version,
   hash: v.hash,
   ruleset: v.ruleset,
@@ -122,7 +149,7 @@ async function save(c: Context<AppEnv>, ruleset: unknown, prefix: string, note: 
     name: 'policy.changed',
     payload: { tenantId: tenantOf(c), version: saved.version, hash: saved.hash, reason: note },
   });
-  return c.json(present(saved));
+  return c.json(present({ version: saved.version, hash: saved.hash, ruleset: result.ruleset }));
 }
 
 export const policyRoutes = new Hono<AppEnv>()

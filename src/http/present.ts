@@ -1,42 +1,58 @@
+import type { Static } from 'typebox';
 import { offerLabel } from '../credits/labels.ts';
+import type { Client } from '../domain/client.ts';
 import type { Item } from '../domain/item.ts';
 import type { LedgerEntry } from '../domain/ledger-entry.ts';
 import type { Location } from '../domain/location.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Purchase } from '../domain/purchase.ts';
+import type * as catalog from './responses/catalog.ts';
+import type * as purchases from './responses/purchases.ts';
 
-/** JSON shapes of the API: the tenant id never leaves, times are ISO-8601 UTC. */
+/**
+ * JSON shapes of the API, typed by the response schemas in ./responses/ (the same ones
+ * the OpenAPI document shows): the tenant id never leaves, times are ISO-8601 UTC.
+ */
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export const presentLocation = (l: Location) => ({ id: l.id, name: l.name, timeZone: l.timeZone });
+export const presentLocation = (l: Location): Static<typeof catalog.Location> => ({
+  id: l.id,
+  name: l.name,
+  timeZone: l.timeZone,
+});
 
-export const presentItem = (i: Item) => ({
+export const presentClient = (c: Client): Static<typeof catalog.Client> => ({ id: c.id, name: c.name });
+
+export const presentItem = (i: Item): Static<typeof catalog.Item> => ({
   id: i.id,
   name: i.name,
   kind: i.kind,
   price: i.price,
-  itemType: i.itemType,
+  itemType: i.itemType ?? null,
   bucketType: i.bucketType,
 });
 
-export const presentPlan = (p: Plan) => ({
+export const presentPlan = (p: Plan): Static<typeof catalog.Plan> => ({
   id: p.id,
   name: p.name,
   kind: p.kind,
-  credits: p.credits,
+  credits: p.credits ?? null,
   unlimited: p.unlimited,
   price: p.price,
   daysToExpire: p.daysToExpire,
   oneDay: p.oneDay,
-  bucketType: p.bucketType,
-  itemType: p.itemType,
+  bucketType: p.bucketType ?? null,
+  itemType: p.itemType ?? null,
   priority: p.priority,
   itemIds: p.itemIds,
   commission: p.commission,
   integrations: p.integrations,
 });
 
-export const presentPurchase = (p: Purchase, plan: Pick<Plan, 'kind' | 'name'>) => ({
+export const presentPurchase = (
+  p: Purchase,
+  plan: Pick<Plan, 'kind' | 'name'>,
+): Static<typeof purchases.Purchase> => ({
   id: p.id,
   clientId: p.clientId,
   planId: p.planId,
@@ -44,7 +60,7 @@ export const presentPurchase = (p: Purchase, plan: Pick<Plan, 'kind' | 'name'>) 
   kind: plan.kind,
   locationId: p.locationId,
   source: p.source,
-  purchasedAt: iso(p.purchasedAt),
+  purchasedAt: p.purchasedAt.toISOString(),
   expiresAt: iso(p.expiresAt),
   status: p.status,
   unlimited: p.unlimited,
@@ -57,14 +73,14 @@ export const presentPurchase = (p: Purchase, plan: Pick<Plan, 'kind' | 'name'>) 
   label: offerLabel({ kind: plan.kind, status: p.status, remaining: p.remaining, unlimited: p.unlimited }),
 });
 
-export const presentLedgerEntry = (e: LedgerEntry) => ({
+export const presentLedgerEntry = (e: LedgerEntry): Static<typeof purchases.LedgerEntry> => ({
   id: e.id,
   kind: e.kind,
   delta: { total: e.total, held: e.held, used: e.used, deducted: e.deducted, expired: e.expired },
-  reservationId: e.reservationId,
-  ticketId: e.ticketId,
+  reservationId: e.reservationId ?? null,
+  ticketId: e.ticketId ?? null,
   actor: e.actor,
-  reason: e.reason,
-  policyVersion: e.policyVersion,
-  occurredAt: iso(e.occurredAt),
+  reason: e.reason ?? null,
+  policyVersion: e.policyVersion ?? null,
+  occurredAt: e.occurredAt.toISOString(),
 });

@@ -18,8 +18,9 @@ import { purchaseIntegrations } from '../integrations/deliveries.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation, ok } from './openapi.ts';
 import { presentLedgerEntry, presentPurchase } from './present.ts';
+import { Ledger, Purchase as PurchaseSchema } from './responses/purchases.ts';
 import { callerId, instant, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -53,33 +54,61 @@ export const StatusReason = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/purchases',
+  operationId: 'createPurchase',
+  tag: 'Purchases',
   summary: 'Sell a plan to a client',
   access: 'staff',
   body: CreatePurchase,
-  success: 201,
+  success: created(PurchaseSchema, 'The purchase with its credits granted'),
+  errors: [409],
 });
-describeOperation({ method: 'get', path: '/v1/purchases/{id}', summary: 'One purchase', access: 'staff' });
+describeOperation({
+  method: 'get',
+  path: '/v1/purchases/{id}',
+  operationId: 'getPurchase',
+  tag: 'Purchases',
+  summary: 'One purchase',
+  access: 'staff',
+  success: ok(PurchaseSchema),
+});
 describeOperation({
   method: 'get',
   path: '/v1/purchases/{id}/ledger',
+  operationId: 'getPurchaseLedger',
+  tag: 'Purchases',
   summary: "A purchase's ledger",
   access: 'staff',
+  success: ok(Ledger, 'The purchase and its entries in commit order'),
 });
 describeOperation({
   method: 'post',
   path: '/v1/purchases/{id}/adjustments',
+  operationId: 'adjustPurchase',
+  tag: 'Purchases',
   summary: 'Add or deduct credits',
   access: 'staff',
   body: Adjustment,
-  success: 201,
+  success: created(PurchaseSchema, 'The purchase after the adjustment'),
+  errors: [409],
 });
-for (const change of ['hold', 'resume', 'expire', 'void'] as const) {
+const statusChanges = {
+  hold: ['holdPurchase', 'Put a purchase on hold (its credits are not offered)'],
+  resume: ['resumePurchase', 'Take a purchase off hold'],
+  expire: ['expirePurchase', 'Expire a purchase now (its unheld credits become expired)'],
+  void: ['voidPurchase', 'Void a purchase (its unheld credits are forfeited)'],
+} as const;
+for (const [change, [operationId, summary]] of Object.entries(statusChanges)) {
   describeOperation({
     method: 'post',
     path: `/v1/purchases/{id}/${change}`,
-    summary: `Status change: ${change}`,
+    operationId,
+    tag: 'Purchases',
+    summary,
     access: 'staff',
     body: StatusReason,
+    bodyOptional: true,
+    success: ok(PurchaseSchema, 'The purchase after the change'),
+    errors: [409],
   });
 }
 

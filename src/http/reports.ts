@@ -8,22 +8,36 @@ import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
 import { describeOperation } from './openapi.ts';
+import { text } from './responses/common.ts';
+import { CreditReport } from './responses/reports.ts';
 import { instant, instantOf, refId } from './schemas.ts';
 import { check } from './validate.ts';
 
 export const ReportQuery = Type.Object(
-  { clientId: Type.Optional(refId), from: Type.Optional(instant), to: Type.Optional(instant) },
+  {
+    clientId: Type.Optional(Type.String({ ...refId, description: 'Only this client' })),
+    from: Type.Optional(Type.String({ ...instant, description: 'Entries at or after this instant' })),
+    to: Type.Optional(Type.String({ ...instant, description: 'Entries before this instant' })),
+  },
   { additionalProperties: false },
 );
 describeOperation({
   method: 'get',
   path: '/v1/reports/credits',
+  operationId: 'getCreditReport',
+  tag: 'Reports',
   summary: 'Credit uses and balances per client and purchase (JSON, or CSV with Accept: text/csv)',
   access: 'staff',
+  query: ReportQuery,
+  success: {
+    status: 200,
+    description: 'One row per ledger entry, with the balance after it',
+    content: { 'application/json': CreditReport, 'text/csv': text },
+  },
 });
 
 export const reportRoutes = new Hono<AppEnv>().get('/credits', requireRole('staff'), async (c) => {
-  const query = check(ReportQuery, c.req.query());
+  const query = check(ReportQuery, c.req.query(), 'query');
   const ctx = await creditContext(c);
   await catchUp(ctx, { clientId: query.clientId });
   const filter = {

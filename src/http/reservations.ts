@@ -1,15 +1,17 @@
 import { type Context, Hono } from 'hono';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { claimLabel } from '../credits/claim-label.ts';
 import type { CreditContext } from '../credits/context.ts';
 import { bookQuickly } from '../credits/fast-booking.ts';
+import type { ReservationExplain } from '../credits/reservation-credit.ts';
 import { book, changeStatus, lockedReservation, reassign } from '../credits/reservations.ts';
 import { channels } from '../domain/enums.ts';
 import type { Reservation } from '../domain/reservation.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation, ok } from './openapi.ts';
+import { Reservation as ReservationSchema } from './responses/reservations.ts';
 import { callerId, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -22,34 +24,56 @@ export const AssignPurchase = Type.Object({ purchaseId: refId }, { additionalPro
 describeOperation({
   method: 'post',
   path: '/v1/reservations',
+  operationId: 'createReservation',
+  tag: 'Reservations',
   summary: 'Book a client into a session',
   access: 'staff',
   body: CreateReservation,
-  success: 201,
+  success: created(ReservationSchema, 'The reservation, its credit and why'),
+  errors: [409],
 });
 describeOperation({
   method: 'get',
   path: '/v1/reservations/{id}',
-  summary: 'A reservation, its credit and why',
+  operationId: 'getReservation',
+  tag: 'Reservations',
+  summary: 'A reservation, its credit and why (explain)',
   access: 'staff',
+  success: ok(ReservationSchema),
 });
 describeOperation({
   method: 'put',
   path: '/v1/reservations/{id}/purchase',
+  operationId: 'assignReservationPurchase',
+  tag: 'Reservations',
   summary: 'Assign a purchase by hand (B5)',
   access: 'staff',
   body: AssignPurchase,
+  success: ok(ReservationSchema),
+  errors: [409],
 });
-for (const action of ['check-in', 'no-show', 'cancel']) {
+const statusActions = {
+  'check-in': ['checkInReservation', 'Check the client in'],
+  'no-show': ['markReservationNoShow', 'Mark the client a no-show'],
+  cancel: ['cancelReservation', 'Cancel the reservation'],
+} as const;
+for (const [action, [operationId, summary]] of Object.entries(statusActions)) {
   describeOperation({
     method: 'post',
     path: `/v1/reservations/{id}/${action}`,
-    summary: `Mark ${action}`,
+    operationId,
+    tag: 'Reservations',
+    summary,
     access: 'staff',
+    success: ok(ReservationSchema),
+    errors: [409],
   });
 }
 
-export async function presentReservation(ctx: CreditContext, r: Reservation) {
+export async function presentReservation(
+  ctx: CreditContext,
+  r: Reservation,
+): Promise<Static<typeof ReservationSchema>> {
   const label = await claimLabel(
     ctx.tx,
     ctx.tenantId,
@@ -71,7 +95,8 @@ export async function presentReservation(ctx: CreditContext, r: Reservation) {
     manualPurchase: r.manualPurchase,
     credit: { state: r.creditState, units: r.coveredUnits },
     label,
-    explain: r.explain,
+    // A JSON column: the engine writes a ReservationExplain (engine-fit.ts checks it fits the schema).
+    explain: (r.explain ?? null) as ReservationExplain | null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { Item } from '../domain/item.ts';
 import { Location } from '../domain/location.ts';
 import { Session } from '../domain/session.ts';
@@ -7,7 +7,8 @@ import { conflict, invalid, notFound, unknownReference } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation, ok } from './openapi.ts';
+import { Session as SessionSchema } from './responses/catalog.ts';
 import { callerId, instant, instantOf, money, refId } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -28,14 +29,25 @@ export const CreateSession = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/sessions',
+  operationId: 'createSession',
+  tag: 'Sessions',
   summary: 'Schedule a session of an item',
   access: 'staff',
   body: CreateSession,
-  success: 201,
+  success: created(SessionSchema),
+  errors: [409],
 });
-describeOperation({ method: 'get', path: '/v1/sessions/{id}', summary: 'One session', access: 'staff' });
+describeOperation({
+  method: 'get',
+  path: '/v1/sessions/{id}',
+  operationId: 'getSession',
+  tag: 'Sessions',
+  summary: 'One session',
+  access: 'staff',
+  success: ok(SessionSchema),
+});
 
-export const presentSession = (s: Session) => ({
+export const presentSession = (s: Session): Static<typeof SessionSchema> => ({
   id: s.id,
   itemId: s.itemId,
   locationId: s.locationId,

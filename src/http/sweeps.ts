@@ -5,7 +5,8 @@ import { invalid } from '../errors.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { describeOperation, ok } from './openapi.ts';
+import { SweepTotals } from './responses/reports.ts';
 import { instant, instantOf } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -13,9 +14,13 @@ export const RunSweep = Type.Object({ asOf: Type.Optional(instant) }, { addition
 describeOperation({
   method: 'post',
   path: '/v1/sweeps',
+  operationId: 'runSweep',
+  tag: 'Sweeps',
   summary: 'Run the after-session sweep now (B15, B16)',
   access: 'admin',
   body: RunSweep,
+  bodyOptional: true,
+  success: ok(SweepTotals, 'What the sweep did'),
 });
 
 export const sweepRoutes = new Hono<AppEnv>().post('/', requireRole('admin'), async (c) => {

@@ -3,7 +3,8 @@ import Type from 'typebox';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { requireRole } from './auth.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation } from './openapi.ts';
+import { CreatedTenant } from './responses/policy.ts';
 import { callerId, name } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -14,10 +15,13 @@ export const CreateTenant = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/tenants',
+  operationId: 'createTenant',
+  tag: 'Tenants',
   summary: 'Create a tenant (platform key); answers its keys once',
   access: 'platform',
   body: CreateTenant,
-  success: 201,
+  success: created(CreatedTenant, 'The tenant and its admin and staff keys (shown once)'),
+  errors: [409],
 });
 
 export const tenantRoutes = new Hono<AppEnv>().post('/', requireRole('platform'), async (c) => {

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { claimLabel } from '../credits/claim-label.ts';
 import { commissionBase } from '../credits/commission.ts';
 import type { CreditContext } from '../credits/context.ts';
@@ -13,7 +13,8 @@ import { TicketLine } from '../domain/ticket-line.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
-import { describeOperation } from './openapi.ts';
+import { created, describeOperation, ok } from './openapi.ts';
+import { Ticket as TicketSchema } from './responses/tickets.ts';
 import { callerId, money, refId } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -41,30 +42,49 @@ export const CreateTicket = Type.Object(
 describeOperation({
   method: 'post',
   path: '/v1/tickets',
+  operationId: 'createTicket',
+  tag: 'Tickets',
   summary: 'Ring up a ticket; credits are allocated to its lines',
   access: 'staff',
   body: CreateTicket,
-  success: 201,
+  success: created(TicketSchema),
+  errors: [409],
 });
 describeOperation({
   method: 'get',
   path: '/v1/tickets/{id}',
+  operationId: 'getTicket',
+  tag: 'Tickets',
   summary: 'A ticket and its lines',
   access: 'staff',
+  success: ok(TicketSchema),
 });
-for (const action of ['save', 'close', 'void', 'refund']) {
+const ticketActions = {
+  save: ['saveTicket', 'Save the ticket'],
+  close: ['closeTicket', 'Close (pay) the ticket'],
+  void: ['voidTicket', 'Void the ticket (its credits are given back)'],
+  refund: ['refundTicket', 'Refund the closed ticket (its credits are given back)'],
+} as const;
+for (const [action, [operationId, summary]] of Object.entries(ticketActions)) {
   describeOperation({
     method: 'post',
     path: `/v1/tickets/{id}/${action}`,
-    summary: `Ticket lifecycle: ${action}`,
+    operationId,
+    tag: 'Tickets',
+    summary,
     access: 'staff',
+    success: ok(TicketSchema),
+    errors: [409],
   });
 }
 
 const covering = new Set(['assigned', 'held', 'used']);
 
 /** The ticket as the POS shows it: each line's credit, amount due, commission base and label. */
-export async function presentTicket(ctx: CreditContext, ticket: Ticket) {
+export async function presentTicket(
+  ctx: CreditContext,
+  ticket: Ticket,
+): Promise<Static<typeof TicketSchema>> {
   const lines = await ctx.tx.find(TicketLine, { ticketId: ticket.id }, { orderBy: { lineNo: 'asc' } });
   const shown = [];
   for (const line of lines) {

@@ -48,12 +48,20 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix =
 
 const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
 
-/** Checks a value against a schema; throws a 422 with a pointer per fault. */
-export function check<S extends TSchema>(schema: S, value: unknown): Static<S> {
+/**
+ * Checks a value against a schema; throws a 422 with a pointer per fault. `where` names
+ * what was checked, so a bad query parameter is not reported as a bad body.
+ */
+export function check<S extends TSchema>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' = 'body',
+): Static<S> {
   const validate = validatorFor(schema);
   if (!validate(value)) {
     const errors = toFieldErrors(validate.errors);
-    throw new PunchcardError('invalid', 'the request body does not match the schema', errors);
+    const what = where === 'query' ? 'the query string' : 'the request body';
+    throw new PunchcardError('invalid', `${what} does not match the schema`, errors);
   }
   return value as Static<S>;
 }

@@ -2,17 +2,30 @@ import { readFileSync } from 'node:fs';
 import { lintRuleset } from './lint.ts';
 import { runRulesetTests, validateRuleset } from './validate.ts';
 
+const usage = `usage: punchcard validate FILE...   check each rule set: schema and lint
+       punchcard test FILE...       the same, then each rule set's own tests, one line each
+Faults print as FILE#/pointer. Exit 0 when every file is valid (and its tests pass),
+1 when any is not, 2 for bad usage.`;
+
 /**
- * `punchcard validate FILE` — schema and lint; `punchcard test FILE` — the same,
- * then the rule set's own tests, one line each. Faults print as FILE#/pointer.
- * Exit 0 when all is well, 1 when the rule set is wrong, 2 for bad usage.
+ * `punchcard validate FILE...` — schema and lint; `punchcard test FILE...` — the same,
+ * then the rule set's own tests. Every file is checked; the exit code covers them all.
  */
 function main(argv: string[]): number {
-  const [command, file] = argv;
-  if ((command !== 'validate' && command !== 'test') || !file) {
-    console.error('usage: punchcard validate FILE | punchcard test FILE');
+  const [command, ...files] = argv;
+  if (command === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    return 0;
+  }
+  if ((command !== 'validate' && command !== 'test') || files.length === 0) {
+    console.error(usage);
     return 2;
   }
+  // Every file is checked even after one fails, so one run lists every fault.
+  return files.map((file) => checkFile(command, file)).reduce((worst, code) => Math.max(worst, code), 0);
+}
+
+function checkFile(command: 'validate' | 'test', file: string): number {
   let input: unknown;
   try {
     input = JSON.parse(readFileSync(file, 'utf8'));

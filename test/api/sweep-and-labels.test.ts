@@ -173,5 +173,6 @@ describe('credit report (B22)', () => {
     const bad = await t.as('staff').get('/v1/reports/credits?from=yesterday');
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe('/from');
+    expect(bad.body.detail).toBe('the query string does not match the schema');
   });
 });

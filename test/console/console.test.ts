@@ -74,7 +74,7 @@ describe('admin console', () => {
   it('signs in with the admin key and shows the presets side by side, described from their rules', async () => {
     studio = await seed();
     await page.goto(`${server.url}/admin`);
-    expect(new URL(page.url()).pathname).toBe('/admin/');
+    expect(new URL(page.url()).pathname).toBe('/admin');
     await expectAccessible(page, 'sign-in');
     await screenshot(page, '01-sign-in');
     await signIn(page, studio.admin);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkedResponse } from './contract.ts';
 import { platformKey, testPlugin } from './plugin.ts';
 import { tenantsTouched } from './setup.ts';
 
@@ -8,7 +9,7 @@ export interface Answer<T = any> {
   headers: Headers;
 }
 
-/** Calls the plugin's app in-process (no server), as a host's request would. */
+/** Calls the plugin's app in-process (no server), as a host's request would, checking the answer against the contract. */
 export async function request<T = any>(
   method: string,
   path: string,
@@ -22,10 +23,20 @@ export async function request<T = any>(
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const res = await app.request(path, { method, headers, body });
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  const parsed = type.includes('json') && text ? JSON.parse(text) : text;
+  // Every answer is checked against the OpenAPI document (status, type, body).
+  const parsed = await checkedResponse(method, path, res);
   return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/**
+ * A fetch for generated clients (openapi-fetch): the request goes to the app in-process
+ * and its answer is checked against the contract like any other.
+ */
+export async function contractFetch(input: Request): Promise<Response> {
+  const { app } = await testPlugin();
+  const res = await app.request(input);
+  await checkedResponse(input.method, input.url, res);
+  return res;
 }
 
 export interface TestTenant {

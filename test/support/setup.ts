@@ -1,9 +1,16 @@
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { resetNow } from './clock.ts';
 import { ledgerFaults } from './ledger-invariant.ts';
 
 /** Tenants the current test created; after it, their ledgers must balance. */
 export const tenantsTouched = new Set<string>();
+
+// The worker's one plugin (PGlite start, migrations) opens here, with room for a busy
+// machine, not inside whichever test happens to run first.
+beforeAll(async () => {
+  const { testPlugin } = await import('./plugin.ts');
+  await testPlugin();
+}, 180_000);
 
 beforeEach(() => {
   resetNow();

@@ -1,0 +1,79 @@
+import Type from 'typebox';
+import { channels, creditStates, reservationStatuses } from '../../domain/enums.ts';
+import { triggers } from '../../policy/ruleset-schema.ts';
+import { component } from '../openapi.ts';
+import { at, closed, count, enumOf, nullable } from './common.ts';
+
+const usageEvents = ['hold', 'use', 'release', 'keep'] as const;
+
+export const AssignmentTrace = component(
+  'AssignmentTrace',
+  Type.Object(
+    {
+      considered: Type.Array(
+        Type.Object(
+          {
+            purchaseId: Type.String(),
+            eligible: Type.Boolean(),
+            reason: Type.String(),
+            rule: nullable(Type.String()),
+          },
+          closed,
+        ),
+      ),
+      order: Type.Array(Type.Object({ key: Type.String(), direction: Type.String() }, closed)),
+      orderRule: nullable(Type.String()),
+      chosen: nullable(Type.String()),
+      summary: Type.String(),
+    },
+    { ...closed, description: 'Each candidate purchase, eligible or why not, and the order used' },
+  ),
+);
+
+export const UsageStep = component(
+  'UsageStep',
+  Type.Object(
+    {
+      trigger: enumOf(triggers),
+      event: enumOf(usageEvents),
+      rule: nullable(Type.String()),
+      matched: Type.Optional(Type.Array(Type.String(), { description: 'Every rule that matched' })),
+      reason: Type.String(),
+      state: Type.String(),
+      at,
+    },
+    closed,
+  ),
+);
+
+export const Explanation = component(
+  'Explanation',
+  Type.Object(
+    {
+      assignment: nullable(AssignmentTrace),
+      usage: Type.Array(UsageStep),
+      policyVersion: count,
+      policyHash: Type.String(),
+    },
+    { ...closed, description: 'Why the reservation has the credit it has' },
+  ),
+);
+
+export const Reservation = component(
+  'Reservation',
+  Type.Object(
+    {
+      id: Type.String(),
+      clientId: Type.String(),
+      sessionId: Type.String(),
+      channel: enumOf(channels),
+      status: enumOf(reservationStatuses),
+      purchaseId: nullable(Type.String()),
+      manualPurchase: Type.Boolean(),
+      credit: Type.Object({ state: enumOf(creditStates), units: count }, closed),
+      label: nullable(Type.String()),
+      explain: nullable(Explanation),
+    },
+    closed,
+  ),
+);
