@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { PunchcardError } from '../errors.ts';
 import { integrationRoutes } from '../integrations/routes.ts';
+import { adminConsole } from './admin.ts';
 import { authenticate, isPublicPath, requireRole } from './auth.ts';
+import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
 import { docsRoutes } from './docs.ts';
 import type { AppDeps, AppEnv } from './env.ts';
@@ -10,6 +12,8 @@ import { locationRoutes } from './locations.ts';
 import { describeOperation, ok, openApiDocument } from './openapi.ts';
 import { planRoutes } from './plans.ts';
 import { policyRoutes } from './policy.ts';
+import { policyTestRoutes } from './policy-test.ts';
+import { policyVersionRoutes } from './policy-version.ts';
 import { presetRoutes } from './presets.ts';
 import { problemResponse } from './problem.ts';
 import { purchaseRoutes } from './purchases.ts';
@@ -55,6 +59,7 @@ const tenantApi = new Hono<AppEnv>()
   .route('/items', itemRoutes)
   .route('/plans', planRoutes)
   .route('/clients', clientRoutes)
+  .route('/clients', clientReservationRoutes)
   .route('/purchases', purchaseRoutes)
   .route('/sessions', sessionRoutes)
   .route('/reservations', reservationRoutes)
@@ -62,6 +67,8 @@ const tenantApi = new Hono<AppEnv>()
   .route('/sweeps', sweepRoutes)
   .route('/reports', reportRoutes)
   .route('/policy', policyRoutes)
+  .route('/policy', policyTestRoutes)
+  .route('/policy', policyVersionRoutes)
   .route('/integrations', integrationRoutes);
 
 /** The whole HTTP API as one Hono app, for a host to mount with `app.route()`. */
@@ -88,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/openapi.json', (c) => c.json(openApiDocument(c.req.path.slice(0, -'/openapi.json'.length))));
   app.route('/docs', docsRoutes);
   app.route('/v1/presets', presetRoutes);
+  app.route('/admin', adminConsole);
   app.use('/v1/*', authenticate(), jsonBody(), transactionPerRequest());
   app.route('/v1/tenants', tenantRoutes);
   app.route('/v1', tenantApi);
