@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import Type from 'typebox';
 import { catchUp } from '../credits/catch-up.ts';
+import { showReservation } from '../credits/reservation-status.ts';
 import { Client } from '../domain/client.ts';
 import { Item } from '../domain/item.ts';
 import { Reservation } from '../domain/reservation.ts';
@@ -10,7 +11,6 @@ import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import type { AppEnv } from './env.ts';
 import { component, describeOperation, ok } from './openapi.ts';
-import { presentReservation } from './reservations.ts';
 import { amount, at, closed } from './responses/common.ts';
 import { Reservation as ReservationAnswer } from './responses/reservations.ts';
 
@@ -84,7 +84,7 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
     for (const { r, session } of listed) {
       const item = itemOf.get(session.itemId);
       out.push({
-        ...(await presentReservation(ctx, r)),
+        ...(await showReservation(ctx, r.id)),
         session: {
           id: session.id,
           startsAt: session.startsAt.toISOString(),
