@@ -155,7 +155,7 @@ describe('a Hono host on embedded PGlite', () => {
   let host: RunningHost;
   beforeAll(async () => {
     host = await startHost(dirs.hono, { HOST_OPERATOR_TOKEN: 'operator' });
-  }, 120_000);
+  }, 240_000);
   afterAll(() => host?.stop());
 
   it('mounts punchcard under /credits behind its own sessions and drives a booking to a used credit', {
@@ -233,7 +233,7 @@ describe.runIf(onPostgres)('a Hono host and an Express host on one PostgreSQL da
         'studio-a-desk': { tenantId: 'studio-a', role: 'staff' },
       }),
     });
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await Promise.all([hono?.stop(), express?.stop()]);

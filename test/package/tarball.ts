@@ -109,7 +109,7 @@ export function startHost(dir: string, env: Record<string, string>): Promise<Run
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       fail(new Error(`host in ${dir} did not start:\n${output}`));
-    }, 90_000);
+    }, 180_000);
     child.stderr?.on('data', (chunk) => {
       output += chunk;
     });
