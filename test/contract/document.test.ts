@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { rulesetComponentName } from '../../src/http/openapi-ruleset.ts';
 import { request } from '../support/api.ts';
 import { checkContract } from '../support/contract.ts';
 import { testPlugin } from '../support/plugin.ts';
@@ -125,12 +126,12 @@ describe('the OpenAPI document', () => {
       if (schema === null || typeof schema !== 'object') return schema;
       return Object.fromEntries(
         Object.entries(schema).map(([k, v]) =>
-          k === 'patternProperties'
+          k === 'patternProperties' && Object.keys(v).join() === '^.*$'
             ? ['additionalProperties', asDocument(v['^.*$'])]
             : [
                 k,
                 k === '$ref'
-                  ? v.replace('#/$defs/condition', '#/components/schemas/RulesetCondition')
+                  ? `#/components/schemas/${rulesetComponentName(v.slice('#/$defs/'.length))}`
                   : asDocument(v),
               ],
         ),
@@ -138,7 +139,8 @@ describe('the OpenAPI document', () => {
     };
     const { description: _d, ...ruleset } = doc.components.schemas.Ruleset as { description: string };
     expect(ruleset).toEqual(asDocument(file));
-    expect(doc.components.schemas.RulesetCondition).toEqual(asDocument($defs.condition));
+    for (const [name, def] of Object.entries($defs))
+      expect(doc.components.schemas[rulesetComponentName(name)], name).toEqual(asDocument(def));
   });
 
   it('has a licence and servers that follow the mount prefix', async () => {
@@ -172,6 +174,7 @@ describe('the contract check every API test runs', () => {
     expired: 0,
     remaining: 10,
     label: 'Available in Package',
+    integrations: {},
   };
   const answer = (status: number, body: unknown, contentType = 'application/json') => ({
     status,
