@@ -122,7 +122,7 @@ describe('Club OS forwarding (B23)', () => {
     const shown = (await staff.get(`/v1/purchases/${purchase.id}`)).body.integrations.clubos;
     expect(shown).toMatchObject({ status: 'failing', lastError: 'Club OS answered 503: {"ok":false}' });
     const retried = await staff.post(`/v1/integrations/clubos/deliveries/${failing?.eventId}/retry`);
-    expect(retried.status).toBe(200);
+    expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ eventId: failing?.eventId, status: 'failing' });
     healthy = true;
     await (await testPlugin()).drain({ tenantId: t.id });
