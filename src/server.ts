@@ -51,6 +51,7 @@ const server = serve(
       `punchcard listening on ${base} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
     );
     console.log(`API reference: ${base}/docs (the OpenAPI document: ${base}/openapi.json)`);
+    console.log(`admin console: ${base}/admin (sign in with the admin key below)`);
     // A key from the environment is the operator's: it is never echoed to the log.
     console.log(
       config.platformKey
