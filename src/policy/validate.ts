@@ -6,6 +6,7 @@ import type { Fault } from './fault.ts';
 import { documentFaults } from './limits.ts';
 import { lintRuleset } from './lint.ts';
 import { type Ruleset, RulesetSchema } from './ruleset-schema.ts';
+import { schemaFaults } from './schema-faults.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const validateShape = ajv.compile(RulesetSchema);
@@ -26,37 +27,6 @@ export function canonicalJson(value: unknown): string {
 
 export const rulesetHash = (ruleset: unknown) =>
   createHash('sha256').update(canonicalJson(ruleset)).digest('hex');
-
-const rootOfConditions = /^\/rules\/\d+\/conditions$/;
-
-/** ajv's errors as one fault per place, with messages a rule author can act on. */
-function schemaFaults(): Fault[] {
-  const seen = new Set<string>();
-  const out: Fault[] = [];
-  for (const e of validateShape.errors ?? []) {
-    // `if` only reports that its `then` failed; the failure itself is reported too.
-    if (e.keyword === 'if') continue;
-    let path = e.instancePath;
-    let message = e.message ?? 'is invalid';
-    if (e.keyword === 'required') {
-      path += `/${(e.params as { missingProperty: string }).missingProperty}`;
-      message = 'is required';
-    } else if (e.keyword === 'additionalProperties') {
-      path += `/${(e.params as { additionalProperty: string }).additionalProperty}`;
-      message = 'is not a known field';
-    } else if (e.keyword === 'not') {
-      // The only `not` in the schema: the last else of the condition chain.
-      message = rootOfConditions.test(path)
-        ? 'must be {all: [...]}, {any: [...]} or {not: {...}}: a single condition goes inside one (json-rules-engine refuses a bare condition here)'
-        : 'must be a condition: {fact, operator, value, path?}, {all: [...]}, {any: [...]} or {not: {...}}';
-    }
-    const key = `${path} ${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ path, message });
-  }
-  return out;
-}
 
 export interface TestFailure {
   index: number;
@@ -92,7 +62,7 @@ export function runRulesetTests(ruleset: Ruleset, hash = rulesetHash(ruleset)): 
 export function validateRuleset(input: unknown): ValidationResult {
   const oversized = documentFaults(input);
   if (oversized.length > 0) return { ok: false, errors: oversized };
-  if (!validateShape(input)) return { ok: false, errors: schemaFaults() };
+  if (!validateShape(input)) return { ok: false, errors: schemaFaults(validateShape.errors) };
   const ruleset = input as Ruleset;
   const faults = lintRuleset(ruleset);
   if (faults.length > 0) return { ok: false, errors: faults };
