@@ -1,9 +1,9 @@
-import createClient from 'openapi-fetch';
-import type { components, paths } from '../generated/api';
+import createClient, { type FetchResponse } from 'openapi-fetch';
+import type { components, paths } from '../generated/api.d.ts';
 
 export type Problem = components['schemas']['Problem'];
 export type FieldError = NonNullable<Problem['errors']>[number];
-/** A rule set as a request body: the document types it as an open object. */
+/** A rule set as a request body: the generated type, whose conditions are left open (see ruleset.ts). */
 export type RulesetBody = components['schemas']['Ruleset'];
 
 const keyName = 'punchcard.key';
@@ -45,27 +45,58 @@ export type Outcome<T> =
   | { ok: true; data: T; status: number }
   | { ok: false; status: number; problem: Problem };
 
+/** openapi-fetch's `MediaType` (it comes from openapi-typescript-helpers, not a dependency here). */
+type Media = `${string}/${string}`;
+
+/**
+ * The answer's type for a call: what openapi-fetch gives `data` on success, from the
+ * operation's 2xx `content` in generated/api.d.ts (as its own `MethodResponse` does).
+ */
+export type Answer<Operation extends Record<string | number, unknown>, Init, M extends Media> = NonNullable<
+  FetchResponse<Operation, Init, M>['data']
+>;
+
+/**
+ * An error body is whatever came back: the service answers problem+json, but a proxy
+ * in front of it may send an HTML page or nothing, so it is checked, not assumed.
+ */
+function isProblem(value: unknown): value is Problem {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'type' in value &&
+    typeof value.type === 'string' &&
+    'title' in value &&
+    typeof value.title === 'string' &&
+    'status' in value &&
+    typeof value.status === 'number' &&
+    'detail' in value &&
+    typeof value.detail === 'string' &&
+    (!('errors' in value) || value.errors === undefined || Array.isArray(value.errors))
+  );
+}
+
 /**
  * Every call goes through here: a problem+json answer becomes `{ok: false}` with its
- * pointers, so screens show errors instead of throwing. `T` is the answer's shape
- * (see shapes.ts) until the OpenAPI document declares response schemas.
+ * pointers, so screens show errors instead of throwing. The answer's type is the one
+ * the OpenAPI document declares for the call's route, inferred from the openapi-fetch
+ * call itself: `outcome(api.GET('/v1/policy'))` reads a `PolicyVersion`.
  */
-export async function outcome<T>(
-  call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
-): Promise<Outcome<T>> {
+export async function outcome<Operation extends Record<string | number, unknown>, Init, M extends Media>(
+  call: Promise<FetchResponse<Operation, Init, M>>,
+): Promise<Outcome<Answer<Operation, Init, M>>> {
   try {
     const { data, error, response } = await call;
-    if (response.ok) return { ok: true, data: data as T, status: response.status };
-    const problem = (
-      error && typeof error === 'object'
-        ? error
-        : {
-            type: 'about:blank',
-            title: response.statusText,
-            status: response.status,
-            detail: response.statusText,
-          }
-    ) as Problem;
+    if (response.ok && data !== undefined && data !== null)
+      return { ok: true, data, status: response.status };
+    const problem: Problem = isProblem(error)
+      ? error
+      : {
+          type: 'about:blank',
+          title: response.ok ? 'The service sent an empty answer' : response.statusText,
+          status: response.status,
+          detail: response.ok ? 'The service sent an empty answer' : response.statusText,
+        };
     return { ok: false, status: response.status, problem };
   } catch (cause) {
     const detail = `The service did not answer: ${String(cause)}`;

@@ -4,7 +4,7 @@
  * themselves; nothing is written per preset.
  */
 import type { Condition, Rule, Ruleset } from '../../src/policy/ruleset-schema.ts';
-import type { Explain, UsageStep } from './shapes.ts';
+import type { Explanation, UsageStep } from './shapes.ts';
 
 const triggerWords: Record<string, string> = {
   booked: 'a booking is made',
@@ -246,7 +246,7 @@ export function describeRuleset(ruleset: Ruleset): Section[] {
 }
 
 /** A reservation's decision, in plain words: who pays and why, then each lifecycle step. */
-export function explainText(explain: Explain | null, planOf: (purchaseId: string) => string): string[] {
+export function explainText(explain: Explanation | null, planOf: (purchaseId: string) => string): string[] {
   if (!explain) return ['No decision has been recorded for this reservation.'];
   const out: string[] = [];
   const a = explain.assignment;

@@ -1,7 +1,6 @@
 import { lintRuleset } from '../../../src/policy/lint.ts';
-import type { Ruleset } from '../../../src/policy/ruleset-schema.ts';
 import { schemaFaults } from '../../../src/policy/schema-faults.ts';
-import validateShape from '../../generated/validate-ruleset.js';
+import { isRuleset, validateShape } from '../ruleset.ts';
 
 export interface Fault {
   path: string;
@@ -16,6 +15,6 @@ export interface Fault {
  * worded by the server's own src/policy/schema-faults.ts.
  */
 export function ruleSetFaults(input: unknown): Fault[] {
-  if (validateShape(input)) return lintRuleset(input as Ruleset);
+  if (isRuleset(input)) return lintRuleset(input);
   return schemaFaults(validateShape.errors);
 }

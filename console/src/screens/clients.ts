@@ -1,9 +1,9 @@
 import { api, outcome, problemText } from '../api.ts';
 import { h, message, render, when } from '../dom.ts';
-import type { ClientReservation, LedgerEntry, PurchaseBalance } from '../shapes.ts';
+import type { LedgerEntry, Purchase } from '../shapes.ts';
 import { creditStateText, explainText } from '../words.ts';
 
-const balanceText = (p: PurchaseBalance) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
+const balanceText = (p: Purchase) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
 
 function deltaText(d: LedgerEntry['delta']) {
   const parts = Object.entries(d)
@@ -12,10 +12,8 @@ function deltaText(d: LedgerEntry['delta']) {
   return parts.join(', ') || '—';
 }
 
-async function showLedger(p: PurchaseBalance, out: HTMLElement) {
-  const ledger = await outcome<{ entries: LedgerEntry[] }>(
-    api.GET('/v1/purchases/{id}/ledger', { params: { path: { id: p.id } } }),
-  );
+async function showLedger(p: Purchase, out: HTMLElement) {
+  const ledger = await outcome(api.GET('/v1/purchases/{id}/ledger', { params: { path: { id: p.id } } }));
   if (!ledger.ok) return render(out, message('error', problemText(ledger.problem)));
   render(
     out,
@@ -74,12 +72,8 @@ export async function clientsScreen(main: HTMLElement) {
   if (!id) return;
 
   const [balances, reservations] = await Promise.all([
-    outcome<{ purchases: PurchaseBalance[] }>(
-      api.GET('/v1/clients/{id}/balances', { params: { path: { id } } }),
-    ),
-    outcome<{ reservations: ClientReservation[] }>(
-      api.GET('/v1/clients/{id}/reservations', { params: { path: { id } } }),
-    ),
+    outcome(api.GET('/v1/clients/{id}/balances', { params: { path: { id } } })),
+    outcome(api.GET('/v1/clients/{id}/reservations', { params: { path: { id } } })),
   ]);
   if (!balances.ok)
     return main.append(

@@ -2,7 +2,7 @@ import { diffLines } from 'diff';
 import { api, outcome, problemText } from '../api.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { draft } from '../draft.ts';
-import type { Policy, VersionFull, VersionMeta } from '../shapes.ts';
+import type { PolicyVersionDetail } from '../shapes.ts';
 
 /** Key-sorted, indented JSON: two versions differ in the diff only where their content does. */
 function canonical(value: unknown): unknown {
@@ -48,14 +48,12 @@ function sideBySide(a: string, b: string): Row[] {
 async function compare(a: number, b: number, out: HTMLElement) {
   const [left, right] = await Promise.all(
     [a, b].map((v) =>
-      outcome<VersionFull>(
-        api.GET('/v1/policy/versions/{version}', { params: { path: { version: String(v) } } }),
-      ),
+      outcome(api.GET('/v1/policy/versions/{version}', { params: { path: { version: String(v) } } })),
     ),
   );
   if (!left.ok) return render(out, message('error', problemText(left.problem)));
   if (!right.ok) return render(out, message('error', problemText(right.problem)));
-  const text = (v: VersionFull) => JSON.stringify(canonical(v.ruleset), null, 2);
+  const text = (v: PolicyVersionDetail) => JSON.stringify(canonical(v.ruleset), null, 2);
   const rows = sideBySide(text(left.data), text(right.data));
   const changed = rows.filter((x) => x.kind === 'changed').length;
   const cell = (side: [number, string] | undefined, mark: string) =>
@@ -121,7 +119,7 @@ async function compare(a: number, b: number, out: HTMLElement) {
 
 /** Every version with who, when and hash; a diff between any two; rollback. */
 export async function historyScreen(main: HTMLElement, notice?: HTMLElement) {
-  const listed = await outcome<{ active: number; versions: VersionMeta[] }>(api.GET('/v1/policy/versions'));
+  const listed = await outcome(api.GET('/v1/policy/versions'));
   if (!listed.ok) return render(main, h('h1', {}, 'History'), message('error', problemText(listed.problem)));
   const { active, versions } = listed.data;
   const newestFirst = [...versions].reverse();
@@ -134,7 +132,7 @@ export async function historyScreen(main: HTMLElement, notice?: HTMLElement) {
   const diffOut = h('div', { id: 'diff', 'aria-live': 'polite' });
 
   const rollback = async (version: number) => {
-    const saved = await outcome<Policy>(api.POST('/v1/policy/rollback', { body: { version } }));
+    const saved = await outcome(api.POST('/v1/policy/rollback', { body: { version } }));
     const note = saved.ok
       ? message('ok', `Version ${version} is active again, as version ${saved.data.version}.`)
       : message('error', problemText(saved.problem));

@@ -1,20 +1,18 @@
 import { api, outcome, problemText, session } from '../api.ts';
 import { announce, h, message, render } from '../dom.ts';
 import { draft } from '../draft.ts';
-import type { Policy, PresetSummary, Ruleset } from '../shapes.ts';
+import { isRuleset } from '../ruleset.ts';
 import { describeRuleset } from '../words.ts';
 
 /** Presets side by side, each described from its own rules, with a one-click switch. */
 export async function presetsScreen(main: HTMLElement, notice?: HTMLElement) {
-  const list = await outcome<{ presets: PresetSummary[] }>(api.GET('/v1/presets'));
+  const list = await outcome(api.GET('/v1/presets'));
   if (!list.ok) return render(main, h('h1', {}, 'Presets'), message('error', problemText(list.problem)));
   const rulesets = await Promise.all(
-    list.data.presets.map((p) =>
-      outcome<Ruleset>(api.GET('/v1/presets/{id}', { params: { path: { id: p.id } } })),
-    ),
+    list.data.presets.map((p) => outcome(api.GET('/v1/presets/{id}', { params: { path: { id: p.id } } }))),
   );
   const admin = session.role === 'admin';
-  const active = admin ? await outcome<Policy>(api.GET('/v1/policy')) : null;
+  const active = admin ? await outcome(api.GET('/v1/policy')) : null;
   const activeId = active?.ok ? active.data.ruleset.id : null;
 
   const cards = list.data.presets.map((preset, i) => {
@@ -25,20 +23,22 @@ export async function presetsScreen(main: HTMLElement, notice?: HTMLElement) {
       'article',
       { class: `card preset${inUse ? ' in-use' : ''}`, 'aria-labelledby': headingId },
       h('h2', { id: headingId }, preset.name, inUse ? h('span', { class: 'badge' }, 'In use') : null),
-      ruleset.ok
-        ? describeRuleset(ruleset.data).map((section) =>
-            h(
-              'section',
-              {},
-              h('h3', {}, section.title),
+      !ruleset.ok
+        ? message('error', problemText(ruleset.problem))
+        : !isRuleset(ruleset.data)
+          ? message('error', `The preset ${preset.id} does not pass the rule-set schema.`)
+          : describeRuleset(ruleset.data).map((section) =>
               h(
-                'ul',
+                'section',
                 {},
-                section.sentences.map((s) => h('li', {}, s)),
+                h('h3', {}, section.title),
+                h(
+                  'ul',
+                  {},
+                  section.sentences.map((s) => h('li', {}, s)),
+                ),
               ),
             ),
-          )
-        : message('error', problemText(ruleset.problem)),
       admin
         ? h(
             'button',
@@ -47,7 +47,7 @@ export async function presetsScreen(main: HTMLElement, notice?: HTMLElement) {
               class: 'primary',
               'aria-describedby': headingId,
               onclick: async () => {
-                const saved = await outcome<Policy>(api.PUT('/v1/policy', { body: { preset: preset.id } }));
+                const saved = await outcome(api.PUT('/v1/policy', { body: { preset: preset.id } }));
                 const note = saved.ok
                   ? message('ok', `Now using “${preset.name}”: version ${saved.data.version} is active.`)
                   : message('error', problemText(saved.problem));

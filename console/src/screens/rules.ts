@@ -2,7 +2,7 @@ import { api, type FieldError, outcome, problemText, type RulesetBody } from '..
 import { announce, h, message, render } from '../dom.ts';
 import { activePolicy, draft, draftText, pretty } from '../draft.ts';
 import { createRuleEditor, type ShownFault } from '../editor/setup.ts';
-import type { Policy, Ruleset, TestRun } from '../shapes.ts';
+import { isRuleset } from '../ruleset.ts';
 import { describeRuleset } from '../words.ts';
 
 /** Server pointers are into the request body (`/ruleset/...`); the editor holds the rule set itself. */
@@ -43,14 +43,16 @@ export async function rulesScreen(main: HTMLElement) {
       onsubmit: async (event: Event) => {
         event.preventDefault();
         const body = { zeroPriceUsesCredits: zero.checked, unlimitedLabelThreshold: Number(threshold.value) };
-        const saved = await outcome<Policy>(api.PATCH('/v1/policy/settings', { body }));
+        const saved = await outcome(api.PATCH('/v1/policy/settings', { body }));
         if (!saved.ok) return render(settingsNote, message('error', problemText(saved.problem)));
         render(settingsNote, message('ok', `Settings saved: version ${saved.data.version} is active.`));
         announce(`Settings saved, version ${saved.data.version}`);
         // Keep the admin's unsaved edits; only the settings in the draft follow the save.
         try {
-          const current = JSON.parse(editor.text()) as Ruleset;
-          editor.replace(pretty({ ...current, settings: saved.data.ruleset.settings }));
+          const current: unknown = JSON.parse(editor.text());
+          // Only a JSON object has settings to replace; anything else is left to the admin too.
+          if (current && typeof current === 'object' && !Array.isArray(current))
+            editor.replace(pretty({ ...current, settings: saved.data.ruleset.settings }));
         } catch {
           /* the draft is not JSON right now; its settings are left to the admin */
         }
@@ -79,10 +81,13 @@ export async function rulesScreen(main: HTMLElement) {
     if (faults.length === 0) {
       render(faultList, h('p', { class: 'msg msg-ok' }, 'No faults found as you type.'));
       try {
+        // No faults means the draft passed the schema; the check says so to the type too.
+        const draftRuleset: unknown = JSON.parse(editor.text());
+        if (!isRuleset(draftRuleset)) return render(plain);
         render(
           plain,
           h('h3', {}, 'This draft in plain words'),
-          describeRuleset(JSON.parse(editor.text())).map((s) =>
+          describeRuleset(draftRuleset).map((s) =>
             h(
               'section',
               {},
@@ -155,7 +160,7 @@ export async function rulesScreen(main: HTMLElement) {
   const save = async () => {
     const ruleset = parsed();
     if (ruleset === undefined) return;
-    const saved = await outcome<Policy>(api.PUT('/v1/policy', { body: { ruleset } }));
+    const saved = await outcome(api.PUT('/v1/policy', { body: { ruleset } }));
     if (!saved.ok) return refused(saved.problem.errors, 'Not saved');
     render(result, message('ok', `Saved: version ${saved.data.version} is active.`));
     announce(`Saved, version ${saved.data.version}`);
@@ -164,7 +169,7 @@ export async function rulesScreen(main: HTMLElement) {
   const runTests = async () => {
     const ruleset = parsed();
     if (ruleset === undefined) return;
-    const run = await outcome<TestRun>(api.POST('/v1/policy/test', { body: { ruleset } }));
+    const run = await outcome(api.POST('/v1/policy/test', { body: { ruleset } }));
     if (!run.ok) {
       render(tests);
       return refused(run.problem.errors, 'The tests could not run');

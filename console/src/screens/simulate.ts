@@ -1,7 +1,6 @@
 import { api, outcome, problemText, type RulesetBody } from '../api.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { draftText } from '../draft.ts';
-import type { Reservation, Session, SimulationResult } from '../shapes.ts';
 import { creditStateText } from '../words.ts';
 
 const day = 86_400_000;
@@ -48,7 +47,7 @@ export async function simulateScreen(main: HTMLElement) {
       to: new Date(new Date(`${to.value}T00:00:00`).getTime() + day).toISOString(),
     };
     render(out, h('p', {}, 'Simulating…'));
-    const result = await outcome<SimulationResult>(api.POST('/v1/policy/simulate', { body }));
+    const result = await outcome(api.POST('/v1/policy/simulate', { body }));
     if (!result.ok) {
       return render(
         out,
@@ -64,13 +63,11 @@ export async function simulateScreen(main: HTMLElement) {
     const { changes, totals } = result.data;
     const rows = await Promise.all(
       changes.map(async (c) => {
-        const r = await outcome<Reservation>(
+        const r = await outcome(
           api.GET('/v1/reservations/{id}', { params: { path: { id: c.reservationId } } }),
         );
         const s = r.ok
-          ? await outcome<Session>(
-              api.GET('/v1/sessions/{id}', { params: { path: { id: r.data.sessionId } } }),
-            )
+          ? await outcome(api.GET('/v1/sessions/{id}', { params: { path: { id: r.data.sessionId } } }))
           : null;
         return { change: c, reservation: r.ok ? r.data : null, session: s?.ok ? s.data : null };
       }),
