@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { PunchcardEvent } from '../events.ts';
 import { query } from '../credits/sql.ts';
+import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
 
 /** The entity an event is about, so a purchase can find its own deliveries. */
