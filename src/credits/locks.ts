@@ -1,4 +1,5 @@
 import type { CreditContext } from './context.ts';
+import { type PurchaseSnap, purchaseColumns, purchaseOf } from './snapshot.ts';
 import { anyOf, query } from './sql.ts';
 
 /**
@@ -21,22 +22,35 @@ export async function lockClients(ctx: CreditContext, clientIds: string[]): Prom
 }
 
 /**
- * Locks one client and says, in the same round trip, whether any of its
- * reservations has a time trigger due by `upTo`: most operations find nothing due
- * and skip reading them. Null when the client does not exist.
+ * Locks one client, then its purchases in id order (the global order), and says
+ * whether any of its reservations has a time trigger due by `upTo` — all in one
+ * round trip: the client row is locked by the CTE before the lateral read locks
+ * the purchases. Most operations find nothing due and skip reading reservations.
+ * Null when the client does not exist.
  */
 export async function lockClient(
   ctx: CreditContext,
   clientId: string,
   upTo: Date,
-): Promise<{ due: boolean } | null> {
-  const [row] = await query(
+): Promise<{ due: boolean; purchases: Map<string, PurchaseSnap> } | null> {
+  const rows = await query(
     ctx,
-    `select c.id, exists (select 1 from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-                           where r.tenant_id = c.tenant_id and r.client_id = c.id and not r.ended_applied
-                             and ((not r.started_applied and s.starts_at <= $3) or s.ends_at <= $3)) as due
-       from clients c where c.tenant_id = $1 and c.id = $2 for update of c`,
+    `with c as (
+       select c.id, exists (select 1 from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+                             where r.tenant_id = c.tenant_id and r.client_id = c.id and not r.ended_applied
+                               and ((not r.started_applied and s.starts_at <= $3) or s.ends_at <= $3)) as due
+         from clients c where c.tenant_id = $1 and c.id = $2 for update of c
+     )
+     select c.due, p.* from c left join lateral (
+       select ${purchaseColumns}
+         from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
+        where p.tenant_id = $1 and p.client_id = c.id
+        order by p.id for update of p
+     ) p on true`,
     [ctx.tenantId, clientId, upTo],
   );
-  return row ? { due: Boolean(row.due) } : null;
+  if (rows.length === 0) return null;
+  const purchases = new Map<string, PurchaseSnap>();
+  for (const row of rows) if (row.id !== null) purchases.set(String(row.id), purchaseOf(row));
+  return { due: Boolean(rows[0].due), purchases };
 }

@@ -135,7 +135,7 @@ const planOf = (r: Row): PlanSnap => ({
   commission: r.pl_commission,
 });
 
-const purchaseOf = (r: Row): PurchaseSnap => ({
+export const purchaseOf = (r: Row): PurchaseSnap => ({
   id: String(r.id),
   clientId: String(r.client_id),
   planId: String(r.plan_id),
@@ -154,7 +154,7 @@ const purchaseOf = (r: Row): PurchaseSnap => ({
   plan: planOf(r),
 });
 
-const purchaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
+export const purchaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
   p.unlimited, p.total, p.held, p.used, p.deducted, p.expired, p.remaining,
   pl.name as pl_name, pl.kind as pl_kind, pl.credits as pl_credits, pl.unlimited as pl_unlimited, pl.price as pl_price,
   pl.days_to_expire as pl_days_to_expire, pl.one_day as pl_one_day, pl.bucket_type as pl_bucket_type,

@@ -3,7 +3,7 @@ import { type ChangeSet, emptyChangeSet, type Work } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry } from './due.ts';
 import { lockClient } from './locks.ts';
-import { type PurchaseSnap, type ReservationSnap, readPurchases, readReservations } from './snapshot.ts';
+import { type PurchaseSnap, type ReservationSnap, readReservations } from './snapshot.ts';
 import { query } from './sql.ts';
 
 export const newWork = (
@@ -46,9 +46,8 @@ export async function reservationsOf(
 export async function clientWork(ctx: CreditContext, clientId: string): Promise<Work | null> {
   const client = await lockClient(ctx, clientId, ctx.now);
   if (!client) return null;
-  const purchases = await readPurchases(ctx, { clientIds: [clientId] });
   const due = client.due ? await readReservations(ctx, { dueFor: [clientId], upTo: ctx.now }) : new Map();
-  const work = newWork(ctx, purchases);
+  const work = newWork(ctx, client.purchases);
   for (const [id, r] of due) work.reservations.set(id, r);
   applyDueTimeTriggers(work, due.values(), ctx.now);
   settleExpiry(work, ctx.now);
