@@ -42,7 +42,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
 }
 
 /** Starts the service expecting it to refuse to start: resolves with its exit code and output. */
-export function serverProcessExit(
+export function serverProcessRefused(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, serverProcessExit, startServerProcess } from '../../bench/server-process.ts';
+import { type ServerProcess, serverProcessRefused, startServerProcess } from '../../bench/server-process.ts';
 
 /**
  * Embedded mode as deployed: real processes on one PGlite data folder. The first
@@ -80,7 +80,7 @@ describe('the embedded data folder belongs to one process', () => {
     expect(balances.purchases.map((p) => [p.total, p.held, p.remaining])).toEqual([[10, 1, 9]]);
 
     // The second process: refused before it opens anything.
-    const second = await serverProcessExit({ ...env, PORT: String(port + 1) }, 60_000);
+    const second = await serverProcessRefused({ ...env, PORT: String(port + 1) }, 60_000);
     expect(second.code).toBe(1);
     expect(second.output).toContain(`the data folder ${dataDir} is in use by process ${first.pid}`);
     expect(second.output).not.toContain('listening on');
