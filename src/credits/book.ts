@@ -1,3 +1,4 @@
+import { query } from '../db/sql.ts';
 import type { Channel } from '../domain/enums.ts';
 import { conflict, unknownReference } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -8,7 +9,6 @@ import { applyDueTimeTriggers } from './due.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
 import { itemOf, type ReservationSnap, sessionOf } from './snapshot.ts';
-import { query } from './sql.ts';
 import { clientWork } from './work.ts';
 
 export interface BookingInput {

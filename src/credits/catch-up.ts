@@ -1,9 +1,9 @@
+import { query } from '../db/sql.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry } from './due.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
 import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
-import { query } from './sql.ts';
 import { clientWork, newWork } from './work.ts';
 
 /**

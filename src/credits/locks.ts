@@ -1,6 +1,6 @@
+import { anyOf, query } from '../db/sql.ts';
 import type { CreditContext } from './context.ts';
 import { type PurchaseSnap, purchaseColumns, purchaseOf } from './snapshot.ts';
-import { anyOf, query } from './sql.ts';
 
 /**
  * The first step of every credit operation. Every operation concerns one client's

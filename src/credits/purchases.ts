@@ -1,3 +1,4 @@
+import { anyOf, query } from '../db/sql.ts';
 import { Location } from '../domain/location.ts';
 import { Plan } from '../domain/plan.ts';
 import { Purchase } from '../domain/purchase.ts';
@@ -11,7 +12,6 @@ import { creditsGranted } from './grant.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
 import { type PurchaseSnap, readReservations } from './snapshot.ts';
-import { anyOf, query } from './sql.ts';
 import { clientWork, newWork } from './work.ts';
 
 export interface SaleInput {

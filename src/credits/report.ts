@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { query } from './sql.ts';
+import { query } from '../db/sql.ts';
 
 export interface ReportFilter {
   clientId?: string;

@@ -1,3 +1,4 @@
+import { anyOf, query, type Row } from '../db/sql.ts';
 import type {
   BucketType,
   Channel,
@@ -12,7 +13,6 @@ import type {
 import type { CommissionSetting } from '../domain/plan.ts';
 import type { Trigger } from '../policy/index.ts';
 import type { CreditContext } from './context.ts';
-import { anyOf, query, type Row } from './sql.ts';
 
 /**
  * The plain data every decision reads: no entity instances, no ORM. Loaded with a

@@ -1,9 +1,9 @@
+import { anyOf, query } from '../db/sql.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry, type TimeTriggerStats } from './due.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
 import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
-import { anyOf, query } from './sql.ts';
 import { newWork } from './work.ts';
 
 /** Sessions claimed per transaction: bounded work and lock time per batch. */

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { anyOf, query } from '../db/sql.ts';
 import type { TicketStatus } from '../domain/enums.ts';
 import { Item } from '../domain/item.ts';
 import { Location } from '../domain/location.ts';
@@ -15,7 +16,6 @@ import { commit } from './ledger.ts';
 import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
 import { lineView } from './present.ts';
 import { type LineSnap, type ReservationSnap, readLines, type TicketSnap } from './snapshot.ts';
-import { anyOf, query } from './sql.ts';
 import { clientWork, reservationsOf } from './work.ts';
 
 export interface TicketLineInput {

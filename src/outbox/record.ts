@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { query } from '../credits/sql.ts';
+import { query } from '../db/sql.ts';
 import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
 

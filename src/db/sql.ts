@@ -1,7 +1,7 @@
+import type { EntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
-import type { CreditContext } from './context.ts';
 
-/** A row as PostgreSQL returns it; snapshot.ts narrows it field by field. */
+/** A row as PostgreSQL returns it; credits/snapshot.ts narrows it field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: raw SQL rows, narrowed where they are read
 export type Row = Record<string, any>;
 
@@ -10,7 +10,7 @@ export type Row = Record<string, any>;
  * the ORM's own execute() splices values into the SQL text, which at a sweep
  * batch's megabytes costs more than the statement itself.
  */
-export async function query(ctx: Pick<CreditContext, 'tx'>, text: string, params: unknown[]): Promise<Row[]> {
+export async function query(ctx: { tx: EntityManager }, text: string, params: unknown[]): Promise<Row[]> {
   const result = await ctx.tx.getKysely().executeQuery(CompiledQuery.raw(text, params));
   return result.rows as Row[];
 }
