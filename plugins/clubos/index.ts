@@ -14,23 +14,20 @@ export default function clubos(): IntegrationPlugin {
     name: 'clubos',
     events: ['purchase.created'],
     credential: 'apiKey',
+    checkCredential: checkApiKey,
     accepts: (event) => event.name === 'purchase.created' && event.payload.integrations?.clubOs === true,
     async handle(event, ctx) {
       if (event.name !== 'purchase.created') return;
       const { integrations: _flags, ...purchase } = event.payload;
       const body: ClubOsPurchase = { ...purchase, items: purchase.itemIds };
-      const res = await fetch(ctx.config.url, {
-        method: 'POST',
+      await ctx.send({
         headers: {
           'content-type': 'application/json',
           authorization: `Bearer ${ctx.config.credential}`,
           'idempotency-key': idempotencyKey(ctx.tenantId, purchase.purchaseId),
         },
         body: JSON.stringify(body),
-        signal: ctx.signal,
       });
-      if (!res.ok) throw new Error(`Club OS answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-      await res.body?.cancel();
     },
   };
 }
@@ -38,3 +35,14 @@ export default function clubos(): IntegrationPlugin {
 /** One key per purchase: stable across retries and restarts, unique across tenants. */
 export const idempotencyKey = (tenantId: string, purchaseId: string) =>
   `punchcard:${tenantId}:purchase:${purchaseId}`;
+
+/**
+ * The key goes into an Authorization header: a control character (CR/LF would split
+ * the header) or anything outside printable ASCII cannot be sent. The message never
+ * repeats the key.
+ */
+export function checkApiKey(apiKey: string): string | null {
+  return /^[\x21-\x7e]+$/.test(apiKey)
+    ? null
+    : 'must be printable ASCII without spaces or control characters (CR, LF, …)';
+}

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import Type, { type Static } from 'typebox';
 import { type FieldError, PunchcardError } from '../errors.ts';
 import type { EventName } from '../events.ts';
+import { targetFault } from './targets.ts';
 import type { IntegrationConfig, IntegrationPlugin } from './types.ts';
 
 export const IntegrationSettings = Type.Object(
@@ -37,7 +38,6 @@ export interface StoredConfig {
 }
 
 const article = (field: string) => (/^[aeiou]/i.test(field) ? `an ${field}` : `a ${field}`);
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Every fault of a settings body against its plugin, each at its pointer. */
 function faults(
@@ -52,13 +52,9 @@ function faults(
   } catch {
     errors.push({ path: '/url', message: 'is not an absolute URL' });
   }
-  if (url && url.protocol !== 'https:' && url.protocol !== 'http:')
-    errors.push({
-      path: '/url',
-      message: `must be an https:// URL (the scheme ${url.protocol} cannot be delivered to)`,
-    });
-  else if (url?.protocol === 'http:' && !loopback.has(url.hostname))
-    errors.push({ path: '/url', message: 'must use https:// (plain http:// only for localhost)' });
+  // The obvious private targets are refused here; every delivery checks the resolved address again.
+  const target = url && targetFault(url);
+  if (target) errors.push({ path: '/url', message: target });
   const other = plugin.credential === 'apiKey' ? 'secret' : 'apiKey';
   if (body[other] !== undefined)
     errors.push({

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { PunchcardEvent } from '../events.ts';
 import type { Dispatcher } from '../outbox/dispatcher.ts';
 import { activeConfig, readConfig } from './config.ts';
+import { DeliveryFailure, sendOutbound } from './outbound.ts';
 import type { IntegrationConfig, IntegrationPlugin } from './types.ts';
 
 /**
@@ -35,13 +36,20 @@ export function createIntegrations(
         }
         const config = turn.get('config') as IntegrationConfig | null;
         if (!config?.events.includes(event.name)) return false;
-        await plugin.handle(published, {
-          tenantId: event.tenantId,
-          config,
-          delivery: { id: event.id, occurredAt: event.occurredAt, attempt },
-          // A little before the dispatcher gives up, so the plugin sees its own timeout.
-          signal: AbortSignal.timeout(Math.max(1, timeoutMs - 50)),
-        });
+        // A little before the dispatcher gives up, so the plugin sees its own timeout.
+        const signal = AbortSignal.timeout(Math.max(1, timeoutMs - 50));
+        try {
+          await plugin.handle(published, {
+            tenantId: event.tenantId,
+            config,
+            delivery: { id: event.id, occurredAt: event.occurredAt, attempt },
+            signal,
+            send: ({ method = 'POST', headers, body }) =>
+              sendOutbound({ url: config.url, method, headers, body, signal }),
+          });
+        } catch (error) {
+          throw error instanceof DeliveryFailure ? error : new DeliveryFailure('the plugin failed');
+        }
         return true;
       },
     });

@@ -75,7 +75,7 @@ describe('integration settings (GET/PUT /v1/integrations/{name})', () => {
       [
         'clubos',
         { enabled: true, url: 'http://clubos.example.com/in', apiKey: 'k' },
-        [{ path: '/url', message: 'must use https:// (plain http:// only for localhost)' }],
+        [{ path: '/url', message: 'must use https://' }],
       ],
       [
         'clubos',
@@ -121,9 +121,9 @@ describe('integration settings (GET/PUT /v1/integrations/{name})', () => {
     }
     expect((await admin.get('/v1/integrations/clubos')).body).toMatchObject({ enabled: false, url: null });
     expect((await admin.get('/v1/integrations/webhooks')).body).toMatchObject({ enabled: false, url: null });
-    // Loopback may use plain http (a local relay); disabled needs no key.
+    // Disabled needs no key.
     expectStatus(
-      await admin.put('/v1/integrations/clubos', { enabled: false, url: 'http://localhost:9/x' }),
+      await admin.put('/v1/integrations/clubos', { enabled: false, url: 'https://clubos.example.com/x' }),
       200,
     );
   });
