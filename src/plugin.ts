@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
 import clubos from '../plugins/clubos/index.ts';
 import webhooks from '../plugins/webhooks/index.ts';
 import { sweepAllTenants } from './credits/sweep-runner.ts';
@@ -7,6 +8,7 @@ import { migrate, openOrm } from './db/orm.ts';
 import { entities } from './domain/index.ts';
 import type { EventHandler, EventName } from './events.ts';
 import { createApp } from './http/app.ts';
+import { pruneIdempotencyRecords } from './http/idempotency.ts';
 import type { AuthResolver } from './http/env.ts';
 import { createIntegrations } from './integrations/registry.ts';
 import type { IntegrationPlugin } from './integrations/types.ts';
@@ -80,8 +82,16 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     entities,
     migrations,
     migrate: () => migrate(orm),
-    /** Runs the after-session sweep for every tenant now; the standalone server calls it on a schedule. */
-    sweep: (options: { tenantIds?: string[] } = {}) => sweepAllTenants(orm, clock, outbox, options.tenantIds),
+    /**
+     * Runs the after-session sweep for every tenant now, and prunes Idempotency-Keys
+     * older than 24 hours; the standalone server calls it on a schedule.
+     */
+    sweep: async (options: { tenantIds?: string[] } = {}) => {
+      const totals = await sweepAllTenants(orm, clock, outbox, options.tenantIds);
+      // The same schedule forgets Idempotency-Keys past their 24-hour window.
+      await pruneIdempotencyRecords(orm.em.fork() as unknown as EntityManager, clock());
+      return totals;
+    },
     /**
      * Subscribes to an event, delivered after commit through the outbox: at least once
      * (`meta.id` deduplicates), in commit order per tenant, retried with back-off when
