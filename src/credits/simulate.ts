@@ -1,4 +1,5 @@
 import type { CreditState } from '../domain/enums.ts';
+import { invalid } from '../errors.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { CreditContext } from './context.ts';
 import { assignReservation, triggerReservation } from './decide.ts';
@@ -54,20 +55,56 @@ function replay(
   return { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };
 }
 
+/** The most reservations one call replays, and the widest range it takes (a 422 names each). */
+export const simulateLimits = { reservations: 100_000, rangeDays: 366 } as const;
+
+/** Replayed between two yields to the event loop, so other requests (other tenants') run meanwhile. */
+const chunk = 500;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Refuses a range wider than the limit, or one holding more reservations than one call replays. */
+async function checkLimits(ctx: CreditContext, from: Date, to: Date): Promise<void> {
+  if (to.getTime() - from.getTime() > simulateLimits.rangeDays * 86_400_000)
+    throw invalid(
+      '/to',
+      `must be at most ${simulateLimits.rangeDays} days after from (simulate's limit per call)`,
+    );
+  const [{ n }] = await ctx.tx.execute<{ n: string | number }[]>(
+    `select count(*) as n from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+      where r.tenant_id = ? and s.starts_at >= ? and s.starts_at < ?`,
+    [ctx.tenantId, from, to],
+  );
+  if (Number(n) > simulateLimits.reservations)
+    throw invalid(
+      '/to',
+      `the range holds ${Number(n)} reservations; simulate replays at most ${simulateLimits.reservations} per call: narrow from/to`,
+    );
+}
+
 /**
  * What a draft rule set would decide differently for the reservations of sessions
  * starting in [from, to), compared with what the active one decided. Reads only.
+ * Bounded (see `simulateLimits`) and linear: purchases are grouped by client once,
+ * and the replay yields to the event loop every `chunk` reservations.
  */
 export async function simulate(ctx: CreditContext, draft: CompiledPolicy, from: Date, to: Date) {
+  await checkLimits(ctx, from, to);
   const reservations = [...(await readReservations(ctx, { startingFrom: from, to })).values()].sort(
     (a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id),
   );
   const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
+  const byClient = new Map<string, Map<string, PurchaseSnap>>();
+  for (const [id, p] of purchases) {
+    let mine = byClient.get(p.clientId);
+    if (!mine) byClient.set(p.clientId, (mine = new Map()));
+    mine.set(id, p);
+  }
+  const none = new Map<string, PurchaseSnap>();
   const changes: SimulatedChange[] = [];
-  for (const r of reservations) {
-    const mine = new Map([...purchases].filter(([, p]) => p.clientId === r.clientId));
+  for (const [i, r] of reservations.entries()) {
+    if (i > 0 && i % chunk === 0) await yieldToOthers();
     const before = { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };
-    const after = replay(ctx, draft, r, mine);
+    const after = replay(ctx, draft, r, byClient.get(r.clientId) ?? none);
     if (before.purchaseId !== after.purchaseId || before.state !== after.state) {
       changes.push({ reservationId: r.id, before, after });
     }
