@@ -96,6 +96,12 @@ describe('POST /v1/policy/simulate is bounded and shares the process', () => {
     const done = await running;
     expect(done.status).toBe(200);
     expect(done.body.totals.reservations).toBe(30_000);
+    // The answer lists the first changes only; the totals count every one.
+    expect(done.body.totals.changed).toBeGreaterThan(simulateLimits.listedChanges);
+    expect(done.body.changes).toHaveLength(simulateLimits.listedChanges);
+    expect(Object.values(done.body.totals.after).reduce((a: number, b) => a + Number(b), 0)).toBe(
+      done.body.totals.changed,
+    );
     // The simulate ran long enough for many round trips, and yielded to them throughout.
     expect(answeredDuring).toBeGreaterThanOrEqual(20);
   });
