@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { loadPreset } from '../src/policy/index.ts';
 import { createCreditsPlugin } from '../src/plugin.ts';
+import { loadPreset } from '../src/policy/index.ts';
 import { benchDatabase } from './bench-db.ts';
 import { seed } from './sweep-bench.ts';
 

@@ -128,9 +128,8 @@ export async function simulate(ctx: CreditContext, draft: CompiledPolicy, from: 
     next = read(i + 1);
     const byClient = new Map<string, Map<string, PurchaseSnap>>();
     for (const [id, p] of purchases) {
-      let mine = byClient.get(p.clientId);
-      if (!mine) byClient.set(p.clientId, (mine = new Map()));
-      mine.set(id, p);
+      const mine = byClient.get(p.clientId) ?? new Map<string, PurchaseSnap>();
+      byClient.set(p.clientId, mine.set(id, p));
     }
     for (const r of reservations) {
       if (++replayed % chunk === 0) await yieldToOthers();

@@ -9,7 +9,7 @@ beforeAll(() => testPlugin(), 180_000);
 type Schema = Record<string, any>;
 const lone = 'a\ud800b';
 const message = 'must not contain a lone UTF-16 surrogate (\\ud800–\\udfff without its pair)';
-const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
+const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**
  * A body with every property the schema names (required or not) and a string at every
@@ -34,7 +34,7 @@ function skeleton(
   if (schema.type === 'object' || schema.properties) {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(schema.properties ?? {}))
-      out[key] = skeleton(child as Schema, resolve, `${pointer}/${escape(key)}`, strings, depth + 1);
+      out[key] = skeleton(child as Schema, resolve, `${pointer}/${escapeToken(key)}`, strings, depth + 1);
     return out;
   }
   if (schema.type === 'array') return [skeleton(schema.items, resolve, `${pointer}/0`, strings, depth + 1)];
