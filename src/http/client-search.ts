@@ -1,0 +1,98 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import Type from 'typebox';
+import { PunchcardError } from '../errors.ts';
+import { query } from '../db/sql.ts';
+import { component } from './openapi.ts';
+import { Client } from './responses/catalog.ts';
+import { closed, nullable } from './responses/common.ts';
+
+/**
+ * Finding a client by the start of a name or an email, a page at a time.
+ *
+ * Both sides of the match are lowercased text in the "C" collation, the expression
+ * the migration 0009 indexes: `like 'sar%'` is then a range on
+ * clients_name_prefix / clients_email_prefix, and the order of a page (name, then
+ * id) is the first index's own order, so the next page starts where the last one
+ * stopped (keyset), never by skipping rows.
+ */
+export const ClientSearchQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'The start of a name or an email, any case; leave out to list every client by name',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'Page size, 1 to 100 (25)' }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 600, description: 'The `next` of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientPage = component(
+  'ClientPage',
+  Type.Object(
+    {
+      clients: Type.Array(Client),
+      next: nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last' })),
+    },
+    closed,
+  ),
+);
+
+const pageSize = 25;
+
+/** The last row of a page, as an opaque token: its sort key (lowercased name, id). */
+const encodeCursor = (name: string, id: string) =>
+  Buffer.from(JSON.stringify([name, id]), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string'))
+      return [value[0], value[1]];
+  } catch {
+    /* falls through to the refusal below */
+  }
+  throw new PunchcardError('invalid', 'the cursor is not one this route gave', [
+    { path: '/cursor', message: 'is not a cursor from a previous page' },
+  ]);
+}
+
+/** `%`, `_` and the escape itself match only themselves in the prefix. */
+const likePrefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export async function searchClients(
+  em: EntityManager,
+  tenantId: string,
+  search: { q?: string; limit?: string; cursor?: string },
+) {
+  const limit = search.limit ? Number(search.limit) : pageSize;
+  const after = search.cursor ? decodeCursor(search.cursor) : null;
+  const params: unknown[] = [tenantId, likePrefix(search.q?.trim() ?? '')];
+  const key = `lower(name) collate "C"`;
+  let keyset = '';
+  if (after) {
+    params.push(after[0], after[1]);
+    keyset = `and (${key}, id) > ($3 collate "C", $4)`;
+  }
+  params.push(limit + 1);
+  const rows = await query(
+    { tx: em },
+    `select id, name, email, ${key} as sort_name from clients
+      where tenant_id = $1
+        and (${key} like $2 or lower(email) collate "C" like $2)
+        ${keyset}
+      order by ${key}, id
+      limit $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    clients: page.map((r) => ({ id: String(r.id), name: String(r.name), email: r.email ?? null })),
+    next: rows.length > limit && last ? encodeCursor(String(last.sort_name), String(last.id)) : null,
+  };
+}
