@@ -44,10 +44,13 @@ describeOperation({
   path: '/v1/clients',
   operationId: 'searchClients',
   tag: 'Clients',
-  summary: 'Find clients by the start of their name or email, by name, a page at a time',
+  summary: 'Find clients by the start of their name or email, a page at a time',
   access: 'staff',
   query: ClientSearchQuery,
-  success: ok(ClientPage, 'The matching clients ordered by name (then id), and the next page'),
+  success: ok(
+    ClientPage,
+    'The matching clients in the order of the name (or, when the name does not match, the email) that matched, then id; and the next page',
+  ),
 });
 describeOperation({
   method: 'get',

@@ -20,15 +20,15 @@ describe('client search', () => {
     for (const p of people) expectStatus(await staff.post('/v1/clients', p), 201);
     const all = await staff.get('/v1/clients?q=SAR');
     expectStatus(all, 200);
-    // By lowercased name: Sam by his email, then "Sarah" (the fixture's own client), then the rest.
-    expect(all.body.clients.map((c: { id: string }) => c.id)).toEqual(['c3', 'sarah', 'c2', 'c1', 'c4']);
-    expect(all.body.clients[3]).toEqual({ id: 'c1', name: 'Sarah Lee', email: 'slee@example.com' });
+    // In the order of the text that matched: names, and Sam by his email "sarah.o@…".
+    expect(all.body.clients.map((c: { id: string }) => c.id)).toEqual(['sarah', 'c2', 'c1', 'c3', 'c4']);
+    expect(all.body.clients[2]).toEqual({ id: 'c1', name: 'Sarah Lee', email: 'slee@example.com' });
     expect(all.body.next).toBeNull();
 
     const first = await staff.get('/v1/clients?q=sar&limit=2');
-    expect(first.body.clients.map((c: { id: string }) => c.id)).toEqual(['c3', 'sarah']);
+    expect(first.body.clients.map((c: { id: string }) => c.id)).toEqual(['sarah', 'c2']);
     const second = await staff.get(`/v1/clients?q=sar&limit=2&cursor=${first.body.next}`);
-    expect(second.body.clients.map((c: { id: string }) => c.id)).toEqual(['c2', 'c1']);
+    expect(second.body.clients.map((c: { id: string }) => c.id)).toEqual(['c1', 'c3']);
     const third = await staff.get(`/v1/clients?q=sar&limit=2&cursor=${second.body.next}`);
     expect([third.body.clients.map((c: { id: string }) => c.id), third.body.next]).toEqual([['c4'], null]);
 

@@ -15,7 +15,7 @@ export class Migration0009ClientSearch extends Migration {
     this.addSql('alter table clients add column email text null');
     this.addSql('create index clients_name_prefix on clients (tenant_id, (lower(name) collate "C"), id)');
     this.addSql(
-      'create index clients_email_prefix on clients (tenant_id, (lower(email) collate "C")) where email is not null',
+      'create index clients_email_prefix on clients (tenant_id, (lower(email) collate "C"), id) include (name) where email is not null',
     );
   }
 
