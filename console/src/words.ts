@@ -180,6 +180,17 @@ export interface Section {
   sentences: string[];
 }
 
+/** The topics describeRuleset writes, in its order (preset cards give each one a row). */
+export const sectionTitles = [
+  'Which purchase pays',
+  'When a credit is held',
+  'When a credit counts as used',
+  'When a credit is given back',
+  'No-shows',
+  'What is free',
+  'Tickets and labels',
+];
+
 /** What a rule set does, by topic; within a topic the rules read in the order they are tried. */
 export function describeRuleset(ruleset: Ruleset): Section[] {
   const rules = [...ruleset.rules]

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import Type from 'typebox';
-import { PunchcardError } from '../errors.ts';
 import { query } from '../db/sql.ts';
+import { PunchcardError } from '../errors.ts';
 import { component } from './openapi.ts';
 import { Client } from './responses/catalog.ts';
 import { closed, nullable } from './responses/common.ts';

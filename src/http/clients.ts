@@ -7,6 +7,7 @@ import { Purchase } from '../domain/purchase.ts';
 import { conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
+import { ClientPage, ClientSearchQuery, searchClients } from './client-search.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
@@ -14,7 +15,6 @@ import { presentClient, presentPurchase } from './present.ts';
 import { Client as ClientSchema } from './responses/catalog.ts';
 import { Balances } from './responses/purchases.ts';
 import { callerId, name } from './schemas.ts';
-import { ClientPage, ClientSearchQuery, searchClients } from './client-search.ts';
 import { check, readBody } from './validate.ts';
 
 /** Enough to tell an email from a name; the studio's own system checks deliverability. */
