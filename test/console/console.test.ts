@@ -103,7 +103,9 @@ describe('admin console', () => {
     expect(await dialog.locator('.change-del').textContent()).toContain(
       'Purchases are tried most recent purchase first.',
     );
-    expect(await dialog.locator('.change-add').textContent()).toContain('Purchases are tried oldest purchase first');
+    expect(await dialog.locator('.change-add').textContent()).toContain(
+      'Purchases are tried oldest purchase first',
+    );
     await expectAccessible(page, 'switch confirmation');
     await screenshot(page, '02b-switch-confirm');
     // Cancel changes nothing.
@@ -194,7 +196,9 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved: version 4 is active.').waitFor();
     // What the page says about the live policy follows the save.
-    expect(await page.locator('#active-policy').textContent()).toBe('Active: “MyTime-style FIFO”, version 4.');
+    expect(await page.locator('#active-policy').textContent()).toBe(
+      'Active: “MyTime-style FIFO”, version 4.',
+    );
     const active = await studio.as('admin').get('/v1/policy');
     expect([active.body.version, active.body.ruleset.settings.zeroPriceUsesCredits]).toEqual([4, true]);
   }, 120_000);
@@ -244,7 +248,9 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Roll back to version 1' }).click();
     const dialog = page.getByRole('dialog', { name: 'Roll back to version 1?' });
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('version 4 (“MyTime-style FIFO”), active now, stays in History');
+    expect(await dialog.textContent()).toContain(
+      'version 4 (“MyTime-style FIFO”), active now, stays in History',
+    );
     expect(await dialog.locator('.change-add').textContent()).toContain(
       'Purchases are tried most recent purchase first.',
     );

@@ -127,20 +127,18 @@ export async function rulesScreen(main: HTMLElement) {
     editor.view.focus();
   };
 
+  /** What the live check found last; shown again under a refusal, never hidden by it. */
+  let lastFaults: ShownFault[] = [];
+
   const showFaults = (faults: ShownFault[]) => {
+    lastFaults = faults;
+    // A refusal of this very draft leads, in words; "no faults" is never said after
+    // one (issue 18: a 413 used to read as "0 faults").
+    const refusedNote = refusal
+      ? h('p', { class: 'msg msg-error' }, `The service refused this draft: ${refusal}`)
+      : null;
     if (faults.length === 0) {
-      // The live check found nothing, but the service refused this very draft: say
-      // that, never "no faults" (issue 18: a 413 used to read as "0 faults").
-      render(
-        faultList,
-        refusal
-          ? h(
-              'p',
-              { class: 'msg msg-error' },
-              `No faults found as you type, but the service refused it: ${refusal}`,
-            )
-          : h('p', { class: 'msg msg-ok' }, 'No faults found as you type.'),
-      );
+      render(faultList, refusedNote ?? h('p', { class: 'msg msg-ok' }, 'No faults found as you type.'));
       try {
         // No faults means the draft passed the schema; the check says so to the type too.
         const draftRuleset: unknown = JSON.parse(editor.text());
@@ -168,6 +166,7 @@ export async function rulesScreen(main: HTMLElement) {
     }
     render(
       faultList,
+      refusedNote,
       h('h3', {}, faults[0].source === 'server' ? 'The server refused the rule set' : 'Faults'),
       h(
         'ol',
@@ -210,7 +209,7 @@ export async function rulesScreen(main: HTMLElement) {
     }
     refusal = refusalText(failed, what, bytes);
     render(result, message('error', refusal));
-    render(faultList, h('p', { class: 'msg msg-error' }, `The service refused the draft: ${refusal}`));
+    showFaults(lastFaults);
   };
 
   const save = async () => {
