@@ -318,7 +318,9 @@ describe('the console at the front desk (issue 18)', () => {
     await sure.getByRole('button', { name: 'Move it' }).click();
     const moved = page.locator('#client-note');
     await eventually(() => moved.textContent()).toContain('is now paid by “10 classes” (p-old). Why:');
-    expect(await moved.textContent()).toContain('Paid by “10 classes” (p-old)');
+    expect(await moved.textContent()).toContain(
+      'Paid by “10 classes” (p-old): chosen by staff by hand; the policy allows it to pay for this item.',
+    );
     const r2 = await studio.as('staff').get('/v1/reservations/r2');
     expect([r2.body.purchaseId, r2.body.credit.state]).toEqual(['p-old', 'assigned']);
     expect(await page.locator('tr[data-reservation="r2"] td.explain').textContent()).toContain(

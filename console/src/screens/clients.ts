@@ -165,7 +165,7 @@ async function changePurchase(
       h(
         'ul',
         {},
-        explainText(moved.data.explain, planOf).map((x) => h('li', {}, x)),
+        explainText(moved.data.explain, planOf, moved.data.manualPurchase).map((x) => h('li', {}, x)),
       ),
     ),
   );
@@ -356,7 +356,7 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
                       h(
                         'ul',
                         {},
-                        explainText(r.explain, planOf).map((s) => h('li', {}, s)),
+                        explainText(r.explain, planOf, r.manualPurchase).map((s) => h('li', {}, s)),
                       ),
                     ),
                     h(
