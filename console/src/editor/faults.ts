@@ -1,5 +1,5 @@
-import { lintRuleset } from '../../../src/policy/lint.ts';
 import { documentFaults } from '../../../src/policy/limits.ts';
+import { lintRuleset } from '../../../src/policy/lint.ts';
 import { schemaFaults } from '../../../src/policy/schema-faults.ts';
 import { isRuleset, validateShape } from '../ruleset.ts';
 
