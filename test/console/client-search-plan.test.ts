@@ -51,7 +51,7 @@ describe('client search at 100 000 clients', () => {
       console.log(
         `client search '${q}' at ${clients} clients (${onPostgres ? 'PostgreSQL' : 'PGlite'}): ${ms.toFixed(2)} ms`,
       );
-      expect(ms, q).toBeLessThan(onPostgres ? 50 : 1000);
+      expect(ms, q).toBeLessThan(onPostgres ? 200 : 1000);
     }
     // An email prefix reads the email index as well.
     expect((await plan({ q: 'c4713@' })).plan).toContain('clients_email_prefix');
@@ -69,6 +69,6 @@ describe('client search at 100 000 clients', () => {
     const { plan: p, ms } = await plan({ q: 's', cursor });
     expect(p).not.toContain('Seq Scan');
     console.log(`client search 's' page 51 at ${clients} clients: ${ms.toFixed(2)} ms`);
-    expect(ms).toBeLessThan(onPostgres ? 50 : 1000);
+    expect(ms).toBeLessThan(onPostgres ? 200 : 1000);
   });
 });
