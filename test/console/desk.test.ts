@@ -348,4 +348,20 @@ describe('the console at the front desk (issue 18)', () => {
     await page.getByRole('heading', { level: 1, name: 'Presets' }).waitFor();
     expect(await page.locator('#banner').textContent()).toBe('');
   }, 120_000);
+
+  it('lines up the presets: each topic starts at the same height on every card of a row', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator('article.preset').first().waitFor();
+    const tops = async (topic: string) =>
+      page
+        .locator('article.preset h3', { hasText: topic })
+        .evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().top)));
+    for (const topic of ['When a credit is held', 'No-shows', 'Tickets and labels']) {
+      const at = await tops(topic);
+      expect(at, topic).toHaveLength(4);
+      expect(new Set(at).size, `${topic} at ${at.join(', ')}`).toBe(1);
+    }
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await expectAccessible(page, 'presets at 1024×768');
+  }, 120_000);
 });
