@@ -3,12 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/db/sql.ts';
 import { clientSearchStatement } from '../../src/http/client-search.ts';
 import { newStudio } from '../support/fixtures.ts';
-import { onPostgres, testPlugin } from '../support/plugin.ts';
+import { testPlugin } from '../support/plugin.ts';
 
 /**
  * The search stays an index range scan at 100 000 clients (issue 18): the plan of the
  * very statement GET /v1/clients runs, read with EXPLAIN ANALYZE on a tenant holding
- * 100 000 clients, and its time.
+ * 100 000 clients. Its speed is the bench's business, not a test's.
  */
 const clients = 100_000;
 const first = ['Sarah', 'Sam', 'Maria', 'John', 'Li', 'Ana', 'Omar', 'Kate', 'Ivan', 'Zoe'];
@@ -39,25 +39,33 @@ describe('client search at 100 000 clients', () => {
   async function plan(search: { q?: string; cursor?: string }) {
     const { text, params } = clientSearchStatement(tenantId, search);
     const [row] = await query({ tx: em }, `explain (analyze, format json) ${text}`, params);
-    const [explained] = row['QUERY PLAN'] as [{ Plan: unknown; 'Execution Time': number }];
-    return { plan: JSON.stringify(explained.Plan), ms: explained['Execution Time'] };
+    const [explained] = row['QUERY PLAN'] as [{ Plan: unknown }];
+    return { plan: JSON.stringify(explained.Plan) };
+  }
+
+  /** Rows the name branch's index scan returned (the cursor bounds it, not an offset). */
+  function firstIndexRows(plan: string): number {
+    const node = JSON.parse(plan) as { 'Index Name'?: string; 'Actual Rows'?: number; Plans?: unknown[] };
+    const stack: (typeof node)[] = [node];
+    while (stack.length > 0) {
+      const n = stack.pop() as typeof node;
+      if (n['Index Name'] === 'clients_name_prefix') return n['Actual Rows'] ?? 0;
+      stack.push(...((n.Plans ?? []) as (typeof node)[]));
+    }
+    return Number.POSITIVE_INFINITY;
   }
 
   it('reads a name or email prefix through the prefix indexes, never the whole table', async () => {
     for (const q of ['sarah l', 'sam', 'sarah.lee4', 'c4713@', 'zz', 'c', 's']) {
-      const { plan: p, ms } = await plan({ q });
+      const { plan: p } = await plan({ q });
       expect(p, q).not.toContain('Seq Scan');
       expect(p, q).toContain('clients_name_prefix');
-      console.log(
-        `client search '${q}' at ${clients} clients (${onPostgres ? 'PostgreSQL' : 'PGlite'}): ${ms.toFixed(2)} ms`,
-      );
-      expect(ms, q).toBeLessThan(onPostgres ? 200 : 1000);
     }
     // An email prefix reads the email index as well.
     expect((await plan({ q: 'c4713@' })).plan).toContain('clients_email_prefix');
   });
 
-  it('answers the 50th page of "s" as fast as the first', async () => {
+  it('starts the 51st page of "s" at its cursor, not by skipping the pages before it', async () => {
     const [row] = await query(
       { tx: em },
       `select lower(name) collate "C" as term, id from clients
@@ -66,9 +74,11 @@ describe('client search at 100 000 clients', () => {
     );
     const rows = [row];
     const cursor = Buffer.from(JSON.stringify([rows[0].term, rows[0].id])).toString('base64url');
-    const { plan: p, ms } = await plan({ q: 's', cursor });
+    const { plan: p } = await plan({ q: 's', cursor });
     expect(p).not.toContain('Seq Scan');
-    console.log(`client search 's' page 51 at ${clients} clients: ${ms.toFixed(2)} ms`);
-    expect(ms).toBeLessThan(onPostgres ? 200 : 1000);
+    // The cursor is an index condition, so page 51 starts where page 50 ended instead of
+    // reading and skipping the 1 250 rows before it.
+    expect(p).toContain('Index Cond');
+    expect(firstIndexRows(p)).toBeLessThan(1250);
   });
 });
