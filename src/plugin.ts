@@ -11,6 +11,7 @@ import { createApp } from './http/app.ts';
 import type { AuthResolver } from './http/env.ts';
 import { pruneIdempotencyRecords } from './http/idempotency.ts';
 import { createIntegrations } from './integrations/registry.ts';
+import { allowPrivateTargets } from './integrations/targets.ts';
 import type { IntegrationPlugin } from './integrations/types.ts';
 import { createDispatcher, type DispatcherOptions, defaultDispatcherOptions } from './outbox/dispatcher.ts';
 import { type OnOptions, subscribeHandler } from './outbox/handlers.ts';
@@ -32,6 +33,11 @@ export interface CreditsPluginOptions {
   bodyLimitBytes?: number;
   /** Run migrations while creating the plugin (default true). */
   migrate?: boolean;
+  /**
+   * Let integrations reach http:// and private addresses (this machine, the private
+   * network): a development switch, off unless PUNCHCARD_ALLOW_PRIVATE_TARGETS=1.
+   */
+  allowPrivateTargets?: boolean;
   /** Integrations tenants may enable (default: Club OS and webhooks, both off per tenant until configured). */
   plugins?: IntegrationPlugin[];
   /**
@@ -63,6 +69,7 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     orm,
     dispatcher,
     dispatcherOptions.timeoutMs,
+    options.allowPrivateTargets ?? allowPrivateTargets(),
   );
   const outbox = { poke: () => dispatch && dispatcher.poke() };
   const clock = options.clock ?? (() => new Date());

@@ -44,6 +44,7 @@ function faults(
   plugin: IntegrationPlugin,
   body: IntegrationSettings,
   stored: StoredConfig | null,
+  allowPrivate: boolean,
 ): FieldError[] {
   const errors: FieldError[] = [];
   let url: URL | null = null;
@@ -53,7 +54,7 @@ function faults(
     errors.push({ path: '/url', message: 'is not an absolute URL' });
   }
   // The obvious private targets are refused here; every delivery checks the resolved address again.
-  const target = url && targetFault(url);
+  const target = url && targetFault(url, allowPrivate);
   if (target) errors.push({ path: '/url', message: target });
   const other = plugin.credential === 'apiKey' ? 'secret' : 'apiKey';
   if (body[other] !== undefined)
@@ -110,9 +111,10 @@ export async function writeConfig(
   plugin: IntegrationPlugin,
   body: IntegrationSettings,
   now: Date,
+  allowPrivate: boolean,
 ): Promise<StoredConfig> {
   const stored = await readConfig(em, tenantId, plugin.name);
-  const errors = faults(plugin, body, stored);
+  const errors = faults(plugin, body, stored, allowPrivate);
   if (errors.length > 0) throw new PunchcardError('invalid', `invalid ${plugin.name} settings`, errors);
   const secrets: StoredSecrets = stored?.secrets ?? { current: null, previous: [] };
   const given = body[plugin.credential];

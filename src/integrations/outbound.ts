@@ -3,7 +3,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { allowPrivateTargets, bareHost, nonPublicReason, targetFault } from './targets.ts';
+import { bareHost, nonPublicReason, targetFault } from './targets.ts';
 
 /**
  * A failed delivery attempt whose message is one of a few fixed reasons (plus a status
@@ -40,6 +40,7 @@ export interface OutboundRequest {
 export interface OutboundOptions {
   /** How host names are resolved (node:dns by default); every address it gives is checked. */
   lookup?: Lookup;
+  /** The development switch: http and private addresses allowed (default false). */
   allowPrivate?: boolean;
   /** How much of an answer is read before the connection is dropped. */
   maxAnswerBytes?: number;
@@ -83,7 +84,7 @@ async function pinnedAddress(url: URL, lookup: Lookup, allowPrivate: boolean): P
  * throws a `DeliveryFailure` with a fixed reason.
  */
 export async function sendOutbound(req: OutboundRequest, options: OutboundOptions = {}): Promise<number> {
-  const allowPrivate = options.allowPrivate ?? allowPrivateTargets();
+  const allowPrivate = options.allowPrivate ?? false;
   const maxAnswerBytes = options.maxAnswerBytes ?? defaultMaxAnswerBytes;
   let url: URL;
   try {

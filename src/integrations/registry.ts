@@ -16,6 +16,8 @@ export function createIntegrations(
   orm: MikroORM,
   dispatcher: Dispatcher,
   timeoutMs: number,
+  /** The development switch (see `targets.ts`): http and private addresses allowed. */
+  allowPrivate: boolean,
 ) {
   const byName = new Map<string, IntegrationPlugin>();
   for (const plugin of plugins) {
@@ -45,7 +47,7 @@ export function createIntegrations(
             delivery: { id: event.id, occurredAt: event.occurredAt, attempt },
             signal,
             send: ({ method = 'POST', headers, body }) =>
-              sendOutbound({ url: config.url, method, headers, body, signal }),
+              sendOutbound({ url: config.url, method, headers, body, signal }, { allowPrivate }),
           });
         } catch (error) {
           throw error instanceof DeliveryFailure ? error : new DeliveryFailure('the plugin failed');
@@ -57,6 +59,7 @@ export function createIntegrations(
   return {
     get: (name: string) => byName.get(name),
     all: () => [...byName.values()],
+    allowPrivateTargets: allowPrivate,
   };
 }
 

@@ -5,8 +5,8 @@ import ipaddr from 'ipaddr.js';
  * Which hosts an integration may be sent to. A tenant's URL is hostile: it may name
  * this machine, the database, a cloud metadata address or anything on the private
  * network. Only public unicast addresses are allowed, with https, unless the operator
- * sets `PUNCHCARD_ALLOW_PRIVATE_TARGETS=1` (a development switch, read at every check
- * so tests can turn it on around local receivers).
+ * sets `PUNCHCARD_ALLOW_PRIVATE_TARGETS=1` (a development switch, read when the plugin
+ * is created; a host may pass `allowPrivateTargets` instead).
  */
 export const allowPrivateTargets = (env: NodeJS.ProcessEnv = process.env) =>
   env.PUNCHCARD_ALLOW_PRIVATE_TARGETS === '1';
@@ -42,7 +42,7 @@ export const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
  * catches the literal and obvious forms; at delivery the resolved address is checked
  * again (see `outbound.ts`), since a name can point anywhere.
  */
-export function targetFault(url: URL, allowPrivate = allowPrivateTargets()): string | null {
+export function targetFault(url: URL, allowPrivate: boolean): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     return `must be an https:// URL (the scheme ${url.protocol} cannot be delivered to)`;
   if (url.username !== '' || url.password !== '') return 'must not carry credentials (user:password@)';

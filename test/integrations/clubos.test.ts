@@ -2,13 +2,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
 import { addPlan, buy, newStudio, type Studio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
-import { allowLocalTargets, startReceiver } from './support/receiver.ts';
+import { startReceiver } from './support/receiver.ts';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const receivers: Receiver[] = [];
 // Opening the worker's database (and migrating it) can take a while on a busy machine.
 beforeAll(() => testPlugin(), 120_000);
-allowLocalTargets();
 afterEach(async () => {
   for (const r of receivers.splice(0)) await r.close();
 });

@@ -2,17 +2,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
 import { addPlan, buy, newStudio, type Studio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
-import {
-  allowLocalTargets,
-  newSecret,
-  type Received,
-  startReceiver,
-  verifyWebhook,
-} from './support/receiver.ts';
+import { newSecret, type Received, startReceiver, verifyWebhook } from './support/receiver.ts';
 
 // Opening the worker's database (and migrating it) can take a while on a busy machine.
 beforeAll(() => testPlugin(), 120_000);
-allowLocalTargets();
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const receivers: Receiver[] = [];

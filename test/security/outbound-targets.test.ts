@@ -1,12 +1,42 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EntityManager } from '@mikro-orm/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import clubos from '../../plugins/clubos/index.ts';
+import webhooks from '../../plugins/webhooks/index.ts';
+import { writeConfig } from '../../src/integrations/config.ts';
 import { reasons, sendOutbound } from '../../src/integrations/outbound.ts';
-import { expectStatus } from '../support/api.ts';
+import { type CreditsPlugin, createCreditsPlugin } from '../../src/plugin.ts';
+import { clock } from '../support/clock.ts';
 import { addPlan, buy, newStudio } from '../support/fixtures.ts';
-import { testPlugin } from '../support/plugin.ts';
+import { platformKey, testPlugin } from '../support/plugin.ts';
 
 beforeAll(() => testPlugin(), 180_000);
+
+/**
+ * Club OS under a name of its own, so only this file's plugin (switch off) delivers
+ * its events: on PostgreSQL the other workers' plugins deliver every tenant's events
+ * of the integrations they run, with the switch on for their local receivers.
+ */
+const strictClubOs = { ...clubos(), name: 'clubos-strict' };
+let strictPlugin: Promise<CreditsPlugin> | undefined;
+/** A second plugin on the worker's database with the development switch off. */
+const strict = async () => {
+  const { orm } = await testPlugin();
+  strictPlugin ??= createCreditsPlugin({
+    orm,
+    migrate: false,
+    clock,
+    platformKey,
+    allowPrivateTargets: false,
+    plugins: [clubos(), webhooks(), strictClubOs],
+    outbox: { baseMs: 20, capMs: 400, pollMs: 100, timeoutMs: 5000 },
+  });
+  return strictPlugin;
+};
+afterAll(async () => {
+  await (await strictPlugin)?.close();
+});
 
 /** A listener on every loopback address (127.0.0.1 and ::1) that counts what reaches it. */
 interface Listener {
@@ -143,7 +173,14 @@ describe('outbound targets with the development switch off (SSRF)', () => {
 
   it('PUT /v1/integrations/{name} refuses each literal and obvious form at /url', async () => {
     const t = await newStudio();
-    const admin = t.as('admin');
+    const put = async (body: unknown) => {
+      const res = await (await strict()).app.request('/v1/integrations/webhooks', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
     const cases: [string, string][] = [
       ['http://hooks.example.com/in', 'must use https://'],
       ['http://127.0.0.1:5432/', 'must use https://'],
@@ -166,54 +203,46 @@ describe('outbound targets with the development switch off (SSRF)', () => {
       ['https://user:secret@hooks.example.com/', 'must not carry credentials (user:password@)'],
     ];
     for (const [url, message] of cases) {
-      const res = await admin.put('/v1/integrations/webhooks', {
-        enabled: false,
-        url,
-      });
+      const res = await put({ enabled: false, url });
       expect(res.status, url).toBe(422);
       expect(res.body.errors, url).toEqual([{ path: '/url', message }]);
       expect(JSON.stringify(res.body)).not.toContain('secret@');
     }
-    expect((await admin.get('/v1/integrations/webhooks')).body.url).toBeNull();
-    expectStatus(
-      await admin.put('/v1/integrations/webhooks', { enabled: false, url: 'https://93.184.215.14/in' }),
-      200,
-    );
+    expect((await t.as('admin').get('/v1/integrations/webhooks')).body.url).toBeNull();
+    expect((await put({ enabled: false, url: 'https://93.184.215.14/in' })).status).toBe(200);
   });
 
   it('a target saved while private targets were allowed is refused at delivery once they are not', async () => {
     const receiver = await listen((_req, res) => res.writeHead(204).end());
     const t = await newStudio();
-    process.env.PUNCHCARD_ALLOW_PRIVATE_TARGETS = '1';
-    try {
-      expectStatus(
-        await t.as('admin').put('/v1/integrations/clubos', {
-          enabled: true,
-          url: `http://localhost:${receiver.port}/purchases`,
-          apiKey: 'clubos-key',
-        }),
-        200,
-      );
-    } finally {
-      delete process.env.PUNCHCARD_ALLOW_PRIVATE_TARGETS;
-    }
-    const purchase = await buy(
-      t,
-      await addPlan(t, { name: 'Club', credits: 5, integrations: { clubOs: true } }),
+    const { orm } = await testPlugin();
+    // Saved as under the development switch (or by a name whose DNS answer changed since).
+    await writeConfig(
+      orm.em.fork() as unknown as EntityManager,
+      t.id,
+      strictClubOs,
+      { enabled: true, url: `http://localhost:${receiver.port}/purchases`, apiKey: 'clubos-key' },
+      new Date(),
+      true,
     );
-    await expect((await testPlugin()).drain({ tenantId: t.id, timeoutMs: 300 })).rejects.toThrow(
-      'drain timed out',
-    );
-    const shown = (await t.as('staff').get(`/v1/purchases/${purchase.id}`)).body.integrations.clubos;
-    expect(shown).toMatchObject({ status: 'failing', lastError: reasons.refusedTarget });
-    expect(shown.attempts).toBeGreaterThanOrEqual(1);
+    await buy(t, await addPlan(t, { name: 'Club', credits: 5, integrations: { clubOs: true } }));
+    const plugin = await strict();
+    await expect(plugin.drain({ tenantId: t.id, timeoutMs: 500 })).rejects.toThrow('drain timed out');
+    const log = await plugin.app.request(`/v1/integrations/${strictClubOs.name}/deliveries`, {
+      headers: { authorization: `Bearer ${t.staff}` },
+    });
+    const [delivery] = ((await log.json()) as any).deliveries;
+    expect(delivery).toMatchObject({ status: 'failing', lastError: reasons.refusedTarget });
+    expect(delivery.attempts).toBeGreaterThanOrEqual(1);
     expect(receiver.hits).toBe(0);
     // Off again: the event needs no delivery, so nothing keeps retrying after this test.
-    expectStatus(
-      await t
-        .as('admin')
-        .put('/v1/integrations/clubos', { enabled: false, url: 'https://clubos.example.com/' }),
-      200,
+    await writeConfig(
+      orm.em.fork() as unknown as EntityManager,
+      t.id,
+      strictClubOs,
+      { enabled: false, url: 'https://clubos.example.com/' },
+      new Date(),
+      false,
     );
   });
 });

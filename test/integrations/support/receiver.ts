@@ -1,21 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll } from 'vitest';
-
-/**
- * For a test file about delivery mechanics: its receivers run on this machine, which
- * the outbound rules refuse, so the development switch is on for that file only (the
- * worker's files run one after another in one process).
- */
-export function allowLocalTargets(): void {
-  beforeAll(() => {
-    process.env.PUNCHCARD_ALLOW_PRIVATE_TARGETS = '1';
-  });
-  afterAll(() => {
-    delete process.env.PUNCHCARD_ALLOW_PRIVATE_TARGETS;
-  });
-}
 
 export interface Received {
   headers: IncomingHttpHeaders;
