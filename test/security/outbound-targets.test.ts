@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import clubos from '../../plugins/clubos/index.ts';
-import webhooks from '../../plugins/webhooks/index.ts';
 import { writeConfig } from '../../src/integrations/config.ts';
 import { reasons, sendOutbound } from '../../src/integrations/outbound.ts';
 import { type CreditsPlugin, createCreditsPlugin } from '../../src/plugin.ts';
@@ -29,7 +28,7 @@ const strict = async () => {
     clock,
     platformKey,
     allowPrivateTargets: false,
-    plugins: [clubos(), webhooks(), strictClubOs],
+    plugins: [strictClubOs],
     outbox: { baseMs: 20, capMs: 400, pollMs: 100, timeoutMs: 5000 },
   });
   return strictPlugin;
@@ -174,7 +173,7 @@ describe('outbound targets with the development switch off (SSRF)', () => {
   it('PUT /v1/integrations/{name} refuses each literal and obvious form at /url', async () => {
     const t = await newStudio();
     const put = async (body: unknown) => {
-      const res = await (await strict()).app.request('/v1/integrations/webhooks', {
+      const res = await (await strict()).app.request(`/v1/integrations/${strictClubOs.name}`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -208,7 +207,10 @@ describe('outbound targets with the development switch off (SSRF)', () => {
       expect(res.body.errors, url).toEqual([{ path: '/url', message }]);
       expect(JSON.stringify(res.body)).not.toContain('secret@');
     }
-    expect((await t.as('admin').get('/v1/integrations/webhooks')).body.url).toBeNull();
+    const saved = await (await strict()).app.request(`/v1/integrations/${strictClubOs.name}`, {
+      headers: { authorization: `Bearer ${t.admin}` },
+    });
+    expect(((await saved.json()) as any).url).toBeNull();
     expect((await put({ enabled: false, url: 'https://93.184.215.14/in' })).status).toBe(200);
   });
 
