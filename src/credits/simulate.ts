@@ -113,7 +113,10 @@ export async function simulate(ctx: CreditContext, draft: CompiledPolicy, from: 
   const windows = await windowsOf(ctx, from, to);
   const read = (i: number) => {
     const w = windows[i];
-    return w ? readReservations(ctx, { startingFrom: w[0], to: w[1] }) : Promise.resolve(null);
+    const reading = w ? readReservations(ctx, { startingFrom: w[0], to: w[1] }) : Promise.resolve(null);
+    // Awaited in the next round; a replay that throws first must not leave it unhandled.
+    reading.catch(() => {});
+    return reading;
   };
   const changes: SimulatedChange[] = [];
   const totalsBefore: Record<string, number> = {};
