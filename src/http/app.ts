@@ -7,6 +7,7 @@ import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
 import { docsRoutes } from './docs.ts';
 import type { AppDeps, AppEnv } from './env.ts';
+import { itemTypeRoutes } from './item-types.ts';
 import { itemRoutes } from './items.ts';
 import { locationRoutes } from './locations.ts';
 import { describeOperation, ok, openApiDocument } from './openapi.ts';
@@ -57,6 +58,7 @@ const tenantApi = new Hono<AppEnv>()
   .use(requireRole('staff'))
   .route('/locations', locationRoutes)
   .route('/items', itemRoutes)
+  .route('/item-types', itemTypeRoutes)
   .route('/plans', planRoutes)
   .route('/clients', clientRoutes)
   .route('/clients', clientReservationRoutes)
