@@ -28,6 +28,7 @@ import {
 } from './request-guards.ts';
 import { reservationRoutes } from './reservations.ts';
 import { Health, OpenApiDocument } from './responses/common.ts';
+import { scheduleRoutes } from './schedule.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sweepRoutes } from './sweeps.ts';
 import { tenantRoutes } from './tenants.ts';
@@ -64,6 +65,7 @@ const tenantApi = new Hono<AppEnv>()
   .route('/clients', clientReservationRoutes)
   .route('/purchases', purchaseRoutes)
   .route('/sessions', sessionRoutes)
+  .route('/sessions', scheduleRoutes)
   .route('/reservations', reservationRoutes)
   .route('/tickets', ticketRoutes)
   .route('/sweeps', sweepRoutes)
