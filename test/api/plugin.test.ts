@@ -66,12 +66,13 @@ describe('plugin interface', () => {
     await credits.drain({ tenantId });
     expect(events).toEqual([`${tenantId}:p`]);
     expect((await host.request('/credits/v1/clients/c/balances')).status).toBe(401);
-    expect(credits.entities.length).toBe(14);
+    expect(credits.entities.length).toBe(15);
     expect(credits.migrations.map((m) => m.name)).toEqual([
       '0001-initial',
       '0002-money-and-scopes',
       '0003-credit-engine',
       '0004-outbox',
+      '0008-catalog',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);
