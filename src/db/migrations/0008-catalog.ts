@@ -10,9 +10,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - items.integrations: per-item flags, e.g. `{ "clubOs": true }` to send the item's
  *   bookings, check-ins, no-shows and cancellations to Club OS.
  * - sessions.staff_id: who teaches or runs a session (optional), for the schedule.
- * - sessions_schedule: the schedule's keyset order (start, id) within a tenant.
- * - reservations_client_history: a client's reservations found by client first;
- *   the history's order is the session's start, read through the join.
+ * - sessions_schedule: the schedule's keyset order (start, id) within a tenant; a
+ *   client's history pages walk it too (backwards) when the planner finds that cheaper.
  */
 export class Migration0008Catalog extends Migration {
   override name = '0008-catalog';
