@@ -227,7 +227,13 @@ describe('plans and items change later (item 9)', () => {
       label: 'Package Used',
     });
     // A new yoga booking finds no credit; a spin booking is paid by the plan.
-    expect((await reserve(t, await addSession(t, at('04')))).credit.state).toBe('none');
+    const uncovered = await reserve(t, await addSession(t, at('04')));
+    expect(uncovered.credit.state).toBe('none');
+    // Its explanation says why, under the policy version it was decided with.
+    expect(uncovered.explain).toMatchObject({
+      assignment: { chosen: null, summary: 'no purchase of this client covers the item' },
+      policyVersion: 1,
+    });
     const spin = await reserve(t, await addSession(t, { itemId: 'spin', ...at('05') }));
     expect(spin).toMatchObject({ purchaseId: p.id, credit: { state: 'held' } });
     expect((await balanceOf(t, p.id)).remaining).toBe(8);
