@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectStatus } from '../support/api.ts';
+import { type Answer, expectStatus } from '../support/api.ts';
 import { setNow } from '../support/clock.ts';
 import { addPlan, addSession, balanceOf, buy, newStudio, reserve } from '../support/fixtures.ts';
 
@@ -45,7 +45,7 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await staff.get(`/v1/sessions?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: Answer = await staff.get(`/v1/sessions?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expectStatus(page, 200);
       seen.push(...ids(page.body));
       cursor = page.body.nextCursor;
@@ -321,7 +321,7 @@ describe("a client's entire attendance history (item 10)", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await staff.get(`/v1/clients/sarah/reservations${cursor ? `?cursor=${cursor}` : ''}`);
+      const page: Answer = await staff.get(`/v1/clients/sarah/reservations${cursor ? `?cursor=${cursor}` : ''}`);
       expectStatus(page, 200);
       seen.push(...sessionsOf(page.body));
       cursor = page.body.nextCursor;
