@@ -321,7 +321,9 @@ describe("a client's entire attendance history (item 10)", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Answer = await staff.get(`/v1/clients/sarah/reservations${cursor ? `?cursor=${cursor}` : ''}`);
+      const page: Answer = await staff.get(
+        `/v1/clients/sarah/reservations${cursor ? `?cursor=${cursor}` : ''}`,
+      );
       expectStatus(page, 200);
       seen.push(...sessionsOf(page.body));
       cursor = page.body.nextCursor;
