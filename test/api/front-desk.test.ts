@@ -128,6 +128,22 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
     expect((await balanceOf(t, p.id)).remaining).toBe(4);
     expect((await t.as('staff').get('/v1/sessions/nope/attendees')).status).toBe(404);
   });
+  it("another tenant's schedule, roster and item types are out of sight", async () => {
+    const t = await newStudio('mytime');
+    const u = await newStudio('mytime');
+    const session = await addSession(t, { staffId: 'ana', ...at('03') });
+    await reserve(t, session);
+    expectStatus(
+      await t.as('admin').post('/v1/item-types', { id: 'Mine', name: 'Mine', schedulerBucket: true }),
+      201,
+    );
+    expect((await u.as('staff').get('/v1/sessions')).body).toEqual({ sessions: [], nextCursor: null });
+    expect((await u.as('staff').get(`/v1/sessions/${session}/attendees`)).status).toBe(404);
+    expect((await u.as('staff').get('/v1/item-types')).body).toEqual({ itemTypes: [] });
+    expect((await u.as('admin').patch('/v1/items/yoga', { name: 'x' })).status).toBe(200);
+    expect((await t.as('staff').get(`/v1/sessions/${session}`)).body.staffId).toBe('ana');
+    expect((await u.as('staff').get('/v1/clients/sarah/reservations')).body.reservations).toEqual([]);
+  });
 });
 
 describe('item types are records (item 8)', () => {
