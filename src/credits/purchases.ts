@@ -100,7 +100,10 @@ export async function sellPurchase(ctx: CreditContext, input: SaleInput): Promis
       integrations: { ...(plan.integrations ?? {}) },
     },
   });
-  const credits = creditsGranted({ ...plan, schedulerBucket: await schedulerBucketOf(ctx, plan.itemType) });
+  // B7 asks the item type's record only for a session bucket (one read, none for other plans).
+  const schedulerBucket =
+    plan.kind === 'session_bucket' ? await schedulerBucketOf(ctx, plan.itemType) : undefined;
+  const credits = creditsGranted({ ...plan, schedulerBucket });
   if (credits > 0) {
     post(work, purchase, {
       kind: 'grant',
