@@ -12,7 +12,7 @@ import { Session } from '../domain/session.ts';
 import { notFound } from '../errors.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
-import { cursorParam, decodeCursor, encodeCursor, limitOf, limitParam, type Position } from './cursor.ts';
+import { cursorParam, decodePosition, encodePosition, limitOf, limitParam, type Position } from './cursor.ts';
 import type { AppEnv } from './env.ts';
 import { component, describeOperation, ok } from './openapi.ts';
 import { amount, at, closed, nullable } from './responses/common.ts';
@@ -60,9 +60,7 @@ export const ClientReservations = component(
           closed,
         ),
       ),
-      nextCursor: nullable(
-        Type.String({ description: 'Pass as `cursor` for the next page; null on the last' }),
-      ),
+      next: nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last' })),
     },
     closed,
   ),
@@ -88,7 +86,7 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
     const em = c.var.em;
     const id = c.req.param('id');
     const q = check(HistoryQuery, c.req.query(), 'query');
-    const after = decodeCursor(q.cursor);
+    const after = decodePosition(q.cursor);
     const limit = limitOf(q.limit, pageSize, maxPage);
     if (!(await em.findOne(Client, { id }))) throw notFound('client', id);
     const ctx = await creditContext(c);
@@ -130,7 +128,7 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
         },
       });
     }
-    return c.json({ clientId: id, reservations: out, nextCursor: page.nextCursor });
+    return c.json({ clientId: id, reservations: out, next: page.next });
   },
 );
 
@@ -144,7 +142,7 @@ async function historyPage(
   ctx: CreditContext,
   clientId: string,
   f: { from: Date | null; to: Date | null; status: string | null; after: Position | null; limit: number },
-): Promise<{ ids: string[]; nextCursor: string | null }> {
+): Promise<{ ids: string[]; next: string | null }> {
   const rows = await query(
     ctx,
     `select r.id, s.starts_at
@@ -162,9 +160,9 @@ async function historyPage(
   const last = shown.at(-1);
   return {
     ids: shown.map((r) => String(r.id)),
-    nextCursor:
+    next:
       rows.length > f.limit && last
-        ? encodeCursor({ at: new Date(last.starts_at), id: String(last.id) })
+        ? encodePosition({ at: new Date(last.starts_at), id: String(last.id) })
         : null,
   };
 }

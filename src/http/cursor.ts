@@ -1,37 +1,52 @@
 import Type from 'typebox';
-import { invalid } from '../errors.ts';
+import { invalid, PunchcardError } from '../errors.ts';
 
 /**
- * Keyset pages: a cursor names the last row a page showed by its sort key (an
- * instant and an id), so the next page starts right after it however many rows were
- * added or removed meanwhile. Opaque to callers (base64url JSON); a cursor that does
- * not decode is a 422 at `/cursor`.
+ * Keyset pages: a cursor names the last row a page showed by its sort key and id,
+ * so the next page starts right after it however many rows were added or removed
+ * meanwhile, never by skipping rows. Opaque to callers (base64url JSON of the two);
+ * a page answers it as `next`, null on the last page. One that does not decode is a
+ * 422 at `/cursor`.
  */
+export const encodeCursor = (key: string, id: string): string =>
+  Buffer.from(JSON.stringify([key, id]), 'utf8').toString('base64url');
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string'))
+      return [value[0], value[1]];
+  } catch {
+    /* falls through to the refusal below */
+  }
+  throw badCursor();
+}
+
+const badCursor = () =>
+  new PunchcardError('invalid', 'the cursor is not one this route gave', [
+    { path: '/cursor', message: 'is not a cursor from a previous page' },
+  ]);
+
+/** A page ordered by an instant, then id (the schedule, a client's history). */
 export interface Position {
   at: Date;
   id: string;
 }
 
-export const encodeCursor = (p: Position): string =>
-  Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString('base64url');
+export const encodePosition = (p: Position): string => encodeCursor(p.at.toISOString(), p.id);
 
-export function decodeCursor(text: string | undefined): Position | null {
-  if (text === undefined) return null;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    const when = new Date(String(at));
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(when.getTime()))
-      return { at: when, id };
-  } catch {
-    // falls through to the 422 below
-  }
-  throw invalid('/cursor', 'is not a cursor this list gave');
+export function decodePosition(cursor: string | undefined): Position | null {
+  if (cursor === undefined) return null;
+  const [at, id] = decodeCursor(cursor);
+  const when = new Date(at);
+  if (Number.isNaN(when.getTime())) throw badCursor();
+  return { at: when, id };
 }
 
 export const cursorParam = Type.String({
   minLength: 1,
-  maxLength: 400,
-  description: 'The `nextCursor` of the previous page',
+  maxLength: 600,
+  description: 'The `next` of the previous page',
 });
 
 /** `limit`: 1 to `max`, `fallback` when absent (query strings are text, hence the pattern). */

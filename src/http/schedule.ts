@@ -7,7 +7,7 @@ import { Session } from '../domain/session.ts';
 import { notFound } from '../errors.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
-import { cursorParam, decodeCursor, encodeCursor, limitOf, limitParam } from './cursor.ts';
+import { cursorParam, decodePosition, encodePosition, limitOf, limitParam } from './cursor.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { component, describeOperation, ok } from './openapi.ts';
 import { Session as SessionSchema } from './responses/catalog.ts';
@@ -39,9 +39,7 @@ export const SchedulePage = component(
   Type.Object(
     {
       sessions: Type.Array(SessionSchema),
-      nextCursor: nullable(
-        Type.String({ description: 'Pass as `cursor` for the next page; null on the last' }),
-      ),
+      next: nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last' })),
     },
     closed,
   ),
@@ -95,7 +93,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .use(requireRole('staff'))
   .get('/', async (c) => {
     const q = check(ScheduleQuery, c.req.query(), 'query');
-    const after = decodeCursor(q.cursor);
+    const after = decodePosition(q.cursor);
     const limit = limitOf(q.limit, pageSize, maxPage);
     const startsAt = {
       ...(q.from ? { $gte: instantOf(q.from) } : {}),
@@ -117,7 +115,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const last = page.at(-1);
     const body: Static<typeof SchedulePage> = {
       sessions: page.map(presentSession),
-      nextCursor: found.length > limit && last ? encodeCursor({ at: last.startsAt, id: last.id }) : null,
+      next: found.length > limit && last ? encodePosition({ at: last.startsAt, id: last.id }) : null,
     };
     return c.json(body);
   })

@@ -35,7 +35,7 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
     const ids = (body: { sessions: { id: string }[] }) => body.sessions.map((s) => s.id);
     const all = await staff.get('/v1/sessions');
     expect(ids(all.body)).toEqual(['s1', 's2', 's3', 's4', 's5']);
-    expect(all.body.nextCursor).toBeNull();
+    expect(all.body.next).toBeNull();
     expect(ids((await staff.get('/v1/sessions?locationId=loc&staffId=ana')).body)).toEqual(['s1', 's3']);
     const window = `from=${encodeURIComponent('2026-03-03T12:00:00-05:00')}&to=${encodeURIComponent('2026-03-06T00:00:00-05:00')}`;
     expect(ids((await staff.get(`/v1/sessions?${window}`)).body)).toEqual(['s2', 's3', 's4']);
@@ -48,14 +48,14 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
       const page: Answer = await staff.get(`/v1/sessions?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expectStatus(page, 200);
       seen.push(...ids(page.body));
-      cursor = page.body.nextCursor;
+      cursor = page.body.next;
       pages++;
     } while (cursor);
     expect(seen).toEqual(['s1', 's2', 's3', 's4', 's5']);
     expect(pages).toBe(3);
 
     expect((await staff.get('/v1/sessions?cursor=nope')).body.errors).toEqual([
-      { path: '/cursor', message: 'is not a cursor this list gave' },
+      { path: '/cursor', message: 'is not a cursor from a previous page' },
     ]);
     expect((await staff.get('/v1/sessions?limit=201')).body.errors).toEqual([
       { path: '/limit', message: 'must be at most 200' },
@@ -137,7 +137,7 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
       await t.as('admin').post('/v1/item-types', { id: 'Mine', name: 'Mine', schedulerBucket: true }),
       201,
     );
-    expect((await u.as('staff').get('/v1/sessions')).body).toEqual({ sessions: [], nextCursor: null });
+    expect((await u.as('staff').get('/v1/sessions')).body).toEqual({ sessions: [], next: null });
     expect((await u.as('staff').get(`/v1/sessions/${session}/attendees`)).status).toBe(404);
     expect((await u.as('staff').get('/v1/item-types')).body).toEqual({ itemTypes: [] });
     expect((await u.as('admin').patch('/v1/items/yoga', { name: 'x' })).status).toBe(200);
@@ -342,7 +342,7 @@ describe("a client's entire attendance history (item 10)", () => {
       );
       expectStatus(page, 200);
       seen.push(...sessionsOf(page.body));
-      cursor = page.body.nextCursor;
+      cursor = page.body.next;
       pages++;
     } while (cursor);
     expect(pages).toBe(3); // 50 + 50 + 5
@@ -369,7 +369,7 @@ describe("a client's entire attendance history (item 10)", () => {
     const to = encodeURIComponent(starts[25].toISOString());
     const window = await staff.get(`/v1/clients/sarah/reservations?from=${from}&to=${to}&status=booked`);
     expect(sessionsOf(window.body)).toEqual(['s024', 's023', 's022', 's021']);
-    expect(window.body.nextCursor).toBeNull();
+    expect(window.body.next).toBeNull();
     expect((await staff.get('/v1/clients/sarah/reservations?status=gone')).body.errors[0].path).toBe(
       '/status',
     );
