@@ -28,8 +28,9 @@ describe('plugin interface', () => {
     tenantsTouched.add(tenantId);
     const host = new Hono().route('/credits', credits.app);
     const events: string[] = [];
+    // On a shared PostgreSQL other test files sell at the same time: this tenant's events only.
     credits.on('purchase.created', (e) => {
-      events.push(`${e.tenantId}:${e.planId}`);
+      if (e.tenantId === tenantId) events.push(`${e.tenantId}:${e.planId}`);
     });
     const call = (path: string, body: unknown, role = 'admin') =>
       host.request(`/credits${path}`, {
