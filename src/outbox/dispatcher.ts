@@ -213,7 +213,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
         name: s.name,
         configuredOnly: s.configuredOnly === true,
       }));
-      routed = await store.route(targets, horizon.safe);
+      routed = await store.route(targets, seen.routed, horizon.safe);
     }
     if (!seen.claimable && routed === 0) return 0;
     const claimed = await store.claim(names, owner, options.leaseMs, options.batch, tenantId);

@@ -12,9 +12,11 @@ import { Migration } from '@mikro-orm/migrations';
  * - outbox_heads goes: nothing is locked per tenant at commit any more.
  * - outbox_subscribers.routed_seq: how far the dispatcher has sorted the global
  *   stream into (tenant, subscriber) cursors for that subscriber.
- * - outbox_cursors.head_seq: the last event routed to the pair; the pair has work
- *   when head_seq > last_seq, and a partial index holds exactly those pairs, so
- *   looking for work costs nothing when there is none.
+ * - outbox_cursors.head_seq: the last event routed to the pair; the pair is `owed`
+ *   work when head_seq > last_seq. `owed` is a stored column (not just an index
+ *   predicate) so the planner has statistics on it and probes the partial index of
+ *   owed pairs instead of scanning every cursor: looking for work costs nothing
+ *   when there is none.
  * - outbox_deliveries may be 'skipped' (an admin moved the line past an event that
  *   kept failing).
  */
@@ -40,13 +42,14 @@ select setval('outbox_seq', coalesce((select max(seq) from outbox), 0) + 1, fals
 alter sequence outbox_seq owned by outbox.seq;
 alter table outbox alter column seq set default
   (case when pg_current_xact_id() is null then null else nextval('outbox_seq') end);
-create index outbox_by_seq on outbox (seq);
+create index outbox_by_seq on outbox (seq) include (tenant_id);
 alter table outbox_subscribers add column routed_seq bigint null;
 update outbox_subscribers set routed_seq = (select last_value - 1 from outbox_seq);
 alter table outbox_subscribers alter column routed_seq set not null;
 alter table outbox_cursors add column head_seq bigint not null default 0;
 update outbox_cursors c set head_seq = h.last_seq from outbox_heads h where h.tenant_id = c.tenant_id;
-create index outbox_cursors_pending on outbox_cursors (subscriber, tenant_id) where head_seq > last_seq;
+alter table outbox_cursors add column owed boolean generated always as (head_seq > last_seq) stored;
+create index outbox_cursors_owed on outbox_cursors (subscriber, tenant_id) where owed;
 create index outbox_cursors_leased on outbox_cursors (lease_owner) where lease_owner is not null;
 alter table outbox_deliveries drop constraint outbox_deliveries_status_check;
 alter table outbox_deliveries add constraint outbox_deliveries_status_check
@@ -64,7 +67,8 @@ alter table outbox_deliveries drop constraint outbox_deliveries_status_check;
 alter table outbox_deliveries add constraint outbox_deliveries_status_check
   check (status in ('pending', 'delivered', 'failing'));
 drop index outbox_cursors_leased;
-drop index outbox_cursors_pending;
+drop index outbox_cursors_owed;
+alter table outbox_cursors drop column owed;
 alter table outbox_cursors drop column head_seq;
 alter table outbox_subscribers drop column routed_seq;
 drop index outbox_by_seq;
