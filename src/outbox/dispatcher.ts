@@ -98,6 +98,9 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
   const registrations = new Set<Promise<void>>();
   /** Pairs this process is delivering now, by `tenant/subscriber`: it never works one twice at once. */
   const working = new Map<string, Promise<void>>();
+  /** The lease token each of those works under, by the same key. */
+  const leases = new Map<string, string>();
+  let claims = 0;
   let passing: Promise<void> | null = null;
   let again = false;
   let lastPassAt = 0;
@@ -140,7 +143,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
           heartbeat = undefined;
           return;
         }
-        store.heartbeat(owner, options.leaseMs).catch(options.onError);
+        store.heartbeat([...leases.values()], options.leaseMs).catch(options.onError);
       },
       Math.max(10, Math.floor(options.leaseMs / 3)),
     );
@@ -171,7 +174,6 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
           const retryInMs = retryDelayMs(attempt, options);
           await store.settle(
             pair,
-            owner,
             { seq: event.seq, attempts: attempt, ok: false, error: messageOf(error), retryInMs },
             position,
             options.leaseMs,
@@ -182,7 +184,6 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
         if (delivered) {
           const kept = await store.settle(
             pair,
-            owner,
             { seq: event.seq, attempts: attempt, ok: true },
             position,
             options.leaseMs,
@@ -194,7 +195,7 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       if (events.length === options.batch) again = true;
     } finally {
       // A failed attempt already ended the pair's turn with its retry time.
-      await store.release(pair, owner, position).catch(options.onError);
+      await store.release(pair, position).catch(options.onError);
     }
   }
 
@@ -216,15 +217,29 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
       routed = await store.route(targets, seen.routed, horizon.safe);
     }
     if (!seen.claimable && routed === 0) return 0;
-    const claimed = await store.claim(names, owner, options.leaseMs, options.batch, tenantId);
+    // A token per claim: a worker whose lease was taken over (it lapsed, or an admin
+    // skipped its event) can no longer write, even when this process took it over.
+    const claimed = await store.claim(
+      names,
+      `${owner}.${++claims}`,
+      options.leaseMs,
+      options.batch,
+      tenantId,
+    );
     for (const pair of claimed) {
       const key = `${pair.tenantId}/${pair.subscriber}`;
-      // A lease this process let lapse and took back: the worker already on it goes on.
-      if (working.has(key)) continue;
+      if (working.has(key)) {
+        // The old worker here stops at its next write; the pair is claimed again after it.
+        await store.release(pair, pair.lastSeq);
+        again = true;
+        continue;
+      }
+      leases.set(key, pair.lease);
       const work = deliverPair(pair)
         .catch(options.onError)
         .finally(() => {
           working.delete(key);
+          leases.delete(key);
           poke();
         });
       working.set(key, work);
@@ -253,9 +268,15 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
     });
   }
 
-  /** Deletes delivered events older than the retention, in batches along the `seq` index. */
+  /**
+   * Deletes delivered events older than the retention, in batches along the `seq`
+   * index. Events still owed to a subscriber some process ran within the retention
+   * stay; this process first says which subscribers it runs.
+   */
   async function prune(now = new Date()): Promise<number> {
     if (options.retentionMs <= 0) return 0;
+    await Promise.all(registrations);
+    if (subscribers.size > 0) await store.seen([...subscribers.keys()], now);
     const before = new Date(now.getTime() - options.retentionMs);
     let after = -1n;
     let total = 0;

@@ -17,6 +17,8 @@ export interface OutboxEvent<K extends EventName = EventName> {
 export interface ClaimedPair {
   tenantId: string;
   subscriber: string;
+  /** This claim's lease token: a later claim of the pair (or an admin's skip) replaces it. */
+  lease: string;
   lastSeq: number;
   /** The last event routed to the pair: this turn reads no further. */
   headSeq: number;
@@ -57,7 +59,7 @@ export function outboxStore(orm: MikroORM) {
          insert into outbox_subscribers (name, registered_at, routed_seq)
          values ($1, $2, coalesce((select max(seq) from recent where committed_at < $2),
                                   (select min(seq) - 1 from recent), 0))
-         on conflict do nothing`,
+         on conflict (name) do update set seen_at = clock_timestamp()`,
         [name, at],
       );
     },
@@ -150,7 +152,7 @@ export function outboxStore(orm: MikroORM) {
      */
     async claim(
       subscribers: readonly string[],
-      owner: string,
+      lease: string,
       leaseMs: number,
       limit: number,
       tenantId?: string,
@@ -168,12 +170,13 @@ export function outboxStore(orm: MikroORM) {
                   for update of c2 skip locked) r
           where c.tenant_id = r.tenant_id and c.subscriber = r.subscriber
          returning c.tenant_id, c.subscriber, c.last_seq, c.head_seq, c.next_attempt_at is not null as retrying`,
-        [owner, leaseMs, names(subscribers), tenantId ?? null, limit],
+        [lease, leaseMs, names(subscribers), tenantId ?? null, limit],
       );
       return rows.map(
         (r): ClaimedPair => ({
           tenantId: r.tenant_id,
           subscriber: r.subscriber,
+          lease,
           lastSeq: Number(r.last_seq),
           headSeq: Number(r.head_seq),
           retrying: Boolean(r.retrying),
@@ -181,12 +184,12 @@ export function outboxStore(orm: MikroORM) {
       );
     },
 
-    /** Keeps this process's leases alive while it works; a process that dies stops renewing. */
-    async heartbeat(owner: string, leaseMs: number): Promise<void> {
+    /** Keeps the leases this process works under alive; a process that dies stops renewing. */
+    async heartbeat(leases: readonly string[], leaseMs: number): Promise<void> {
       await run(
         `update outbox_cursors set leased_until = clock_timestamp() + $2::int * interval '1 millisecond'
-          where lease_owner = $1`,
-        [owner, leaseMs],
+          where lease_owner = ${anyOf(1)}`,
+        [names(leases), leaseMs],
       );
     },
 
@@ -217,12 +220,11 @@ export function outboxStore(orm: MikroORM) {
 
     /**
      * Records one delivery's outcome, moves the cursor and renews the lease, in one
-     * statement, only while this process still holds the lease. False: the lease was
-     * lost (another process, or an admin's skip, now owns the line), so stop.
+     * statement, only while this claim still holds the lease. False: the lease was
+     * lost (another claim, or an admin's skip, now owns the line), so stop.
      */
     async settle(
       pair: ClaimedPair,
-      owner: string,
       outcome: { seq: number; attempts: number } & (
         | { ok: true }
         | { ok: false; error: string; retryInMs: number }
@@ -256,7 +258,7 @@ export function outboxStore(orm: MikroORM) {
           failed ? outcome.retryInMs : 0,
           pair.tenantId,
           pair.subscriber,
-          owner,
+          pair.lease,
           outcome.seq,
           failed ? 'failing' : 'delivered',
           outcome.attempts,
@@ -267,11 +269,11 @@ export function outboxStore(orm: MikroORM) {
     },
 
     /** Moves the cursor over events the subscriber does not take, and ends the lease. */
-    async release(pair: ClaimedPair, owner: string, lastSeq: number): Promise<void> {
+    async release(pair: ClaimedPair, lastSeq: number): Promise<void> {
       await run(
         `update outbox_cursors set last_seq = greatest(last_seq, $1), lease_owner = null, leased_until = null
           where tenant_id = $2 and subscriber = $3 and lease_owner = $4`,
-        [lastSeq, pair.tenantId, pair.subscriber, owner],
+        [lastSeq, pair.tenantId, pair.subscriber, pair.lease],
       );
     },
 
@@ -290,11 +292,19 @@ export function outboxStore(orm: MikroORM) {
       return Number(row?.n ?? 0);
     },
 
+    /** These subscribers are still run by a process (retention counts only those). */
+    async seen(subscribers: readonly string[], at: Date): Promise<void> {
+      await run(`update outbox_subscribers set seen_at = $2 where name = ${anyOf(1)}`, [
+        names(subscribers),
+        at,
+      ]);
+    },
+
     /**
-     * Deletes up to `limit` events committed before `before` that every durable
-     * subscriber has passed (process-local `local:` subscribers do not hold events
-     * back), with their delivery records. Walks the `seq` index from `after`;
-     * returns where it stopped, or null when it reached events newer than `before`.
+     * Deletes up to `limit` events committed before `before` that every subscriber
+     * seen since `before` has passed (routed, and its cursor for the tenant beyond
+     * it), with their delivery records. Walks the `seq` index from `after`; returns
+     * where it stopped, or null when it reached events newer than `before`.
      */
     async prune(
       before: Date,
@@ -305,12 +315,14 @@ export function outboxStore(orm: MikroORM) {
         `with batch as (
            select o.tenant_id, o.seq, o.committed_at from outbox o
             where o.seq > $2 order by o.seq limit $3
+         ), live as (
+           select name, routed_seq from outbox_subscribers where seen_at >= $1
          ), done as (
            select b.tenant_id, b.seq from batch b
             where b.committed_at < $1
-              and b.seq <= coalesce((select min(s.routed_seq) from outbox_subscribers s where s.name not like 'local:%'), b.seq)
-              and not exists (select 1 from outbox_cursors c
-                               where c.tenant_id = b.tenant_id and c.subscriber not like 'local:%' and c.last_seq < b.seq)
+              and b.seq <= coalesce((select min(routed_seq) from live), b.seq)
+              and not exists (select 1 from outbox_cursors c join live on live.name = c.subscriber
+                               where c.tenant_id = b.tenant_id and c.last_seq < b.seq)
          ), gone as (
            delete from outbox o using done where o.tenant_id = done.tenant_id and o.seq = done.seq returning o.tenant_id, o.seq
          ), logs as (

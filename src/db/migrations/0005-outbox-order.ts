@@ -11,7 +11,9 @@ import { Migration } from '@mikro-orm/migrations';
  *   all of them, so each tenant's order is unchanged.
  * - outbox_heads goes: nothing is locked per tenant at commit any more.
  * - outbox_subscribers.routed_seq: how far the dispatcher has sorted the global
- *   stream into (tenant, subscriber) cursors for that subscriber.
+ *   stream into (tenant, subscriber) cursors for that subscriber; seen_at: when a
+ *   process last ran it (a subscriber unseen for the retention window no longer
+ *   holds events back from pruning).
  * - outbox_cursors.head_seq: the last event routed to the pair; the pair is `owed`
  *   work when head_seq > last_seq. `owed` is a stored column (not just an index
  *   predicate) so the planner has statistics on it and probes the partial index of
@@ -46,6 +48,7 @@ create index outbox_by_seq on outbox (seq) include (tenant_id);
 alter table outbox_subscribers add column routed_seq bigint null;
 update outbox_subscribers set routed_seq = (select last_value - 1 from outbox_seq);
 alter table outbox_subscribers alter column routed_seq set not null;
+alter table outbox_subscribers add column seen_at timestamptz not null default clock_timestamp();
 alter table outbox_cursors add column head_seq bigint not null default 0;
 update outbox_cursors c set head_seq = h.last_seq from outbox_heads h where h.tenant_id = c.tenant_id;
 alter table outbox_cursors add column owed boolean generated always as (head_seq > last_seq) stored;
@@ -70,7 +73,7 @@ drop index outbox_cursors_leased;
 drop index outbox_cursors_owed;
 alter table outbox_cursors drop column owed;
 alter table outbox_cursors drop column head_seq;
-alter table outbox_subscribers drop column routed_seq;
+alter table outbox_subscribers drop column routed_seq, drop column seen_at;
 drop index outbox_by_seq;
 alter table outbox alter column seq drop default;
 drop sequence outbox_seq
