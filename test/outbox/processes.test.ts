@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,5 +148,28 @@ describe.runIf(onPostgres)('the outbox across processes', () => {
       await p.plugin.close();
       await p.orm.close();
     }
+  }, 90_000);
+});
+
+/** PGlite is one process's database: the restart is a second process on the same folder. */
+describe.runIf(!onPostgres)('the outbox on an embedded PGlite folder', () => {
+  it('a process killed in the middle of a delivery: the next process on the folder delivers it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-pglite-'));
+    const log = join(dataDir, 'deliveries.log');
+    writeFileSync(log, '');
+    const env = { DATA_DIR: join(dataDir, 'db'), LOG: log, SUBSCRIBER: 'restart' };
+    const lines = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const first = (await startProcess('pglite-process.ts', { ...env, MODE: 'hang' }, 'pglite ready')).child;
+    await until(() => lines().some((l) => l.includes(' started ')), 30_000, 'the first delivery to start');
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const second = (await startProcess('pglite-process.ts', { ...env, MODE: 'deliver' }, 'pglite ready'))
+      .child;
+    await until(() => lines().some((l) => l.includes(' delivered ')), 30_000, 'the delivery after restart');
+    const [started, ...after] = lines();
+    const eventId = started.split(' ')[2];
+    expect(started).toBe(`${first.pid} started ${eventId} 1`);
+    expect(after).toEqual([`${second.pid} started ${eventId} 1`, `${second.pid} delivered ${eventId} 1`]);
+    rmSync(dataDir, { recursive: true, force: true });
   }, 90_000);
 });
