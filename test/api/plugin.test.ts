@@ -72,6 +72,7 @@ describe('plugin interface', () => {
       '0002-money-and-scopes',
       '0003-credit-engine',
       '0004-outbox',
+      '0005-outbox-order',
       '0009-client-search',
     ]);
     await credits.close();
