@@ -8,6 +8,7 @@ import { assignReservation, triggerReservation } from './decide.ts';
 import { applyDueTimeTriggers } from './due.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
+import { reservationChanged } from './reservation-event.ts';
 import { itemOf, type ReservationSnap, sessionOf } from './snapshot.ts';
 import { clientWork } from './work.ts';
 
@@ -30,7 +31,7 @@ export async function book(ctx: CreditContext, input: BookingInput): Promise<Res
   const [row] = await query(
     ctx,
     `select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-            i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
+            i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type, i.integrations as i_integrations,
             (select r.id from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id
                 and r.client_id = $3 and r.status <> 'canceled') as live,
             exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.id = $4) as id_taken
@@ -68,10 +69,7 @@ export async function book(ctx: CreditContext, input: BookingInput): Promise<Res
   assignReservation(work, r, 'auto');
   triggerReservation(work, r, 'booked');
   if (r.session.startsAt <= ctx.now) applyDueTimeTriggers(work, [r], ctx.now);
-  work.cs.events.push({
-    name: 'reservation.changed',
-    payload: { tenantId: ctx.tenantId, reservationId: r.id, status: r.status, creditState: r.creditState },
-  });
+  work.cs.events.push(reservationChanged(ctx, r, 'booked'));
   await commit(ctx, work.cs);
   return reservationView(ctx, r, work.purchases, {
     assignment: change.assignment ?? null,

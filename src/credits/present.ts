@@ -59,11 +59,11 @@ export async function claimLabel(
   if (!purchase) return null;
   const state = claim.noShow && claim.creditState === 'released' ? 'assigned' : claim.creditState;
   const threshold = ctx.active.policy.settings.unlimitedLabelThreshold;
-  const counted = state === 'used' && (purchase.unlimited || purchase.total > threshold);
+  const counted = state === 'used' && (purchase.unlimited || purchase.remaining > threshold);
   return creditLabel({
     kind: purchase.plan.kind,
     state,
-    total: purchase.total,
+    available: purchase.remaining,
     unlimited: purchase.unlimited,
     usedSoFar: counted ? await usedThrough(ctx, purchase.id, claim.ref) : 0,
     threshold,

@@ -6,6 +6,7 @@ import type { CreditContext } from './context.ts';
 import { triggerReservation } from './decide.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
+import { type ReservationChange, reservationChanged } from './reservation-event.ts';
 import type { ReservationSnap } from './snapshot.ts';
 import { reservationWork } from './work.ts';
 
@@ -27,16 +28,18 @@ export async function changeStatus(
   }
   r.status = to;
   triggerReservation(work, r, to as Trigger);
-  return finish(ctx, work, r);
+  return finish(ctx, work, r, to);
 }
 
 /** Commits a reservation's change set and answers the reservation as it now stands. */
-export async function finish(ctx: CreditContext, work: Work, r: ReservationSnap): Promise<ReservedView> {
+export async function finish(
+  ctx: CreditContext,
+  work: Work,
+  r: ReservationSnap,
+  change: ReservationChange,
+): Promise<ReservedView> {
   touchReservation(work, r);
-  work.cs.events.push({
-    name: 'reservation.changed',
-    payload: { tenantId: ctx.tenantId, reservationId: r.id, status: r.status, creditState: r.creditState },
-  });
+  work.cs.events.push(reservationChanged(ctx, r, change));
   const explains = await commit(ctx, work.cs, { explain: true });
   return reservationView(ctx, r, work.purchases, explains.get(r.id));
 }
