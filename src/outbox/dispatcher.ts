@@ -49,6 +49,8 @@ export interface DispatcherOptions extends RetrySchedule {
   onError: (error: unknown) => void;
 }
 
+/** Event numbers routed per statement at most. */
+const ROUTE_SLICE = 50_000n;
 const fromEnv = (raw: string | undefined, fallback: number) => (Number(raw) > 0 ? Number(raw) : fallback);
 const DAY_MS = 24 * 3600_000;
 
@@ -214,7 +216,10 @@ export function createDispatcher(orm: MikroORM, options: DispatcherOptions) {
         name: s.name,
         configuredOnly: s.configuredOnly === true,
       }));
-      routed = await store.route(targets, seen.routed, horizon.safe);
+      // A subscriber far behind (back after a long absence) catches up a slice at a time.
+      const upTo = horizon.safe < seen.routed + ROUTE_SLICE ? horizon.safe : seen.routed + ROUTE_SLICE;
+      routed = await store.route(targets, seen.routed, upTo);
+      if (upTo < horizon.safe) again = true;
     }
     if (!seen.claimable && routed === 0) return 0;
     // A token per claim: a worker whose lease was taken over (it lapsed, or an admin

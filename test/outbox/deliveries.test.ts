@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher, defaultDispatcherOptions } from '../../src/outbox/dispatcher.ts';
 import { newSecret, startReceiver } from '../integrations/support/receiver.ts';
 import { expectStatus } from '../support/api.ts';
 import { addPlan, buy, newStudio } from '../support/fixtures.ts';
@@ -11,11 +10,6 @@ beforeAll(() => testPlugin(), 120_000);
 afterEach(async () => {
   for (const r of receivers.splice(0)) await r.close();
 });
-
-async function rows<T>(sql: string, params: unknown[]): Promise<T[]> {
-  const { orm } = await testPlugin();
-  return (await orm.em.fork().getConnection().execute(sql, params)) as T[];
-}
 
 const purchaseIdOf = (body: string) => (JSON.parse(body) as { data: { purchaseId: string } }).data.purchaseId;
 
@@ -77,56 +71,5 @@ describe('a delivery that fails for good', () => {
     // Once skipped it is no longer failing; an unknown event is a 404.
     expect((await admin.post(path)).status).toBe(409);
     expect((await admin.post('/v1/integrations/webhooks/deliveries/ev_nope/skip')).status).toBe(404);
-  });
-});
-
-describe('outbox retention', () => {
-  it('prunes delivered events older than the retention, keeps newer ones and those still owed', async () => {
-    const t = await newStudio();
-    const plan = await addPlan(t, { name: 'Ten', credits: 10 });
-    const { orm } = await testPlugin();
-    const dispatcher = createDispatcher(orm, { ...defaultDispatcherOptions(), retentionMs: 60_000 });
-    const name = `retention-${t.id}`;
-    const seen: string[] = [];
-    let fail = false;
-    dispatcher.subscribe({
-      name,
-      events: new Set(['purchase.created']),
-      async deliver(event) {
-        if (event.tenantId !== t.id) return false;
-        if (fail) throw new Error('receiver down');
-        seen.push((event.payload as { purchaseId: string }).purchaseId);
-        return true;
-      },
-    });
-    await dispatcher.drain({ tenantId: t.id });
-    const old = await buy(t, plan);
-    await dispatcher.drain({ tenantId: t.id });
-    fail = true;
-    const owed = await buy(t, plan);
-    await expect(dispatcher.drain({ tenantId: t.id, timeoutMs: 300 })).rejects.toThrow('drain timed out');
-    expect(seen).toEqual([old.id]);
-    const events = () =>
-      rows<{ subject: string }>(
-        "select subject from outbox where tenant_id = ? and name = 'purchase.created' order by seq",
-        [t.id],
-      );
-    const deliveries = () =>
-      rows<{ status: string }>(
-        'select status from outbox_deliveries where tenant_id = ? and subscriber = ? order by seq',
-        [t.id, name],
-      );
-    expect((await events()).map((e) => e.subject)).toEqual([old.id, owed.id]);
-    expect((await deliveries()).map((d) => d.status)).toEqual(['delivered', 'failing']);
-
-    // Within the retention nothing goes.
-    await dispatcher.prune(new Date());
-    expect((await events()).map((e) => e.subject)).toEqual([old.id, owed.id]);
-    // An hour later, past the retention: the delivered event goes with its record; the owed one stays.
-    await dispatcher.prune(new Date(Date.now() + 3600_000));
-    expect((await events()).map((e) => e.subject)).toEqual([owed.id]);
-    expect((await deliveries()).map((d) => d.status)).toEqual(['failing']);
-    await dispatcher.unsubscribe(name, true);
-    await dispatcher.stop();
   });
 });

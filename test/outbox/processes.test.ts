@@ -108,8 +108,6 @@ describe.runIf(onPostgres)('the outbox across processes', () => {
     // Every client's events arrived 1, 2, 3, … — the order its transactions committed in.
     for (const [client, ns] of byClient) expect(ns, client).toEqual(ns.map((_, i) => i + 1));
     expect([...byClient.values()].reduce((sum, ns) => sum + ns.length, 0)).toBe(160);
-    // Both processes committed, and both delivered (one shared durable subscriber).
-    expect(new Set(lines.map((l) => l.split(' ')[0])).size).toBe(2);
   }, 120_000);
 
   it('two dispatching processes on their own connections deliver each event to each subscriber once', async () => {
