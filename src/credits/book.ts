@@ -8,7 +8,8 @@ import { assignReservation, triggerReservation } from './decide.ts';
 import { applyDueTimeTriggers } from './due.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
-import { itemOf, type ReservationSnap, sessionOf } from './snapshot.ts';
+import { itemOf, sessionOf } from './snapshot.ts';
+import type { ReservationSnap } from './types.ts';
 import { clientWork } from './work.ts';
 
 export interface BookingInput {

@@ -1,9 +1,17 @@
 import type { Trigger } from '../policy/index.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
-import { post, touchLine, touchReservation, type UsageStep, type Work } from './changeset.ts';
+import { post, touchLine, touchReservation } from './changeset.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
-import type { ClaimSnap, LineSnap, PurchaseSnap, ReservationSnap, TicketSnap } from './snapshot.ts';
+import type {
+  ClaimSnap,
+  LineSnap,
+  PurchaseSnap,
+  ReservationSnap,
+  TicketSnap,
+  UsageStep,
+  Work,
+} from './types.ts';
 import { planTransition, purchaseView, type Transition, type UsageEvent } from './usage.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { post, touchPurchase, type Work } from './changeset.ts';
+import { post, touchPurchase } from './changeset.ts';
 import { triggerReservation } from './decide.ts';
-import type { PurchaseSnap, ReservationSnap } from './snapshot.ts';
+import type { PurchaseSnap, ReservationSnap, Work } from './types.ts';
 
 export interface TimeTriggerStats {
   sessions: number;

@@ -1,8 +1,7 @@
 import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
-import type { ChangeSet, Posting, ReservationExplain } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import type { ReservationSnap } from './snapshot.ts';
+import type { ChangeSet, Posting, ReservationExplain, ReservationSnap } from './types.ts';
 
 /** Usage steps kept per reservation: the latest ones explain its current state. */
 const stepsKept = 20;

@@ -1,6 +1,7 @@
 import { anyOf, query } from '../db/sql.ts';
 import type { CreditContext } from './context.ts';
-import { type PurchaseSnap, purchaseColumns, purchaseOf } from './snapshot.ts';
+import { purchaseColumns, purchaseOf } from './snapshot.ts';
+import type { PurchaseSnap } from './types.ts';
 
 /**
  * The first step of every credit operation. Every operation concerns one client's

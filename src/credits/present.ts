@@ -1,10 +1,10 @@
 import { query } from '../db/sql.ts';
 import type { CreditState } from '../domain/enums.ts';
-import type { ReservationExplain } from './changeset.ts';
 import { commissionBase } from './commission.ts';
 import type { CreditContext } from './context.ts';
 import { creditLabel } from './labels.ts';
-import { type LineSnap, type PurchaseSnap, type ReservationSnap, readPurchases } from './snapshot.ts';
+import { readPurchases } from './snapshot.ts';
+import type { LineSnap, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
 
 /**
  * What a claim shows the POS: its label (B20), amount due (B10), commission base

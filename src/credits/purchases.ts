@@ -5,13 +5,14 @@ import { Purchase } from '../domain/purchase.ts';
 import { expiresAt } from '../domain/time.ts';
 import { conflict, invalid, notFound, PunchcardError, unknownReference } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { post, touchPurchase, touchReservation, type Work } from './changeset.ts';
+import { post, touchPurchase, touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { expirePurchase, settleExpiry } from './due.ts';
 import { creditsGranted } from './grant.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
-import { type PurchaseSnap, readReservations } from './snapshot.ts';
+import { readReservations } from './snapshot.ts';
+import type { PurchaseSnap, Work } from './types.ts';
 import { clientWork, newWork } from './work.ts';
 
 export interface SaleInput {

@@ -1,12 +1,12 @@
 import type { ReservationStatus } from '../domain/enums.ts';
 import { PunchcardError } from '../errors.ts';
 import type { Trigger } from '../policy/index.ts';
-import { touchReservation, type Work } from './changeset.ts';
+import { touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { triggerReservation } from './decide.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
-import type { ReservationSnap } from './snapshot.ts';
+import type { ReservationSnap, Work } from './types.ts';
 import { reservationWork } from './work.ts';
 
 const allowedFrom: Record<'checked_in' | 'no_show' | 'canceled', ReservationStatus[]> = {

@@ -2,7 +2,8 @@ import type { CreditState } from '../domain/enums.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { CreditContext } from './context.ts';
 import { assignReservation, triggerReservation } from './decide.ts';
-import { type PurchaseSnap, type ReservationSnap, readPurchases, readReservations } from './snapshot.ts';
+import { readPurchases, readReservations } from './snapshot.ts';
+import type { PurchaseSnap, ReservationSnap } from './types.ts';
 import { newWork } from './work.ts';
 
 export interface SimulatedChange {

@@ -1,120 +1,15 @@
 import { anyOf, query, type Row } from '../db/sql.ts';
-import type {
-  BucketType,
-  Channel,
-  CreditState,
-  ItemKind,
-  PlanKind,
-  PurchaseSource,
-  PurchaseStatus,
-  ReservationStatus,
-  TicketStatus,
-} from '../domain/enums.ts';
-import type { CommissionSetting } from '../domain/plan.ts';
 import type { Trigger } from '../policy/index.ts';
 import type { CreditContext } from './context.ts';
-
-/**
- * The plain data every decision reads: no entity instances, no ORM. Loaded with a
- * few set-based reads for one client or a whole batch of sessions alike.
- */
-export interface PlanSnap {
-  id: string;
-  name: string;
-  kind: PlanKind;
-  credits: number | null;
-  unlimited: boolean;
-  price: number;
-  daysToExpire: number;
-  oneDay: boolean;
-  bucketType: BucketType | null;
-  itemType: string | null;
-  priority: number;
-  itemIds: string[];
-  commission: CommissionSetting;
-}
-
-export interface PurchaseSnap {
-  id: string;
-  clientId: string;
-  planId: string;
-  locationId: string;
-  purchasedAt: Date;
-  expiresAt: Date | null;
-  status: PurchaseStatus;
-  source: PurchaseSource;
-  unlimited: boolean;
-  total: number;
-  held: number;
-  used: number;
-  deducted: number;
-  expired: number;
-  remaining: number;
-  plan: PlanSnap;
-}
-
-export interface ItemSnap {
-  id: string;
-  kind: ItemKind;
-  price: number;
-  itemType: string | null;
-  bucketType: BucketType;
-}
-
-export interface SessionSnap {
-  id: string;
-  itemId: string;
-  locationId: string;
-  startsAt: Date;
-  endsAt: Date;
-  price: number | null;
-  units: number;
-}
-
-export interface TicketSnap {
-  id: string;
-  status: TicketStatus;
-  manual: boolean;
-  lineCount: number;
-}
-
-/** Whatever holds a credit: a reservation or a product line on a ticket. */
-export interface ClaimSnap {
-  purchaseId: string | null;
-  creditState: CreditState;
-  coveredUnits: number;
-  /** Postings made for it so far: part of each posting's idempotency key. */
-  creditSeq: number;
-}
-
-export interface ReservationSnap extends ClaimSnap {
-  id: string;
-  clientId: string;
-  sessionId: string;
-  channel: Channel;
-  status: ReservationStatus;
-  manualPurchase: boolean;
-  startedApplied: boolean;
-  endedApplied: boolean;
-  createdAt: Date;
-  session: SessionSnap;
-  item: ItemSnap;
-  /** The latest ticket it is on, if any. */
-  ticket: TicketSnap | null;
-  /** Checked out on a closed manual ticket: that ticket settles it (B15). */
-  checkedOutManually: boolean;
-  /** The triggers it has seen (read only for simulation). */
-  history?: { trigger: Trigger; at: Date }[];
-}
-
-export interface LineSnap extends ClaimSnap {
-  ticketId: string;
-  lineNo: number;
-  item: ItemSnap;
-  reservationId: string | null;
-  unitPrice: number;
-  units: number;
-}
+import type {
+  ItemSnap,
+  LineSnap,
+  PlanSnap,
+  PurchaseSnap,
+  ReservationSnap,
+  SessionSnap,
+  TicketSnap,
+} from './types.ts';
 
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -9,13 +9,13 @@ import { conflict, type FieldError, notFound, PunchcardError } from '../errors.t
 import { newId } from '../ids.ts';
 import type { Trigger } from '../policy/index.ts';
 import { allocate } from './allocate.ts';
-import type { Work } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { triggerLine, triggerReservation } from './decide.ts';
 import { commit } from './ledger.ts';
 import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
 import { lineView } from './present.ts';
-import { type LineSnap, type ReservationSnap, readLines, type TicketSnap } from './snapshot.ts';
+import { readLines } from './snapshot.ts';
+import type { LineSnap, ReservationSnap, TicketSnap, Work } from './types.ts';
 import { clientWork, reservationsOf } from './work.ts';
 
 export interface TicketLineInput {

@@ -1,10 +1,11 @@
 import { query } from '../db/sql.ts';
 import { notFound } from '../errors.ts';
-import { type ChangeSet, emptyChangeSet, type Work } from './changeset.ts';
+import { emptyChangeSet } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry } from './due.ts';
 import { lockClient } from './locks.ts';
-import { type PurchaseSnap, type ReservationSnap, readReservations } from './snapshot.ts';
+import { readReservations } from './snapshot.ts';
+import type { ChangeSet, PurchaseSnap, ReservationSnap, Work } from './types.ts';
 
 export const newWork = (
   ctx: CreditContext,

@@ -1,5 +1,5 @@
+import type { ReservationExplain } from '../../credits/types.ts';
 import type { Static } from 'typebox';
-import type { ReservationExplain } from '../../credits/changeset.ts';
 import type { ReportRow as EngineReportRow } from '../../credits/report.ts';
 import type { simulate } from '../../credits/simulate.ts';
 import type { SweepTotals as EngineSweepTotals } from '../../credits/sweep-runner.ts';
