@@ -1,7 +1,10 @@
 import type { LedgerKind } from '../domain/enums.ts';
+import type { CachedActive } from '../policy/index.ts';
 import { applyDelta, type Counters, type Delta } from './balance.ts';
+import type { CreditContext } from './context.ts';
 import type {
   ChangeSet,
+  ClientSnapshot,
   LineSnap,
   Posting,
   PurchaseSnap,
@@ -10,9 +13,14 @@ import type {
   Work,
 } from './types.ts';
 
-export const emptyChangeSet = (): ChangeSet => ({
+/** Usage steps kept per reservation: the latest ones explain its current state. */
+export const stepsKept = 20;
+
+export const emptyChangeSet = (policy: ChangeSet['policy'] = { version: 0, hash: '' }): ChangeSet => ({
+  policy,
   postings: [],
   purchases: new Map(),
+  newPurchases: new Set(),
   reservations: new Map(),
   lines: new Map(),
   resweep: new Set(),
@@ -63,6 +71,7 @@ export function post(
     policyVersion: entry.policyVersion === undefined ? work.version : entry.policyVersion,
     at: entry.at,
     remainingAfter: next.remaining,
+    usedAfter: next.used,
   };
   work.cs.postings.push(posting);
   work.cs.purchases.set(purchase.id, purchase);
@@ -86,3 +95,38 @@ export function touchReservation(work: Work, r: ReservationSnap, insert = false)
 
 export const touchLine = (work: Work, line: LineSnap) =>
   work.cs.lines.set(`${line.ticketId}:${line.lineNo}`, line);
+
+export const newWork = (
+  ctx: Pick<CreditContext, 'tenantId' | 'actor' | 'now'>,
+  active: Pick<CachedActive, 'version' | 'hash' | 'policy'>,
+  purchases: Map<string, PurchaseSnap>,
+  explainAll = true,
+  cs: ChangeSet = emptyChangeSet({ version: active.version, hash: active.hash }),
+): Work => ({
+  tenantId: ctx.tenantId,
+  policy: active.policy,
+  version: active.version,
+  hash: active.hash,
+  actor: ctx.actor,
+  now: ctx.now,
+  explainAll,
+  purchases,
+  reservations: new Map(),
+  cs,
+});
+
+/**
+ * Working copies of a snapshot for decide: decisions update these in memory (so the
+ * next one sees its effect) and record their effects in the change set; the
+ * snapshot the caller holds is never touched.
+ */
+export function workOn(
+  ctx: Pick<CreditContext, 'tenantId' | 'actor' | 'now'>,
+  active: CachedActive,
+  snapshot: ClientSnapshot,
+): Work {
+  const copy = structuredClone({ purchases: snapshot.purchases, reservations: snapshot.reservations });
+  const work = newWork(ctx, active, copy.purchases);
+  work.reservations = copy.reservations;
+  return work;
+}

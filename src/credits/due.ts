@@ -91,3 +91,17 @@ export function settleExpiry(
   }
   return count;
 }
+
+/** What time has made due by the work's instant: time triggers of the reservations read, then expiry. */
+export function decideDue(work: Work): void {
+  applyDueTimeTriggers(
+    work,
+    [...work.reservations.values()].filter(
+      (r) =>
+        !r.endedApplied &&
+        ((!r.startedApplied && r.session.startsAt <= work.now) || r.session.endsAt <= work.now),
+    ),
+    work.now,
+  );
+  settleExpiry(work, work.now);
+}

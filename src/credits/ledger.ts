@@ -1,10 +1,8 @@
 import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
+import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import type { ChangeSet, Posting, ReservationExplain, ReservationSnap } from './types.ts';
-
-/** Usage steps kept per reservation: the latest ones explain its current state. */
-const stepsKept = 20;
+import type { ChangeSet, Posting, ReservationSnap } from './types.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -17,19 +15,12 @@ const stepsKept = 20;
  * operation twice. Then the events go to the operation's context, in decision
  * order, for the transaction's owner to publish.
  *
- * Returns the reservations' explanations as stored, when asked (`explain`).
  */
-export async function commit(
-  ctx: CreditContext,
-  cs: ChangeSet,
-  options: { explain?: boolean } = {},
-): Promise<Map<string, ReservationExplain>> {
-  // Rows the ORM still holds (a new ticket and its lines, a new purchase) go first.
-  await ctx.tx.flush();
+export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   const ids = new Map<Posting, string>(cs.postings.map((p) => [p, newId('le')]));
   // Types the policy parameters for statements that write no reservation.
   const parts: string[] = ['policy as (select $2::int as version, $3::text as hash)'];
-  const params: unknown[] = [ctx.tenantId, ctx.active.version, ctx.active.hash];
+  const params: unknown[] = [ctx.tenantId, cs.policy.version, cs.policy.hash];
   const bind = (rows: unknown[]) => {
     params.push(JSON.stringify(rows));
     return `$${params.length}::jsonb`;
@@ -61,8 +52,40 @@ export async function commit(
              deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason text,
              idempotency_key text, policy_version int, occurred_at timestamptz))`);
   }
-  if (cs.purchases.size > 0) {
-    const rows = [...cs.purchases.values()].map((p) => ({
+  const sold = [...cs.purchases.values()].filter((p) => cs.newPurchases.has(p.id));
+  if (sold.length > 0) {
+    const rows = sold.map((p) => ({
+      id: p.id,
+      client_id: p.clientId,
+      plan_id: p.planId,
+      location_id: p.locationId,
+      purchased_at: p.purchasedAt.toISOString(),
+      expires_at: p.expiresAt?.toISOString() ?? null,
+      status: p.status,
+      source: p.source,
+      unlimited: p.unlimited,
+      total: p.total,
+      held: p.held,
+      used: p.used,
+      deducted: p.deducted,
+      expired: p.expired,
+      remaining: p.remaining,
+      created_at: ctx.now.toISOString(),
+    }));
+    // Inserted with the counters its first entries leave: one statement sees one
+    // snapshot, so the balances update below could not see a row inserted here.
+    parts.push(`new_purchases as (
+      insert into purchases (tenant_id, id, client_id, plan_id, location_id, purchased_at, expires_at, status, source,
+        unlimited, total, held, used, deducted, expired, remaining, created_at)
+      select $1, v.id, v.client_id, v.plan_id, v.location_id, v.purchased_at, v.expires_at, v.status, v.source,
+             v.unlimited, v.total, v.held, v.used, v.deducted, v.expired, v.remaining, v.created_at
+        from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, plan_id text, location_id text,
+             purchased_at timestamptz, expires_at timestamptz, status text, source text, unlimited boolean, total int,
+             held int, used int, deducted int, expired int, remaining int, created_at timestamptz))`);
+  }
+  const changed = [...cs.purchases.values()].filter((p) => !cs.newPurchases.has(p.id));
+  if (changed.length > 0) {
+    const rows = changed.map((p) => ({
       id: p.id,
       status: p.status,
       total: p.total,
@@ -89,8 +112,8 @@ export async function commit(
       explain: {
         assignment: c.assignment ?? null,
         usage: c.steps.slice(-stepsKept),
-        policyVersion: ctx.active.version,
-        policyHash: ctx.active.hash,
+        policyVersion: cs.policy.version,
+        policyHash: cs.policy.hash,
       },
     }));
     parts.push(`new_reservations as (
@@ -100,8 +123,7 @@ export async function commit(
              v.covered_units, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
              purchase_id text, manual_purchase boolean, credit_state text, covered_units int, credit_seq int,
-             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz)
-      returning id, explain)`);
+             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz))`);
   }
   if (updates.length > 0) {
     const rows = updates.map((c) => {
@@ -131,8 +153,7 @@ export async function commit(
         from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
              set_assignment boolean, assignment jsonb, steps jsonb)
-       where r.tenant_id = $1 and r.id = v.id
-      returning r.id, r.explain)`);
+       where r.tenant_id = $1 and r.id = v.id)`);
   }
   if (cs.lines.size > 0) {
     const rows = [...cs.lines.values()].map((l) => ({
@@ -155,19 +176,7 @@ export async function commit(
       update sessions s set swept_at = null
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
   }
-  const explains = new Map<string, ReservationExplain>();
-  if (parts.length > 1) {
-    const returned = options.explain
-      ? [
-          inserts.length > 0 && 'select id, explain from new_reservations',
-          updates.length > 0 && 'select id, explain from changed_reservations',
-        ]
-          .filter(Boolean)
-          .join(' union all ')
-      : '';
-    const rows = await query(ctx, `with ${parts.join(',\n')}\n${returned || 'select 1 as done'}`, params);
-    if (returned) for (const row of rows) explains.set(String(row.id), row.explain as ReservationExplain);
-  }
+  if (parts.length > 1) await query(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
   for (const event of cs.events) {
     if ('credit' in event) {
       const p = event.credit;
@@ -186,7 +195,6 @@ export async function commit(
       });
     } else ctx.events.push(event);
   }
-  return explains;
 }
 
 /** Rows travel without their null and zero fields (jsonb_to_recordset reads them as null): a sweep batch is megabytes. */

@@ -53,12 +53,12 @@ export async function claimLabel(
   ctx: CreditContext,
   claim: { purchaseId: string | null; creditState: CreditState; noShow: boolean; ref: ClaimRef },
   known: Map<string, PurchaseSnap>,
+  threshold: number,
 ): Promise<string | null> {
   if (!claim.purchaseId) return null;
   const purchase = await purchaseOf(ctx, claim.purchaseId, known);
   if (!purchase) return null;
   const state = claim.noShow && claim.creditState === 'released' ? 'assigned' : claim.creditState;
-  const threshold = ctx.active.policy.settings.unlimitedLabelThreshold;
   const counted = state === 'used' && (purchase.unlimited || purchase.total > threshold);
   return creditLabel({
     kind: purchase.plan.kind,
@@ -70,33 +70,34 @@ export async function claimLabel(
   });
 }
 
-export async function readExplain(
-  ctx: CreditContext,
-  reservationId: string,
-): Promise<ReservationExplain | null> {
-  const [row] = await query(ctx, 'select explain from reservations where tenant_id = $1 and id = $2', [
-    ctx.tenantId,
-    reservationId,
-  ]);
-  return (row?.explain as ReservationExplain | null) ?? null;
-}
-
-export async function reservationView(
-  ctx: CreditContext,
-  r: ReservationSnap,
-  known: Map<string, PurchaseSnap>,
-  explain?: ReservationExplain | null,
-) {
-  const label = await claimLabel(
-    ctx,
-    {
-      purchaseId: r.purchaseId,
-      creditState: r.creditState,
-      noShow: r.status === 'no_show',
-      ref: { reservationId: r.id },
-    },
-    known,
-  );
+/**
+ * A reservation as the answer shows it, from memory: the operation's decision
+ * holds the reservation, the purchases as it leaves them, the explanation as
+ * committed and the credits used through its latest use. Nothing is read.
+ */
+export function reservationView(answer: {
+  reservation: ReservationSnap;
+  purchases: Map<string, PurchaseSnap>;
+  explain: ReservationExplain | null;
+  usedThrough: number;
+  threshold: number;
+}) {
+  const r = answer.reservation;
+  const purchase = r.purchaseId ? (answer.purchases.get(r.purchaseId) ?? null) : null;
+  const state = r.status === 'no_show' && r.creditState === 'released' ? 'assigned' : r.creditState;
+  const label = purchase
+    ? creditLabel({
+        kind: purchase.plan.kind,
+        state,
+        total: purchase.total,
+        unlimited: purchase.unlimited,
+        usedSoFar:
+          state === 'used' && (purchase.unlimited || purchase.total > answer.threshold)
+            ? answer.usedThrough
+            : 0,
+        threshold: answer.threshold,
+      })
+    : null;
   return {
     id: r.id,
     clientId: r.clientId,
@@ -107,10 +108,10 @@ export async function reservationView(
     manualPurchase: r.manualPurchase,
     credit: { state: r.creditState, units: r.coveredUnits },
     label,
-    explain: explain === undefined ? await readExplain(ctx, r.id) : explain,
+    explain: answer.explain,
   };
 }
-export type ReservedView = Awaited<ReturnType<typeof reservationView>>;
+export type ReservedView = ReturnType<typeof reservationView>;
 
 const covering = new Set(['assigned', 'held', 'used']);
 
@@ -120,6 +121,7 @@ export async function lineView(
   line: LineSnap,
   reservation: ReservationSnap | null,
   known: Map<string, PurchaseSnap>,
+  threshold: number,
 ) {
   const claim = reservation ?? line;
   const covered = covering.has(claim.creditState) ? claim.coveredUnits : 0;
@@ -133,6 +135,7 @@ export async function lineView(
       ref: reservation ? { reservationId: reservation.id } : { ticketId: line.ticketId, lineNo: line.lineNo },
     },
     known,
+    threshold,
   );
   const plan = purchase?.plan ?? null;
   return {

@@ -95,12 +95,12 @@ export async function readExpiredUnsettled(
   return new Map(rows.map((r) => [String(r.id), purchaseOf(r)]));
 }
 
-const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
+export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
   r.credit_state, r.covered_units, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
   s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
   i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type`;
 
-const reservationFrom = `reservations r
+export const reservationFrom = `reservations r
   join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
   join items i on i.tenant_id = s.tenant_id and i.id = s.item_id`;
 
@@ -141,7 +141,7 @@ export const sessionOf = (r: Row): SessionSnap => ({
   units: Number(r.units),
 });
 
-function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
+export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
   const snap: ReservationSnap = {
     id: String(r.id),
     clientId: String(r.client_id),

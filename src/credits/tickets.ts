@@ -16,7 +16,7 @@ import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.t
 import { lineView } from './present.ts';
 import { readLines } from './snapshot.ts';
 import type { LineSnap, ReservationSnap, TicketSnap, Work } from './types.ts';
-import { clientWork, reservationsOf } from './work.ts';
+import { clientWork } from './work.ts';
 
 export interface TicketLineInput {
   itemId: string;
@@ -103,13 +103,17 @@ const ticketSnap = (t: Ticket, lineCount: number): TicketSnap => ({
  * every line (B12: an in-store booking's credit is used as soon as its ticket exists).
  */
 export async function openTicket(ctx: CreditContext, input: TicketInput) {
-  const work = await clientWork(ctx, input.clientId);
+  const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
+  const work =
+    (await clientWork(ctx, { client: { clientId: input.clientId }, reservationIds: wanted }))?.work ?? null;
   const itemIds = [...new Set(input.lines.map((l) => l.itemId))];
   const items = await ctx.tx.find(Item, { id: { $in: itemIds } });
   const location = await ctx.tx.findOne(Location, { id: input.locationId });
-  const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
   const reservations = new Map(
-    (work ? await reservationsOf(ctx, work, wanted) : []).map((r) => [r.id, r] as const),
+    wanted.flatMap((id) => {
+      const r = work?.reservations.get(id);
+      return r ? [[id, r] as const] : [];
+    }),
   );
   checkLines(work, input, new Set(items.map((i) => i.id)), reservations, location !== null);
   if (!work) return null as never;
@@ -124,7 +128,7 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
     locationId: input.locationId,
     manual: input.manual === true,
     status: 'open',
-    policyVersion: ctx.active.version,
+    policyVersion: work.version,
     voidReason: null,
     createdAt: ctx.now,
     closedAt: null,
@@ -201,6 +205,8 @@ async function finishTicket(
     name: 'ticket.changed',
     payload: { tenantId: ctx.tenantId, ticketId: ticket.id, status: ticket.status },
   });
+  // The ticket and its lines are still written through the ORM: they go first.
+  await ctx.tx.flush();
   await commit(ctx, work.cs);
   return ticketView(ctx, work, ticket, lines, reservations);
 }
@@ -216,7 +222,7 @@ async function ticketView(
   const shown = [];
   for (const line of lines) {
     const r = line.reservationId ? (reservations.get(line.reservationId) ?? null) : null;
-    shown.push(await lineView(ctx, line, r, work.purchases));
+    shown.push(await lineView(ctx, line, r, work.purchases, work.policy.settings.unlimitedLabelThreshold));
   }
   return {
     id: ticket.id,
@@ -235,8 +241,7 @@ export type TicketView = Awaited<ReturnType<typeof ticketView>>;
 
 /** Lock → snapshot for an operation on a ticket: its client's work, the ticket locked, its lines. */
 async function ticketWork(ctx: CreditContext, id: string) {
-  const found = await ctx.tx.findOne(Ticket, { id });
-  const work = found ? await clientWork(ctx, found.clientId) : null;
+  const work = (await clientWork(ctx, { client: { ticketId: id }, ticketId: id }))?.work;
   if (!work) throw notFound('ticket', id);
   const ticket = await ctx.tx.findOneOrFail(
     Ticket,
@@ -245,13 +250,10 @@ async function ticketWork(ctx: CreditContext, id: string) {
   );
   const lines = await readLines(ctx, id);
   const reservations = new Map(
-    (
-      await reservationsOf(
-        ctx,
-        work,
-        lines.flatMap((l) => (l.reservationId ? [l.reservationId] : [])),
-      )
-    ).map((r) => [r.id, r] as const),
+    lines.flatMap((l) => {
+      const r = l.reservationId ? work.reservations.get(l.reservationId) : undefined;
+      return r ? [[r.id, r] as const] : [];
+    }),
   );
   return { work, ticket, lines, reservations };
 }

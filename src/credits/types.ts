@@ -153,6 +153,8 @@ export interface Posting {
   policyVersion: number | null;
   at: Date;
   remainingAfter: number;
+  /** The purchase's `used` after it: the X of a label's `#X` for a use (B20). */
+  usedAfter: number;
 }
 
 export interface ReservationChange {
@@ -170,9 +172,13 @@ export type EventIntent = PunchcardEvent | { credit: Posting };
 
 /** Everything one operation decided; ledger.ts commits it in one statement. */
 export interface ChangeSet {
+  /** The policy version that decided it: written with every reservation it touches. */
+  policy: { version: number; hash: string };
   postings: Posting[];
   /** Purchases whose counters or status changed (the working copies hold the new values). */
   purchases: Map<string, PurchaseSnap>;
+  /** Of those, the ones sold by this operation: inserted rather than updated. */
+  newPurchases: Set<string>;
   reservations: Map<string, ReservationChange>;
   lines: Map<string, LineSnap>;
   /** Sessions to sweep again: a purchase recorded late may pay for them (B16). */
@@ -197,4 +203,25 @@ export interface Work {
   /** Reservations read so far: one working copy each, so every decision sees the last. */
   reservations: Map<string, ReservationSnap>;
   cs: ChangeSet;
+}
+
+/** What one locking read returns for a client's operation (credits/read.ts). */
+export interface ClientSnapshot {
+  clientId: string;
+  /** The tenant's active policy version, for the process's policy cache. */
+  policyVersion: number;
+  /** The client's live purchases and those the request names, in id order. */
+  purchases: Map<string, PurchaseSnap>;
+  /** Reservations with a time trigger due, and those the request names, in id order. */
+  reservations: Map<string, ReservationSnap>;
+  /** For labels (B20): credits of the purchase used through each named, used reservation's latest use. */
+  usedThrough: Map<string, number>;
+  /** The stored explanation of each reservation the request names. */
+  explains: Map<string, ReservationExplain>;
+  booking: {
+    session: { session: SessionSnap; item: ItemSnap } | null;
+    /** The client's live reservation of that session, if any. */
+    live: string | null;
+    idTaken: boolean;
+  } | null;
 }

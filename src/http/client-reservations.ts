@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import Type from 'typebox';
-import { catchUp } from '../credits/catch-up.ts';
-import { showReservation } from '../credits/reservation-status.ts';
+import { showClientReservations } from '../credits/reservation-status.ts';
 import { Client } from '../domain/client.ts';
 import { Item } from '../domain/item.ts';
 import { Reservation } from '../domain/reservation.ts';
@@ -64,9 +63,6 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
     const em = c.var.em;
     const id = c.req.param('id');
     if (!(await em.findOne(Client, { id }))) throw notFound('client', id);
-    const ctx = await creditContext(c);
-    // Time triggers that came due show on every read (B12), as the balances route does.
-    await catchUp(ctx, { clientId: id });
     const reservations = await em.find(Reservation, { clientId: id });
     const sessions = await em.find(Session, {
       id: { $in: [...new Set(reservations.map((r) => r.sessionId))] },
@@ -80,11 +76,18 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
         (a, b) => b.session.startsAt.getTime() - a.session.startsAt.getTime() || (a.r.id < b.r.id ? -1 : 1),
       )
       .slice(0, newest);
+    // Time triggers that came due show on every read (B12): decided in memory for
+    // the answer, written by the client's next write or the sweep, never by a GET.
+    const views = await showClientReservations(
+      creditContext(c),
+      id,
+      listed.map(({ r }) => r.id),
+    );
     const out = [];
     for (const { r, session } of listed) {
       const item = itemOf.get(session.itemId);
       out.push({
-        ...(await showReservation(ctx, r.id)),
+        ...(views.get(r.id) as NonNullable<ReturnType<typeof views.get>>),
         session: {
           id: session.id,
           startsAt: session.startsAt.toISOString(),
