@@ -72,6 +72,7 @@ describe('plugin interface', () => {
       '0002-money-and-scopes',
       '0003-credit-engine',
       '0004-outbox',
+      '0006-one-pass',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

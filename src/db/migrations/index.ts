@@ -2,6 +2,7 @@ import { Migration0001Initial } from './0001-initial.ts';
 import { Migration0002MoneyAndScopes } from './0002-money-and-scopes.ts';
 import { Migration0003CreditEngine } from './0003-credit-engine.ts';
 import { Migration0004Outbox } from './0004-outbox.ts';
+import { Migration0006OnePass } from './0006-one-pass.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '0002-money-and-scopes', class: Migration0002MoneyAndScopes },
   { name: '0003-credit-engine', class: Migration0003CreditEngine },
   { name: '0004-outbox', class: Migration0004Outbox },
+  { name: '0006-one-pass', class: Migration0006OnePass },
 ];
