@@ -160,7 +160,7 @@ export async function benchBookings() {
   await sql.query(
     `insert into sessions (tenant_id, id, item_id, location_id, starts_at, ends_at, price, units, swept_at)
      select 'bench', 's' || g, 'yoga', 'loc', to_timestamp($1 / 1000.0) + g * interval '1 hour',
-            to_timestamp($1 / 1000.0) + g * interval '1 hour' + interval '30 minutes', null, 1, null
+            to_timestamp($1 / 1000.0) + g * interval '1 hour' + interval '30 minutes', null::bigint, 1, null::timestamptz
        from generate_series(0, $2 - 1) g
      union all
      select 'bench', x, 'yoga', 'loc', to_timestamp($1 / 1000.0), to_timestamp($1 / 1000.0) + interval '1 hour', null, 1, null

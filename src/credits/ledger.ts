@@ -2,7 +2,7 @@ import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import type { ChangeSet, Posting, ReservationSnap } from './types.ts';
+import type { ChangeSet, Posting, ReservationSnap, UsageStep } from './types.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -25,6 +25,10 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     params.push(JSON.stringify(rows));
     return `$${params.length}::jsonb`;
   };
+  // Reasons and explanation steps travel once per statement, rows name them by index:
+  // a sweep batch repeats the same few thousands of times.
+  const reasons = dictionary<string | null>();
+  const steps = dictionary<Omit<UsageStep, 'at'>>();
   if (cs.postings.length > 0) {
     const rows = cs.postings.map((p) =>
       compact({
@@ -36,7 +40,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
         ticket_id: p.ticketId,
         line_no: p.lineNo,
         actor: p.actor,
-        reason: p.reason,
+        reason: reasons.ref(p.reason),
         idempotency_key: p.key,
         policy_version: p.policyVersion,
         occurred_at: p.at.toISOString(),
@@ -47,9 +51,10 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
         reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
       select $1, x.id, x.purchase_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
              coalesce(x.deducted, 0), coalesce(x.expired, 0),
-             x.reservation_id, x.ticket_id, x.line_no, x.actor, x.reason, x.idempotency_key, x.policy_version, x.occurred_at
-        from jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int, used int,
-             deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason text,
+             x.reservation_id, x.ticket_id, x.line_no, x.actor, r.reasons ->> coalesce(x.reason, 0), x.idempotency_key,
+             x.policy_version, x.occurred_at
+        from reasons r, jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int,
+             used int, deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason int,
              idempotency_key text, policy_version int, occurred_at timestamptz))`);
   }
   const sold = [...cs.purchases.values()].filter((p) => cs.newPurchases.has(p.id));
@@ -132,7 +137,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
         ...row,
         set_assignment: c.assignment !== undefined,
         assignment: c.assignment,
-        steps: c.steps,
+        steps: c.steps.map(({ at, ...step }) => [steps.ref(step), at]),
       });
     });
     parts.push(`changed_reservations as (
@@ -143,16 +148,19 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              policy_version = $2::int,
              explain = jsonb_build_object(
                'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
-               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(v.steps) <= ${stepsKept}
-                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps
+               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(st.steps) <= ${stepsKept}
+                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || st.steps
                              else (select jsonb_agg(u.step order by u.n) from (
-                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
+                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || st.steps)
                                             with ordinality as e(step, n)
                                       order by n desc limit ${stepsKept}) u) end,
                'policyVersion', $2::int, 'policyHash', $3::text)
-        from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
+        from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
              set_assignment boolean, assignment jsonb, steps jsonb)
+        cross join lateral (
+          select coalesce(jsonb_agg((d.steps -> (e.s ->> 0)::int) || jsonb_build_object('at', e.s -> 1) order by e.n), '[]'::jsonb) as steps
+            from jsonb_array_elements(coalesce(v.steps, '[]'::jsonb)) with ordinality as e(s, n)) st
        where r.tenant_id = $1 and r.id = v.id)`);
   }
   if (cs.lines.size > 0) {
@@ -176,6 +184,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set swept_at = null
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
   }
+  if (cs.postings.length > 0) parts.splice(1, 0, `reasons as (select ${bind(reasons.values)} as reasons)`);
+  if (updates.length > 0) parts.splice(1, 0, `steps as (select ${bind(steps.values)} as steps)`);
   if (parts.length > 1) await query(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
   for (const event of cs.events) {
     if ('credit' in event) {
@@ -195,6 +205,25 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       });
     } else ctx.events.push(event);
   }
+}
+
+/** Values a statement's rows name by index (0, 1, …) instead of repeating them. */
+function dictionary<T>() {
+  const index = new Map<string, number>();
+  const values: T[] = [];
+  return {
+    values,
+    ref(value: T): number {
+      const key = JSON.stringify(value);
+      let at = index.get(key);
+      if (at === undefined) {
+        at = values.length;
+        values.push(value);
+        index.set(key, at);
+      }
+      return at;
+    },
+  };
 }
 
 /** Rows travel without their null and zero fields (jsonb_to_recordset reads them as null): a sweep batch is megabytes. */

@@ -74,7 +74,8 @@ const clientOf = (ref: ClientRef): { where: string; param: string } =>
  * would). A row inserted meanwhile (a second booking of the same session) is caught
  * by a unique index instead.
  *
- * Live purchases: active or on hold with credits left (or unlimited), or holding
+ * Every id set is filtered by the client where it is built, so the final reads go
+ * by primary key. Live purchases: active or on hold with credits left (or unlimited), or holding
  * credits, or sold in the last `historyDays` days, or named by the request or by a
  * reservation read. What a client bought years ago and used up stays out of the
  * lock, so its cost does not grow with history (a partial index answers it).
@@ -82,28 +83,71 @@ const clientOf = (ref: ClientRef): { where: string; param: string } =>
 export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<ClientSnapshot | null> {
   const client = clientOf(req.client);
   const lock = (alias: string) => (req.lock === false ? '' : ` for update of ${alias}`);
-  const cutoff = new Date(ctx.now.getTime() - historyDays * 86_400_000);
+  // $1 tenant, $2 the client's reference, $3 now, $4 the history cutoff; the rest only
+  // when the request names them: a smaller statement plans faster, and it is planned
+  // on every call.
   const params: unknown[] = [
     ctx.tenantId,
     client.param,
     ctx.now,
-    cutoff,
-    JSON.stringify(req.reservationIds ?? []),
-    JSON.stringify(req.purchaseIds ?? []),
-    req.ticketId ?? '',
+    new Date(ctx.now.getTime() - historyDays * 86_400_000),
   ];
+  const param = (value: unknown, type: string) => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+  const named = req.reservationIds?.length ? param(JSON.stringify(req.reservationIds), 'jsonb') : null;
+  const namedPurchases = req.purchaseIds?.length ? param(JSON.stringify(req.purchaseIds), 'jsonb') : null;
+  const ticket = req.ticketId ? param(req.ticketId, 'text') : null;
+  const reservationIds = [
+    `select r.id from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+      where r.tenant_id = $1 and r.client_id = (select id from c) and not r.ended_applied
+        and ((not r.started_applied and s.starts_at <= $3) or s.ends_at <= $3)`,
+    named && `select jsonb_array_elements_text(${named})`,
+    ticket &&
+      `select tl.reservation_id from ticket_lines tl
+        where tl.tenant_id = $1 and tl.ticket_id = ${ticket} and tl.reservation_id is not null`,
+  ];
+  const purchaseIds = [
+    `select p.id from purchases p
+      where p.tenant_id = $1 and p.client_id = (select id from c)
+        and ((p.status in ('active', 'on_hold') and (p.unlimited or p.remaining > 0)) or p.held > 0)`,
+    `select p.id from purchases p where p.tenant_id = $1 and p.client_id = (select id from c) and p.purchased_at > $4`,
+    `select r.purchase_id from reservations r
+      where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = (select id from c)
+        and r.purchase_id is not null`,
+    namedPurchases &&
+      `select p.id from purchases p
+        where p.tenant_id = $1 and p.id = any(array(select jsonb_array_elements_text(${namedPurchases})))
+          and p.client_id = (select id from c)`,
+    ticket &&
+      `select tl.purchase_id from ticket_lines tl join tickets t on t.tenant_id = tl.tenant_id and t.id = tl.ticket_id
+        where tl.tenant_id = $1 and tl.ticket_id = ${ticket} and t.client_id = (select id from c)
+          and tl.purchase_id is not null`,
+  ];
+  // For the answer (B20 labels, explain): only for the reservations the request names.
+  const answerColumns = named
+    ? `,
+      case when r.credit_state = 'used' and r.id in (select jsonb_array_elements_text(${named})) then (
+        select coalesce(sum(e.used), 0) from ledger_entries e
+         where e.tenant_id = $1 and e.purchase_id = r.purchase_id
+           and e.seq <= (select max(u.seq) from ledger_entries u where u.tenant_id = $1
+                            and u.purchase_id = r.purchase_id and u.kind = 'use' and u.reservation_id = r.id))
+      end as used_through,
+      case when r.id in (select jsonb_array_elements_text(${named})) then r.explain end as explain`
+    : '';
   let booking = '';
   if (req.booking) {
-    params.push(req.booking.sessionId, req.booking.reservationId);
+    const session = param(req.booking.sessionId, 'text');
     booking = `,
       (select to_json(b) from (
          select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
                 i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type
            from sessions s join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
-          where s.tenant_id = $1 and s.id = $8) b) as session,
-      (select r.id from reservations r where r.tenant_id = $1 and r.session_id = $8 and r.client_id = c.id
+          where s.tenant_id = $1 and s.id = ${session}) b) as session,
+      (select r.id from reservations r where r.tenant_id = $1 and r.session_id = ${session} and r.client_id = c.id
           and r.status <> 'canceled') as live,
-      exists (select 1 from reservations r where r.tenant_id = $1 and r.id = $9) as id_taken`;
+      exists (select 1 from reservations r where r.tenant_id = $1 and r.id = ${param(req.booking.reservationId, 'text')}) as id_taken`;
   }
   const rows = await query(
     ctx,
@@ -111,41 +155,16 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
        select c.id, t.active_version from clients c join tenants t on t.id = c.tenant_id
         where c.tenant_id = $1 and ${client.where}${lock('c')}
      ),
-     rids as (
-       select r.id from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-        where r.tenant_id = $1 and r.client_id = (select id from c) and not r.ended_applied
-          and ((not r.started_applied and s.starts_at <= $3) or s.ends_at <= $3)
-       union select jsonb_array_elements_text($5::jsonb)
-       union select tl.reservation_id from ticket_lines tl
-        where tl.tenant_id = $1 and tl.ticket_id = $7 and tl.reservation_id is not null
-     ),
-     pids as (
-       select p.id from purchases p
-        where p.tenant_id = $1 and p.client_id = (select id from c)
-          and ((p.status in ('active', 'on_hold') and (p.unlimited or p.remaining > 0)) or p.held > 0)
-       union select p.id from purchases p
-        where p.tenant_id = $1 and p.client_id = (select id from c) and p.purchased_at > $4
-       union select r.purchase_id from reservations r
-        where r.tenant_id = $1 and r.id in (select id from rids) and r.purchase_id is not null
-       union select jsonb_array_elements_text($6::jsonb)
-       union select tl.purchase_id from ticket_lines tl
-        where tl.tenant_id = $1 and tl.ticket_id = $7 and tl.purchase_id is not null
-     )
+     rids as (${reservationIds.filter(Boolean).join(' union ')}),
+     pids as (${purchaseIds.filter(Boolean).join(' union ')})
      select c.id as client_id, c.active_version,
        (select coalesce(json_agg(q order by q.id), '[]') from (
           select ${purchaseColumns}
             from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
-           where p.tenant_id = $1 and p.client_id = c.id and p.id in (select id from pids)
+           where p.tenant_id = $1 and p.id = any(array(select id from pids))
            order by p.id${lock('p')}) q) as purchases,
        (select coalesce(json_agg(q order by q.id), '[]') from (
-          select ${reservationColumns}, lt.t_id, lt.t_status, lt.t_manual, lt.t_lines,
-                 case when r.credit_state = 'used' and r.id in (select jsonb_array_elements_text($5::jsonb)) then (
-                   select coalesce(sum(e.used), 0) from ledger_entries e
-                    where e.tenant_id = $1 and e.purchase_id = r.purchase_id
-                      and e.seq <= (select max(u.seq) from ledger_entries u where u.tenant_id = $1
-                                       and u.purchase_id = r.purchase_id and u.kind = 'use' and u.reservation_id = r.id))
-                 end as used_through,
-                 case when r.id in (select jsonb_array_elements_text($5::jsonb)) then r.explain end as explain
+          select ${reservationColumns}, lt.t_id, lt.t_status, lt.t_manual, lt.t_lines${answerColumns}
             from ${reservationFrom}
             left join lateral (
               select t.id as t_id, t.status as t_status, t.manual as t_manual,
@@ -153,7 +172,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
                 from ticket_lines tl join tickets t on t.tenant_id = tl.tenant_id and t.id = tl.ticket_id
                where tl.tenant_id = r.tenant_id and tl.reservation_id = r.id
                order by tl.ticket_id desc limit 1) lt on true
-           where r.tenant_id = $1 and r.client_id = c.id and r.id in (select id from rids)
+           where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = c.id
            order by r.id${lock('r')}) q) as reservations${booking}
        from c`,
     params,
@@ -176,8 +195,8 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
             lineCount: Number(r.t_lines),
           };
     reservations.set(String(r.id), reservationOf(r, ticket));
-    if (r.used_through !== null) usedThrough.set(String(r.id), Number(r.used_through));
-    if (r.explain !== null) explains.set(String(r.id), r.explain as ReservationExplain);
+    if (r.used_through != null) usedThrough.set(String(r.id), Number(r.used_through));
+    if (r.explain != null) explains.set(String(r.id), r.explain as ReservationExplain);
   }
   return {
     clientId: String(row.client_id),
