@@ -24,6 +24,7 @@ export const emptyChangeSet = (policy: ChangeSet['policy'] = { version: 0, hash:
   reservations: new Map(),
   lines: new Map(),
   resweep: new Set(),
+  swept: new Set(),
   events: [],
 });
 

@@ -179,6 +179,13 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              covered_units int, credit_seq int)
        where l.tenant_id = $1 and l.ticket_id = v.ticket_id and l.line_no = v.line_no)`);
   }
+  if (cs.swept.size > 0) {
+    params.push(ctx.now);
+    const at = `$${params.length}::timestamptz`;
+    parts.push(`swept as (
+      update sessions s set swept_at = ${at}
+       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.swept])})))`);
+  }
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null

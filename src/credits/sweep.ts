@@ -46,12 +46,8 @@ export async function sweepBatch(
   const work = newWork(ctx, await currentPolicy(ctx), await readPurchases(ctx, { clientIds: locked }), false);
   const due = await readReservations(ctx, { dueIn: sessions.map((s) => String(s.id)), upTo: asOf });
   const stats = applyDueTimeTriggers(work, due.values(), asOf);
+  for (const s of sessions) work.cs.swept.add(String(s.id));
   await commit(ctx, work.cs);
-  await query(ctx, `update sessions set swept_at = $2 where tenant_id = $1 and id = ${anyOf(3)}`, [
-    ctx.tenantId,
-    ctx.now,
-    sessionIds,
-  ]);
   return { ...stats, sessions: sessions.length, done: sessions.length < sweepBatchSize };
 }
 

@@ -183,6 +183,8 @@ export interface ChangeSet {
   lines: Map<string, LineSnap>;
   /** Sessions to sweep again: a purchase recorded late may pay for them (B16). */
   resweep: Set<string>;
+  /** Sessions this sweep batch has swept (their time triggers all decided). */
+  swept: Set<string>;
   events: EventIntent[];
 }
 
