@@ -25,6 +25,8 @@ export const emptyChangeSet = (policy: ChangeSet['policy'] = { version: 0, hash:
   lines: new Map(),
   resweep: new Set(),
   swept: new Set(),
+  tickets: new Map(),
+  newLines: new Set(),
   events: [],
 });
 

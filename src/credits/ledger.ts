@@ -163,8 +163,69 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
             from jsonb_array_elements(coalesce(v.steps, '[]'::jsonb)) with ordinality as e(s, n)) st
        where r.tenant_id = $1 and r.id = v.id)`);
   }
-  if (cs.lines.size > 0) {
-    const rows = [...cs.lines.values()].map((l) => ({
+  const tickets = [...cs.tickets.values()];
+  const opened = tickets
+    .filter((t) => t.insert)
+    .map(({ ticket: t }) => ({
+      id: t.id,
+      client_id: t.clientId,
+      location_id: t.locationId,
+      manual: t.manual,
+      status: t.status,
+      policy_version: t.policyVersion,
+      void_reason: t.voidReason,
+      created_at: t.createdAt.toISOString(),
+      closed_at: t.closedAt?.toISOString() ?? null,
+    }));
+  if (opened.length > 0) {
+    parts.push(`new_tickets as (
+      insert into tickets (tenant_id, id, client_id, location_id, manual, status, policy_version, void_reason,
+        created_at, closed_at)
+      select $1, v.id, v.client_id, v.location_id, v.manual, v.status, v.policy_version, v.void_reason, v.created_at,
+             v.closed_at
+        from jsonb_to_recordset(${bind(opened)}) as v(id text, client_id text, location_id text, manual boolean,
+             status text, policy_version int, void_reason text, created_at timestamptz, closed_at timestamptz))`);
+  }
+  const moved = tickets
+    .filter((t) => !t.insert)
+    .map(({ ticket: t }) => ({
+      id: t.id,
+      status: t.status,
+      void_reason: t.voidReason,
+      closed_at: t.closedAt?.toISOString() ?? null,
+    }));
+  if (moved.length > 0) {
+    parts.push(`moved_tickets as (
+      update tickets t set status = v.status, void_reason = v.void_reason, closed_at = v.closed_at
+        from jsonb_to_recordset(${bind(moved)}) as v(id text, status text, void_reason text, closed_at timestamptz)
+       where t.tenant_id = $1 and t.id = v.id)`);
+  }
+  const lineKey = (l: { ticketId: string; lineNo: number }) => `${l.ticketId}:${l.lineNo}`;
+  const newLines = [...cs.lines.values()].filter((l) => cs.newLines.has(lineKey(l)));
+  if (newLines.length > 0) {
+    const rows = newLines.map((l) => ({
+      ticket_id: l.ticketId,
+      line_no: l.lineNo,
+      item_id: l.item.id,
+      reservation_id: l.reservationId,
+      unit_price: l.unitPrice,
+      units: l.units,
+      purchase_id: l.purchaseId,
+      credit_state: l.creditState,
+      covered_units: l.coveredUnits,
+      credit_seq: l.creditSeq,
+    }));
+    parts.push(`new_lines as (
+      insert into ticket_lines (tenant_id, ticket_id, line_no, item_id, reservation_id, unit_price, units, purchase_id,
+        credit_state, covered_units, credit_seq)
+      select $1, v.ticket_id, v.line_no, v.item_id, v.reservation_id, v.unit_price, v.units, v.purchase_id,
+             v.credit_state, v.covered_units, v.credit_seq
+        from jsonb_to_recordset(${bind(rows)}) as v(ticket_id text, line_no int, item_id text, reservation_id text,
+             unit_price int, units int, purchase_id text, credit_state text, covered_units int, credit_seq int))`);
+  }
+  const changedLines = [...cs.lines.values()].filter((l) => !cs.newLines.has(lineKey(l)));
+  if (changedLines.length > 0) {
+    const rows = changedLines.map((l) => ({
       ticket_id: l.ticketId,
       line_no: l.lineNo,
       purchase_id: l.purchaseId,

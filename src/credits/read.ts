@@ -10,12 +10,14 @@ import {
 import type { CreditContext } from './context.ts';
 import {
   itemOf,
+  lineOf,
   purchaseColumns,
   purchaseOf,
   reservationColumns,
   reservationFrom,
   reservationOf,
   sessionOf,
+  ticketOf,
 } from './snapshot.ts';
 import type { ClientSnapshot, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
 
@@ -136,6 +138,19 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
       end as used_through,
       case when r.id in (select jsonb_array_elements_text(${named})) then r.explain end as explain`
     : '';
+  const ticketColumns = ticket
+    ? `,
+      (select to_json(t) from (
+         select t.id, t.client_id, t.location_id, t.manual, t.status, t.policy_version, t.void_reason, t.created_at,
+                t.closed_at
+           from tickets t where t.tenant_id = $1 and t.id = ${ticket} and t.client_id = c.id${lock('t')}) t) as ticket,
+      (select coalesce(json_agg(q order by q.line_no), '[]') from (
+         select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units,
+                l.purchase_id, l.credit_state, l.credit_seq, i.kind as i_kind, i.price as i_price,
+                i.item_type as i_item_type, i.bucket_type as i_bucket_type
+           from ticket_lines l join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
+          where l.tenant_id = $1 and l.ticket_id = ${ticket} order by l.line_no${lock('l')}) q) as lines`
+    : '';
   let booking = '';
   if (req.booking) {
     const session = param(req.booking.sessionId, 'text');
@@ -173,7 +188,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
                where tl.tenant_id = r.tenant_id and tl.reservation_id = r.id
                order by tl.ticket_id desc limit 1) lt on true
            where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = c.id
-           order by r.id${lock('r')}) q) as reservations${booking}
+           order by r.id${lock('r')}) q) as reservations${ticketColumns}${booking}
        from c`,
     params,
   );
@@ -205,6 +220,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     reservations,
     usedThrough,
     explains,
+    ticket: row.ticket ? { ticket: ticketOf(row.ticket), lines: (row.lines as Row[]).map(lineOf) } : null,
     booking: req.booking
       ? {
           session: row.session ? { session: sessionOf(row.session), item: itemOf(row.session) } : null,

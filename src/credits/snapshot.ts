@@ -8,6 +8,7 @@ import type {
   PurchaseSnap,
   ReservationSnap,
   SessionSnap,
+  TicketRow,
   TicketSnap,
 } from './types.ts';
 
@@ -221,27 +222,29 @@ export async function readReservations(
   return new Map(rows.map((r) => [String(r.id), reservationOf(r, tickets.get(String(r.id)) ?? null)]));
 }
 
-/** The lines of one ticket, with their items, in line order. */
-export async function readLines(ctx: CreditContext, ticketId: string): Promise<LineSnap[]> {
-  const rows = await query(
-    ctx,
-    `select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units, l.purchase_id,
-            l.credit_state, l.credit_seq, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
-            i.bucket_type as i_bucket_type
-       from ticket_lines l join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
-      where l.tenant_id = $1 and l.ticket_id = $2 order by l.line_no`,
-    [ctx.tenantId, ticketId],
-  );
-  return rows.map((r) => ({
-    ticketId: String(r.ticket_id),
-    lineNo: Number(r.line_no),
-    item: itemOf(r),
-    reservationId: r.reservation_id ?? null,
-    unitPrice: Number(r.unit_price),
-    units: Number(r.units),
-    coveredUnits: Number(r.covered_units),
-    purchaseId: r.purchase_id ?? null,
-    creditState: r.credit_state,
-    creditSeq: Number(r.credit_seq),
-  }));
-}
+/** A ticket line row (with its item's columns) as plain data. */
+export const lineOf = (r: Row): LineSnap => ({
+  ticketId: String(r.ticket_id),
+  lineNo: Number(r.line_no),
+  item: itemOf(r),
+  reservationId: r.reservation_id ?? null,
+  unitPrice: Number(r.unit_price),
+  units: Number(r.units),
+  coveredUnits: Number(r.covered_units),
+  purchaseId: r.purchase_id ?? null,
+  creditState: r.credit_state,
+  creditSeq: Number(r.credit_seq),
+});
+
+/** A ticket row as plain data. */
+export const ticketOf = (r: Row): TicketRow => ({
+  id: String(r.id),
+  clientId: String(r.client_id),
+  locationId: String(r.location_id),
+  manual: Boolean(r.manual),
+  status: r.status,
+  policyVersion: r.policy_version ?? null,
+  voidReason: r.void_reason ?? null,
+  createdAt: asDate(r.created_at),
+  closedAt: r.closed_at == null ? null : asDate(r.closed_at),
+});

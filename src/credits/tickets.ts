@@ -1,21 +1,19 @@
-import { LockMode } from '@mikro-orm/core';
 import { anyOf, query } from '../db/sql.ts';
 import type { TicketStatus } from '../domain/enums.ts';
 import { Item } from '../domain/item.ts';
 import { Location } from '../domain/location.ts';
 import { Ticket } from '../domain/ticket.ts';
-import { TicketLine } from '../domain/ticket-line.ts';
 import { conflict, type FieldError, notFound, PunchcardError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Trigger } from '../policy/index.ts';
 import { allocate } from './allocate.ts';
+import { touchLine } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { triggerLine, triggerReservation } from './decide.ts';
 import { commit } from './ledger.ts';
 import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
 import { lineView } from './present.ts';
-import { readLines } from './snapshot.ts';
-import type { LineSnap, ReservationSnap, TicketSnap, Work } from './types.ts';
+import type { LineSnap, ReservationSnap, TicketRow, TicketSnap, Work } from './types.ts';
 import { clientWork } from './work.ts';
 
 export interface TicketLineInput {
@@ -90,7 +88,7 @@ async function refuseDoubleCheckout(ctx: CreditContext, input: TicketInput): Pro
   );
 }
 
-const ticketSnap = (t: Ticket, lineCount: number): TicketSnap => ({
+const ticketSnap = (t: TicketRow, lineCount: number): TicketSnap => ({
   id: t.id,
   status: t.status,
   manual: t.manual,
@@ -121,8 +119,7 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
     throw conflict(`ticket '${input.id}' already exists`);
   await refuseDoubleCheckout(ctx, input);
   const itemOf = new Map(items.map((i) => [i.id, i]));
-  const ticket = ctx.tx.create(Ticket, {
-    tenantId: ctx.tenantId,
+  const ticket: TicketRow = {
     id: input.id ?? newId('tkt'),
     clientId: input.clientId,
     locationId: input.locationId,
@@ -132,7 +129,8 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
     voidReason: null,
     createdAt: ctx.now,
     closedAt: null,
-  });
+  };
+  work.cs.tickets.set(ticket.id, { ticket, insert: true });
   const lines: LineSnap[] = input.lines.map((l, lineNo) => {
     const item = itemOf.get(l.itemId) as Item;
     const r = l.reservationId ? reservations.get(l.reservationId) : undefined;
@@ -154,19 +152,8 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
       creditState: 'none',
       creditSeq: 0,
     };
-    ctx.tx.create(TicketLine, {
-      tenantId: ctx.tenantId,
-      ticketId: ticket.id,
-      lineNo,
-      itemId: item.id,
-      reservationId: line.reservationId,
-      unitPrice: line.unitPrice,
-      units: line.units,
-      coveredUnits: 0,
-      purchaseId: null,
-      creditState: 'none',
-      creditSeq: 0,
-    });
+    touchLine(work, line);
+    work.cs.newLines.add(`${ticket.id}:${lineNo}`);
     return line;
   });
   const snap = ticketSnap(ticket, lines.length);
@@ -197,7 +184,7 @@ function runTrigger(
 async function finishTicket(
   ctx: CreditContext,
   work: Work,
-  ticket: Ticket,
+  ticket: TicketRow,
   lines: LineSnap[],
   reservations: Map<string, ReservationSnap>,
 ) {
@@ -205,8 +192,7 @@ async function finishTicket(
     name: 'ticket.changed',
     payload: { tenantId: ctx.tenantId, ticketId: ticket.id, status: ticket.status },
   });
-  // The ticket and its lines are still written through the ORM: they go first.
-  await ctx.tx.flush();
+  if (!work.cs.tickets.has(ticket.id)) work.cs.tickets.set(ticket.id, { ticket, insert: false });
   await commit(ctx, work.cs);
   return ticketView(ctx, work, ticket, lines, reservations);
 }
@@ -215,7 +201,7 @@ async function finishTicket(
 async function ticketView(
   ctx: CreditContext,
   work: Work,
-  ticket: Ticket,
+  ticket: TicketRow,
   lines: LineSnap[],
   reservations: Map<string, ReservationSnap>,
 ) {
@@ -240,15 +226,13 @@ async function ticketView(
 export type TicketView = Awaited<ReturnType<typeof ticketView>>;
 
 /** Lock → snapshot for an operation on a ticket: its client's work, the ticket locked, its lines. */
-async function ticketWork(ctx: CreditContext, id: string) {
-  const work = (await clientWork(ctx, { client: { ticketId: id }, ticketId: id }))?.work;
-  if (!work) throw notFound('ticket', id);
-  const ticket = await ctx.tx.findOneOrFail(
-    Ticket,
-    { id },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-  );
-  const lines = await readLines(ctx, id);
+async function ticketWork(ctx: CreditContext, id: string, lock = true) {
+  const found = await clientWork(ctx, { client: { ticketId: id }, ticketId: id, lock });
+  if (!found?.snapshot.ticket) throw notFound('ticket', id);
+  const { work } = found;
+  // Working copies: decisions change them, the snapshot stays as read.
+  const ticket = { ...found.snapshot.ticket.ticket };
+  const lines = found.snapshot.ticket.lines.map((l) => ({ ...l, item: { ...l.item } }));
   const reservations = new Map(
     lines.flatMap((l) => {
       const r = l.reservationId ? work.reservations.get(l.reservationId) : undefined;
@@ -258,9 +242,9 @@ async function ticketWork(ctx: CreditContext, id: string) {
   return { work, ticket, lines, reservations };
 }
 
+/** GET: the ticket with its client's due time triggers decided in memory; a read writes nothing. */
 export async function showTicket(ctx: CreditContext, id: string): Promise<TicketView> {
-  const { work, ticket, lines, reservations } = await ticketWork(ctx, id);
-  await commit(ctx, work.cs);
+  const { work, ticket, lines, reservations } = await ticketWork(ctx, id, false);
   return ticketView(ctx, work, ticket, lines, reservations);
 }
 

@@ -81,6 +81,19 @@ export interface TicketSnap {
   lineCount: number;
 }
 
+/** A ticket as the POS shows it and the commit writes it. */
+export interface TicketRow {
+  id: string;
+  clientId: string;
+  locationId: string;
+  manual: boolean;
+  status: TicketStatus;
+  policyVersion: number | null;
+  voidReason: string | null;
+  createdAt: Date;
+  closedAt: Date | null;
+}
+
 /** Whatever holds a credit: a reservation or a product line on a ticket. */
 export interface ClaimSnap {
   purchaseId: string | null;
@@ -183,6 +196,10 @@ export interface ChangeSet {
   lines: Map<string, LineSnap>;
   /** Sessions to sweep again: a purchase recorded late may pay for them (B16). */
   resweep: Set<string>;
+  /** Tickets opened (inserted) or moved (status, void reason, closing time updated). */
+  tickets: Map<string, { ticket: TicketRow; insert: boolean }>;
+  /** Keys (`ticket:line`) of the lines in `lines` that are new: inserted whole. */
+  newLines: Set<string>;
   /** Sessions this sweep batch has swept (their time triggers all decided). */
   swept: Set<string>;
   events: EventIntent[];
@@ -220,6 +237,8 @@ export interface ClientSnapshot {
   usedThrough: Map<string, number>;
   /** The stored explanation of each reservation the request names. */
   explains: Map<string, ReservationExplain>;
+  /** The ticket the request names (locked), with its lines in line order. */
+  ticket: { ticket: TicketRow; lines: LineSnap[] } | null;
   booking: {
     session: { session: SessionSnap; item: ItemSnap } | null;
     /** The client's live reservation of that session, if any. */

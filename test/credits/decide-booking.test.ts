@@ -21,6 +21,7 @@ function snapshotOf(purchases: PurchaseSnap[], due: ReservationSnap[] = []): Cli
     reservations: new Map(due.map((r) => [r.id, r])),
     usedThrough: new Map(),
     explains: new Map(),
+    ticket: null,
     booking: { session: { session: session.session, item: session.item }, live: null, idTaken: false },
   };
 }
