@@ -73,6 +73,7 @@ describe('plugin interface', () => {
       '0003-credit-engine',
       '0004-outbox',
       '0006-one-pass',
+      '0009-client-search',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);
