@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import pg from 'pg';
 import { benchDatabase } from './bench-db.ts';
+import { backends, cpuSeconds, sampleWaits } from './cpu.ts';
 import { startServerProcess } from './server-process.ts';
 
 /**
@@ -11,12 +12,18 @@ import { startServerProcess } from './server-process.ts';
  * run, the same concurrency, each side for a fixed time. The service runs in its
  * own process, as deployed. The database already holds a history of ended
  * reservations for the same clients (BENCH_HISTORY, default 200 000), where
- * per-client scans would show.
+ * per-client scans would show. Three runs:
+ * - spread: 200 clients booking sessions ahead, each worker a different slot;
+ * - 6 am class: every worker books a different client into ONE session;
+ * - history: clients with 500 used-up purchases against clients with 5.
+ * For the HTTP side it states statements per booking (counted in the service),
+ * CPU per booking of the service and of PostgreSQL's backends, and the backends'
+ * wait events sampled during the run.
  */
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const history = Number(process.env.BENCH_HISTORY ?? 200_000);
-const clients = 64;
+const clients = 200;
 const sessionsPerSide = 1000;
 
 interface Run {
@@ -26,15 +33,19 @@ interface Run {
   count: number;
 }
 
-/** Runs `work(i)` from `concurrency` loops until `seconds` have passed; latencies in ms. */
-async function timed(work: (i: number) => Promise<void>): Promise<Run> {
+/** Runs `work(i)` from `concurrency` loops until `seconds` have passed (or `limit` calls); latencies in ms. */
+async function timed(
+  work: (i: number) => Promise<void>,
+  limit = Number.POSITIVE_INFINITY,
+  workers = concurrency,
+): Promise<Run> {
   let next = 0;
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < deadline && next < limit) {
         const i = next++;
         const t0 = performance.now();
         await work(i);
@@ -51,12 +62,14 @@ async function timed(work: (i: number) => Promise<void>): Promise<Run> {
 
 export async function benchBookings() {
   const db = await benchDatabase();
+  const database = new URL(db.url).pathname.slice(1);
   const platformKey = 'bench-platform';
   const port = 39_500 + Math.floor(Math.random() * 400);
   const service = await startServerProcess({
     DATABASE_URL: db.url,
     PORT: String(port),
     PUNCHCARD_PLATFORM_KEY: platformKey,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ./bench/count-statements.ts`,
   });
   const base = `http://127.0.0.1:${port}`;
   // The load comes from node:http on kept-alive sockets, the lightest client Node has:
@@ -104,18 +117,54 @@ export async function benchBookings() {
     price: 1,
     itemIds: ['yoga'],
   });
+  const sql = new pg.Pool({ connectionString: db.url, max: concurrency });
+  // Clients with one big purchase each, written straight into the tables (with their
+  // grant entries, so balances still equal the ledger): `count` clients named
+  // prefix0…, each also with `old` used-up purchases sold two years ago.
+  const addClients = async (prefix: string, count: number, old = 0) => {
+    await sql.query(
+      `insert into clients (tenant_id, id, name) select 'bench', $1 || g, $1 || g from generate_series(0, $2 - 1) g`,
+      [prefix, count],
+    );
+    await sql.query(
+      `insert into purchases (tenant_id, id, client_id, plan_id, location_id, purchased_at, expires_at, status, source,
+              unlimited, total, held, used, deducted, expired, remaining, created_at)
+       select 'bench', $1 || g || '_p' || k, $1 || g, 'big', 'loc',
+              case when k = 0 then now() else now() - interval '730 days' + k * interval '1 minute' end, null,
+              'active', 'pos', false, case when k = 0 then 1000000 else 10 end, 0, case when k = 0 then 0 else 10 end,
+              0, 0, case when k = 0 then 1000000 else 0 end, now()
+         from generate_series(0, $2 - 1) g, generate_series(0, $3) k`,
+      [prefix, count, old],
+    );
+    await sql.query(
+      `insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired, actor,
+              idempotency_key, occurred_at)
+       select 'bench', 'le_' || p.id || '_' || x.kind, p.id, x.kind, x.total, 0, x.used, 0, 0, 'bench',
+              x.kind || ':' || p.id, p.purchased_at
+         from purchases p, lateral (values ('grant', p.total, 0), ('use', 0, p.used)) x(kind, total, used)
+        where p.tenant_id = 'bench' and p.client_id like $1 || '%' and (x.kind = 'grant' or p.used > 0)`,
+      [prefix],
+    );
+  };
   for (let c = 0; c < clients; c++) {
     await post(staff, '/v1/clients', { id: `c${c}`, name: `c${c}` });
     await post(staff, '/v1/purchases', { clientId: `c${c}`, planId: 'big', locationId: 'loc' });
   }
-  const sql = new pg.Pool({ connectionString: db.url, max: concurrency });
+  const sixAm = 8000;
+  await addClients('m', sixAm);
+  const historyClients = 16;
+  await addClients('h', historyClients, 499);
+  await addClients('f', historyClients, 4);
   const start = Date.now() + 86_400_000;
-  // Sessions ahead for both sides, and a past of ended sessions with used credits.
+  // Sessions ahead for both sides, the two 6 am classes, and a past of ended sessions.
   await sql.query(
     `insert into sessions (tenant_id, id, item_id, location_id, starts_at, ends_at, price, units, swept_at)
      select 'bench', 's' || g, 'yoga', 'loc', to_timestamp($1 / 1000.0) + g * interval '1 hour',
-            to_timestamp($1 / 1000.0) + g * interval '1 hour' + interval '30 minutes', null, 1, null
-       from generate_series(0, $2 - 1) g`,
+            to_timestamp($1 / 1000.0) + g * interval '1 hour' + interval '30 minutes', null::bigint, 1, null::timestamptz
+       from generate_series(0, $2 - 1) g
+     union all
+     select 'bench', x, 'yoga', 'loc', to_timestamp($1 / 1000.0), to_timestamp($1 / 1000.0) + interval '1 hour', null, 1, null
+       from unnest(array['six_http', 'six_raw']) x`,
     [start, sessionsPerSide * 2],
   );
   if (history > 0) {
@@ -134,32 +183,58 @@ export async function benchBookings() {
          from generate_series(0, $1 - 1) g`,
       [history, clients],
     );
-    await sql.query('analyze');
   }
+  await sql.query('analyze');
   const slot = (i: number, side: number) => ({
     clientId: `c${i % clients}`,
     sessionId: `s${side * sessionsPerSide + Math.floor(i / clients)}`,
   });
-
-  // Warm-up, then the HTTP run.
-  await Promise.all(
-    Array.from({ length: clients }, (_, i) =>
-      post(staff, '/v1/reservations', { ...slot(i, 0), channel: 'online' }),
-    ),
-  );
-  const http = await timed((i) =>
-    post(staff, '/v1/reservations', { ...slot(i + clients, 0), channel: 'online' }),
-  );
+  const statements = async () => {
+    const before = service.output().length;
+    service.kill('SIGUSR2');
+    for (let tries = 0; tries < 50; tries++) {
+      const m = /statements (\d+)/.exec(service.output().slice(before));
+      if (m) return Number(m[1]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return Number.NaN;
+  };
+  /** One HTTP run with the service's statements, both sides' CPU and the database's waits. */
+  const measured = async (work: (i: number) => Promise<void>, limit?: number) => {
+    const pids = await backends(sql, database);
+    const pgBefore = new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
+    const serviceBefore = cpuSeconds(service.pid ?? 0);
+    const statementsBefore = await statements();
+    const { result: run, waits } = await sampleWaits(sql, database, () => timed(work, limit));
+    const statementsAfter = await statements();
+    const serviceCpu = cpuSeconds(service.pid ?? 0) - serviceBefore;
+    let pgCpu = 0;
+    for (const pid of await backends(sql, database)) pgCpu += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+    const top = Object.entries(waits)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([w, n]) => `${w} ${n}`)
+      .join(', ');
+    return {
+      run,
+      detail: {
+        statementsPerBooking: Number(((statementsAfter - statementsBefore) / run.count).toFixed(2)),
+        serviceCpuMs: Number(((serviceCpu * 1000) / run.count).toFixed(2)),
+        postgresCpuMs: Number(((pgCpu * 1000) / run.count).toFixed(2)),
+        waits: top,
+      },
+    };
+  };
 
   // Baseline: the same transaction straight through pg.
-  const rawBook = async (i: number) => {
-    const { clientId, sessionId } = slot(i, 1);
+  const rawBook = async (clientId: string, sessionId: string) => {
     const conn = await sql.connect();
     try {
       await conn.query('begin');
       await conn.query(`select id from clients where tenant_id = 'bench' and id = $1 for update`, [clientId]);
       const p = await conn.query(
-        `select id, remaining from purchases where tenant_id = 'bench' and client_id = $1 order by id for update`,
+        `select id, remaining from purchases where tenant_id = 'bench' and client_id = $1 and remaining > 0
+          order by id for update`,
         [clientId],
       );
       const id = `raw_${randomUUID()}`;
@@ -183,8 +258,51 @@ export async function benchBookings() {
       conn.release();
     }
   };
-  await Promise.all(Array.from({ length: clients }, (_, i) => rawBook(i)));
-  const raw = await timed((i) => rawBook(i + clients));
+  const httpBook = (clientId: string, sessionId: string) =>
+    post(staff, '/v1/reservations', { clientId, sessionId, channel: 'online' });
+
+  // Warm-up, then the spread run: each side its own sessions.
+  await Promise.all(
+    Array.from({ length: clients }, (_, i) => httpBook(slot(i, 0).clientId, slot(i, 0).sessionId)),
+  );
+  const spread = await measured((i) => {
+    const s = slot(i + clients, 0);
+    return httpBook(s.clientId, s.sessionId);
+  });
+  await Promise.all(
+    Array.from({ length: clients }, (_, i) => rawBook(slot(i, 1).clientId, slot(i, 1).sessionId)),
+  );
+  const spreadRaw = await timed((i) => {
+    const s = slot(i + clients, 1);
+    return rawBook(s.clientId, s.sessionId);
+  });
+
+  // The 6 am class: every booking a different client, all into one session.
+  const six = await measured((i) => httpBook(`m${i}`, 'six_http'), sixAm);
+  const sixRaw = await timed((i) => rawBook(`m${i}`, 'six_raw'), sixAm);
+
+  // History: the same bookings for clients with 500 purchases and with 5, interleaved
+  // (even calls book a client with 5, odd ones a client with 500), so drift in the
+  // machine's load falls on both alike.
+  const byHistory: Record<'f' | 'h', number[]> = { f: [], h: [] };
+  await timed(
+    async (i) => {
+      const prefix = i % 2 === 0 ? 'f' : 'h';
+      const n = Math.floor(i / 2);
+      const t0 = performance.now();
+      await httpBook(`${prefix}${n % historyClients}`, `s${Math.floor(n / historyClients)}`);
+      byHistory[prefix].push(performance.now() - t0);
+    },
+    2 * historyClients * 100,
+    4,
+  );
+  const summary = (latencies: number[]): Run => {
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => Number(latencies[Math.floor(q * (latencies.length - 1))].toFixed(2));
+    return { perSecond: Number.NaN, p50: at(0.5), p99: at(0.99), count: latencies.length };
+  };
+  const few = summary(byHistory.f);
+  const many = summary(byHistory.h);
 
   await sql.end();
   agent.destroy();
@@ -192,14 +310,27 @@ export async function benchBookings() {
   await new Promise((resolve) => service.once('exit', resolve));
   if (!process.env.BENCH_KEEP) await db.drop();
   else console.error(`kept ${db.url}`);
-  const ratio = Number((http.perSecond / raw.perSecond).toFixed(2));
-  const row = (side: string, run: Run) => ({
+  const row = (side: string, run: Run, extra: Record<string, unknown> = {}) => ({
     side,
     concurrency,
     seconds,
     history,
     ...run,
-    perSecond: Math.round(run.perSecond),
+    perSecond: Number.isNaN(run.perSecond) ? undefined : Math.round(run.perSecond),
+    ...extra,
   });
-  return [{ ...row('http (service process)', http), ratio }, row('raw pg transaction', raw)];
+  const ratio = (a: Run, b: Run) => Number((a.perSecond / b.perSecond).toFixed(2));
+  return [
+    row('spread: http (service process)', spread.run, {
+      ratio: ratio(spread.run, spreadRaw),
+      ...spread.detail,
+    }),
+    row('spread: raw pg transaction', spreadRaw),
+    row('6 am class: http', six.run, { ratio: ratio(six.run, sixRaw), ...six.detail }),
+    row('6 am class: raw pg transaction', sixRaw),
+    row('5 purchases per client: http (4 workers)', few),
+    row('500 purchases per client: http (4 workers)', many, {
+      ratio: Number((many.p50 / few.p50).toFixed(2)),
+    }),
+  ];
 }

@@ -1,9 +1,9 @@
 import { type CompiledPolicy, orderBy } from '../policy/index.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
-import { touchLine, touchReservation, type Work } from './changeset.ts';
+import { touchLine, touchReservation } from './changeset.ts';
 import { candidatesFor } from './decide.ts';
 import { settingsFact, ticketFact } from './facts.ts';
-import type { LineSnap, ReservationSnap, TicketSnap } from './snapshot.ts';
+import type { LineSnap, ReservationSnap, TicketSnap, Work } from './types.ts';
 
 export interface AllocatableLine {
   lineNo: number;

@@ -10,7 +10,7 @@ import {
   settingsFact,
   timeFacts,
 } from './facts.ts';
-import type { PurchaseSnap } from './snapshot.ts';
+import type { PurchaseSnap } from './types.ts';
 
 export interface CandidateVerdict {
   purchaseId: string;

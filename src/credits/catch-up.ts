@@ -1,10 +1,12 @@
 import { query } from '../db/sql.ts';
+import { newWork } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry } from './due.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
+import { currentPolicy } from './read.ts';
 import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
-import { clientWork, newWork } from './work.ts';
+import { clientWork } from './work.ts';
 
 /**
  * Brings time-driven state up to now before a read: session start and end triggers
@@ -16,8 +18,8 @@ import { clientWork, newWork } from './work.ts';
  */
 export async function catchUp(ctx: CreditContext, scope: { clientId?: string }): Promise<void> {
   if (scope.clientId) {
-    const work = await clientWork(ctx, scope.clientId);
-    if (work) await commit(ctx, work.cs);
+    const found = await clientWork(ctx, { client: { clientId: scope.clientId } });
+    if (found) await commit(ctx, found.work.cs);
     return;
   }
   const due = await query(
@@ -34,7 +36,7 @@ export async function catchUp(ctx: CreditContext, scope: { clientId?: string }):
       due.map((d) => String(d.client_id)),
     )),
   ];
-  const work = newWork(ctx, await readPurchases(ctx, { clientIds: clients }));
+  const work = newWork(ctx, await currentPolicy(ctx), await readPurchases(ctx, { clientIds: clients }));
   const reservations = await readReservations(ctx, { dueFor: clients, upTo: ctx.now });
   applyDueTimeTriggers(work, reservations.values(), ctx.now);
   for (const [id, p] of await readExpiredUnsettled(ctx, ctx.now))

@@ -1,97 +1,32 @@
 import type { LedgerKind } from '../domain/enums.ts';
-import type { PunchcardEvent } from '../events.ts';
-import type { CompiledPolicy, Trigger } from '../policy/index.ts';
-import type { AssignmentTrace } from './assign.ts';
+import type { CachedActive } from '../policy/index.ts';
 import { applyDelta, type Counters, type Delta } from './balance.ts';
-import type { LineSnap, PurchaseSnap, ReservationSnap } from './snapshot.ts';
-import type { UsageEvent } from './usage.ts';
+import type { CreditContext } from './context.ts';
+import type {
+  ChangeSet,
+  ClientSnapshot,
+  LineSnap,
+  Posting,
+  PurchaseSnap,
+  ReservationChange,
+  ReservationSnap,
+  Work,
+} from './types.ts';
 
-/** One step of a reservation's explanation: a trigger and what it did. */
-export interface UsageStep {
-  trigger: Trigger;
-  event: UsageEvent;
-  rule: string | null;
-  /** Every rule that matched, highest priority first (absent for sweep steps). */
-  matched?: string[];
-  reason: string;
-  state: string;
-  at: string;
-}
+/** Usage steps kept per reservation: the latest ones explain its current state. */
+export const stepsKept = 20;
 
-export interface ReservationExplain {
-  assignment: Omit<AssignmentTrace, 'winner'> | null;
-  usage: UsageStep[];
-  policyVersion: number;
-  policyHash: string;
-}
-
-/** A ledger entry to write, with every counter's change and the balance it leaves. */
-export interface Posting {
-  purchaseId: string;
-  kind: LedgerKind;
-  delta: Counters;
-  /** Unique per tenant: posting the same operation twice fails the transaction. */
-  key: string;
-  reservationId: string | null;
-  ticketId: string | null;
-  lineNo: number | null;
-  actor: string;
-  reason: string | null;
-  policyVersion: number | null;
-  at: Date;
-  remainingAfter: number;
-}
-
-export interface ReservationChange {
-  reservation: ReservationSnap;
-  /** A new reservation: inserted rather than updated. */
-  insert: boolean;
-  /** Replaces the explanation's assignment part when set. */
-  assignment?: ReservationExplain['assignment'];
-  /** Appended to the explanation's usage steps. */
-  steps: UsageStep[];
-}
-
-/** An event, or a credit.changed to be completed with its ledger entry's id at commit. */
-export type EventIntent = PunchcardEvent | { credit: Posting };
-
-/** Everything one operation decided; ledger.ts commits it in one statement. */
-export interface ChangeSet {
-  postings: Posting[];
-  /** Purchases whose counters or status changed (the working copies hold the new values). */
-  purchases: Map<string, PurchaseSnap>;
-  reservations: Map<string, ReservationChange>;
-  lines: Map<string, LineSnap>;
-  /** Sessions to sweep again: a purchase recorded late may pay for them (B16). */
-  resweep: Set<string>;
-  events: EventIntent[];
-}
-
-/**
- * What decisions work on: the policy, the instant, and working copies of the
- * snapshot that each decision updates in memory, so the next one sees its effect.
- */
-export interface Work {
-  tenantId: string;
-  policy: CompiledPolicy;
-  version: number;
-  hash: string;
-  actor: string;
-  now: Date;
-  /** Keep every matched rule in usage steps (requests); the sweep keeps the deciding one only. */
-  explainAll: boolean;
-  purchases: Map<string, PurchaseSnap>;
-  /** Reservations read so far: one working copy each, so every decision sees the last. */
-  reservations: Map<string, ReservationSnap>;
-  cs: ChangeSet;
-}
-
-export const emptyChangeSet = (): ChangeSet => ({
+export const emptyChangeSet = (policy: ChangeSet['policy'] = { version: 0, hash: '' }): ChangeSet => ({
+  policy,
   postings: [],
   purchases: new Map(),
+  newPurchases: new Set(),
   reservations: new Map(),
   lines: new Map(),
   resweep: new Set(),
+  swept: new Set(),
+  tickets: new Map(),
+  newLines: new Set(),
   events: [],
 });
 
@@ -139,6 +74,7 @@ export function post(
     policyVersion: entry.policyVersion === undefined ? work.version : entry.policyVersion,
     at: entry.at,
     remainingAfter: next.remaining,
+    usedAfter: next.used,
   };
   work.cs.postings.push(posting);
   work.cs.purchases.set(purchase.id, purchase);
@@ -162,3 +98,38 @@ export function touchReservation(work: Work, r: ReservationSnap, insert = false)
 
 export const touchLine = (work: Work, line: LineSnap) =>
   work.cs.lines.set(`${line.ticketId}:${line.lineNo}`, line);
+
+export const newWork = (
+  ctx: Pick<CreditContext, 'tenantId' | 'actor' | 'now'>,
+  active: Pick<CachedActive, 'version' | 'hash' | 'policy'>,
+  purchases: Map<string, PurchaseSnap>,
+  explainAll = true,
+  cs: ChangeSet = emptyChangeSet({ version: active.version, hash: active.hash }),
+): Work => ({
+  tenantId: ctx.tenantId,
+  policy: active.policy,
+  version: active.version,
+  hash: active.hash,
+  actor: ctx.actor,
+  now: ctx.now,
+  explainAll,
+  purchases,
+  reservations: new Map(),
+  cs,
+});
+
+/**
+ * Working copies of a snapshot for decide: decisions update these in memory (so the
+ * next one sees its effect) and record their effects in the change set; the
+ * snapshot the caller holds is never touched.
+ */
+export function workOn(
+  ctx: Pick<CreditContext, 'tenantId' | 'actor' | 'now'>,
+  active: CachedActive,
+  snapshot: ClientSnapshot,
+): Work {
+  const copy = structuredClone({ purchases: snapshot.purchases, reservations: snapshot.reservations });
+  const work = newWork(ctx, active, copy.purchases);
+  work.reservations = copy.reservations;
+  return work;
+}

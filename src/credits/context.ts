@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { PunchcardEvent } from '../events.ts';
-import type { ActivePolicy } from '../tenants/policy-versions.ts';
 
-/** Everything a credit operation needs, threaded through one transaction. */
+/**
+ * Everything a credit operation needs from its request, threaded through one
+ * transaction. The tenant's policy is not here: the operation's locking read
+ * returns the active version, and the process cache supplies the compiled policy.
+ */
 export interface CreditContext {
   tx: EntityManager;
   tenantId: string;
-  active: ActivePolicy;
   now: Date;
   actor: string;
   /** Events of the committed change sets, for the transaction's owner to publish. */

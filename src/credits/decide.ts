@@ -1,9 +1,27 @@
-import type { Trigger } from '../policy/index.ts';
+import type { Channel } from '../domain/enums.ts';
+import { conflict, unknownReference } from '../errors.ts';
+import type { CachedActive, Trigger } from '../policy/index.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
-import { post, touchLine, touchReservation, type UsageStep, type Work } from './changeset.ts';
+import { post, stepsKept, touchLine, touchReservation, workOn } from './changeset.ts';
+import type { CreditContext } from './context.ts';
+import { applyDueTimeTriggers, decideDue } from './due.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
-import type { ClaimSnap, LineSnap, PurchaseSnap, ReservationSnap, TicketSnap } from './snapshot.ts';
+import { reservationChanged } from './reservation-event.ts';
+import type {
+  ChangeSet,
+  ClaimSnap,
+  ClientSnapshot,
+  LineSnap,
+  Posting,
+  PurchaseSnap,
+  ReservationChange,
+  ReservationExplain,
+  ReservationSnap,
+  TicketSnap,
+  UsageStep,
+  Work,
+} from './types.ts';
 import { planTransition, purchaseView, type Transition, type UsageEvent } from './usage.ts';
 
 /**
@@ -270,3 +288,101 @@ export function takeFor(work: Work, claim: ReservationSnap, state: 'held' | 'use
 }
 
 type ClaimSnapState = { state: ClaimSnap['creditState']; covered: number };
+
+/** A booking as decided: its change set, and what the answer shows. */
+export interface BookingDecision {
+  changes: ChangeSet;
+  reservation: ReservationSnap;
+  explain: ReservationExplain | null;
+  /** The purchases as the booking leaves them (the label's plan and counters). */
+  purchases: Map<string, PurchaseSnap>;
+  usedThrough: number;
+}
+
+/**
+ * A booking (B2–B8, B12, B16), on the one read's snapshot: what time made due
+ * first, then the assignment through the rule set and the `booked` trigger (a hold
+ * for MyTime, nothing for gymGO), plus the time triggers at once when the session
+ * already started. The snapshot is not touched: decide works on copies.
+ */
+export function decideBooking(
+  snapshot: ClientSnapshot,
+  active: CachedActive,
+  request: { id: string; clientId: string; sessionId: string; channel: Channel },
+  ctx: Pick<CreditContext, 'tenantId' | 'actor' | 'now'>,
+): BookingDecision {
+  const found = snapshot.booking;
+  if (!found?.session) throw unknownReference('/sessionId', 'session', request.sessionId);
+  if (found.idTaken) throw conflict(`reservation '${request.id}' already exists`);
+  if (found.live)
+    throw conflict(
+      `client '${request.clientId}' is already booked into session '${request.sessionId}' (${found.live})`,
+    );
+  const work = workOn(ctx, active, snapshot);
+  decideDue(work);
+  const r: ReservationSnap = {
+    id: request.id,
+    clientId: request.clientId,
+    sessionId: request.sessionId,
+    channel: request.channel,
+    status: 'booked',
+    purchaseId: null,
+    manualPurchase: false,
+    creditState: 'none',
+    coveredUnits: 0,
+    creditSeq: 0,
+    startedApplied: false,
+    endedApplied: false,
+    createdAt: ctx.now,
+    session: found.session.session,
+    item: found.session.item,
+    ticket: null,
+    checkedOutManually: false,
+  };
+  work.reservations.set(r.id, r);
+  const change = touchReservation(work, r, true);
+  assignReservation(work, r, 'auto');
+  triggerReservation(work, r, 'booked');
+  if (r.session.startsAt <= ctx.now) applyDueTimeTriggers(work, [r], ctx.now);
+  work.cs.events.push(reservationChanged(ctx, r, 'booked'));
+  return {
+    changes: work.cs,
+    reservation: r,
+    explain: explainAfter(null, change, work.cs.policy),
+    purchases: work.purchases,
+    usedThrough: usedThroughAfter(work.cs, { reservationId: r.id }, 0),
+  };
+}
+
+/** A reservation's explanation as the commit stores it: the new assignment if decided, the latest steps. */
+export function explainAfter(
+  stored: ReservationExplain | null,
+  change: ReservationChange | undefined,
+  policy: { version: number; hash: string },
+): ReservationExplain | null {
+  if (!change) return stored;
+  return {
+    assignment: change?.assignment !== undefined ? change.assignment : (stored?.assignment ?? null),
+    usage: [...(stored?.usage ?? []), ...(change?.steps ?? [])].slice(-stepsKept),
+    policyVersion: policy.version,
+    policyHash: policy.hash,
+  };
+}
+
+/** A claim's key among the snapshot's `usedThrough`: the reservation's id, or `ticket:line`. */
+export const claimKey = (ref: { reservationId: string } | { ticketId: string; lineNo: number }) =>
+  'reservationId' in ref ? ref.reservationId : `${ref.ticketId}:${ref.lineNo}`;
+
+/** The purchase's credits used through the claim's latest use: from this change set if it used one, else as read. */
+export function usedThroughAfter(
+  cs: ChangeSet,
+  ref: { reservationId: string } | { ticketId: string; lineNo: number },
+  asRead: number,
+): number {
+  const mine = (p: Posting) =>
+    'reservationId' in ref
+      ? p.reservationId === ref.reservationId
+      : p.reservationId === null && p.ticketId === ref.ticketId && p.lineNo === ref.lineNo;
+  const uses = cs.postings.filter((p) => p.kind === 'use' && mine(p));
+  return uses.length > 0 ? (uses[uses.length - 1] as Posting).usedAfter : asRead;
+}

@@ -1,6 +1,6 @@
-import { post, touchPurchase, type Work } from './changeset.ts';
+import { post, touchPurchase } from './changeset.ts';
 import { triggerReservation } from './decide.ts';
-import type { PurchaseSnap, ReservationSnap } from './snapshot.ts';
+import type { PurchaseSnap, ReservationSnap, Work } from './types.ts';
 
 export interface TimeTriggerStats {
   sessions: number;
@@ -90,4 +90,18 @@ export function settleExpiry(
     }
   }
   return count;
+}
+
+/** What time has made due by the work's instant: time triggers of the reservations read, then expiry. */
+export function decideDue(work: Work): void {
+  applyDueTimeTriggers(
+    work,
+    [...work.reservations.values()].filter(
+      (r) =>
+        !r.endedApplied &&
+        ((!r.startedApplied && r.session.startsAt <= work.now) || r.session.endsAt <= work.now),
+    ),
+    work.now,
+  );
+  settleExpiry(work, work.now);
 }

@@ -1,6 +1,6 @@
 import type { Channel } from '../domain/enums.ts';
 import { coversSessionTime, validAt } from '../domain/time.ts';
-import type { ItemSnap, PurchaseSnap, ReservationSnap, SessionSnap } from './snapshot.ts';
+import type { ItemSnap, PurchaseSnap, ReservationSnap, SessionSnap } from './types.ts';
 
 /** One thing to pay for: a reservation's session, or a product line on a ticket. */
 export interface Payable {

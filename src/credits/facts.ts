@@ -1,12 +1,5 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
-import type {
-  ItemSnap,
-  PlanSnap,
-  PurchaseSnap,
-  ReservationSnap,
-  SessionSnap,
-  TicketSnap,
-} from './snapshot.ts';
+import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
 
 /**
  * Snapshot data turned into the plain facts the policy reads (the catalogue in

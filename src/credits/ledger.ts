@@ -1,11 +1,8 @@
 import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
-import type { ChangeSet, Posting, ReservationExplain } from './changeset.ts';
+import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import type { ReservationSnap } from './snapshot.ts';
-
-/** Usage steps kept per reservation: the latest ones explain its current state. */
-const stepsKept = 20;
+import type { ChangeSet, Posting, ReservationSnap, UsageStep } from './types.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -18,23 +15,20 @@ const stepsKept = 20;
  * operation twice. Then the events go to the operation's context, in decision
  * order, for the transaction's owner to publish.
  *
- * Returns the reservations' explanations as stored, when asked (`explain`).
  */
-export async function commit(
-  ctx: CreditContext,
-  cs: ChangeSet,
-  options: { explain?: boolean } = {},
-): Promise<Map<string, ReservationExplain>> {
-  // Rows the ORM still holds (a new ticket and its lines, a new purchase) go first.
-  await ctx.tx.flush();
+export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   const ids = new Map<Posting, string>(cs.postings.map((p) => [p, newId('le')]));
   // Types the policy parameters for statements that write no reservation.
   const parts: string[] = ['policy as (select $2::int as version, $3::text as hash)'];
-  const params: unknown[] = [ctx.tenantId, ctx.active.version, ctx.active.hash];
+  const params: unknown[] = [ctx.tenantId, cs.policy.version, cs.policy.hash];
   const bind = (rows: unknown[]) => {
     params.push(JSON.stringify(rows));
     return `$${params.length}::jsonb`;
   };
+  // Reasons and explanation steps travel once per statement, rows name them by index:
+  // a sweep batch repeats the same few thousands of times.
+  const reasons = dictionary<string | null>();
+  const steps = dictionary<Omit<UsageStep, 'at'>>();
   if (cs.postings.length > 0) {
     const rows = cs.postings.map((p) =>
       compact({
@@ -46,7 +40,7 @@ export async function commit(
         ticket_id: p.ticketId,
         line_no: p.lineNo,
         actor: p.actor,
-        reason: p.reason,
+        reason: reasons.ref(p.reason),
         idempotency_key: p.key,
         policy_version: p.policyVersion,
         occurred_at: p.at.toISOString(),
@@ -57,13 +51,46 @@ export async function commit(
         reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
       select $1, x.id, x.purchase_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
              coalesce(x.deducted, 0), coalesce(x.expired, 0),
-             x.reservation_id, x.ticket_id, x.line_no, x.actor, x.reason, x.idempotency_key, x.policy_version, x.occurred_at
-        from jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int, used int,
-             deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason text,
+             x.reservation_id, x.ticket_id, x.line_no, x.actor, r.reasons ->> coalesce(x.reason, 0), x.idempotency_key,
+             x.policy_version, x.occurred_at
+        from reasons r, jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int,
+             used int, deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason int,
              idempotency_key text, policy_version int, occurred_at timestamptz))`);
   }
-  if (cs.purchases.size > 0) {
-    const rows = [...cs.purchases.values()].map((p) => ({
+  const sold = [...cs.purchases.values()].filter((p) => cs.newPurchases.has(p.id));
+  if (sold.length > 0) {
+    const rows = sold.map((p) => ({
+      id: p.id,
+      client_id: p.clientId,
+      plan_id: p.planId,
+      location_id: p.locationId,
+      purchased_at: p.purchasedAt.toISOString(),
+      expires_at: p.expiresAt?.toISOString() ?? null,
+      status: p.status,
+      source: p.source,
+      unlimited: p.unlimited,
+      total: p.total,
+      held: p.held,
+      used: p.used,
+      deducted: p.deducted,
+      expired: p.expired,
+      remaining: p.remaining,
+      created_at: ctx.now.toISOString(),
+    }));
+    // Inserted with the counters its first entries leave: one statement sees one
+    // snapshot, so the balances update below could not see a row inserted here.
+    parts.push(`new_purchases as (
+      insert into purchases (tenant_id, id, client_id, plan_id, location_id, purchased_at, expires_at, status, source,
+        unlimited, total, held, used, deducted, expired, remaining, created_at)
+      select $1, v.id, v.client_id, v.plan_id, v.location_id, v.purchased_at, v.expires_at, v.status, v.source,
+             v.unlimited, v.total, v.held, v.used, v.deducted, v.expired, v.remaining, v.created_at
+        from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, plan_id text, location_id text,
+             purchased_at timestamptz, expires_at timestamptz, status text, source text, unlimited boolean, total int,
+             held int, used int, deducted int, expired int, remaining int, created_at timestamptz))`);
+  }
+  const changed = [...cs.purchases.values()].filter((p) => !cs.newPurchases.has(p.id));
+  if (changed.length > 0) {
+    const rows = changed.map((p) => ({
       id: p.id,
       status: p.status,
       total: p.total,
@@ -90,8 +117,8 @@ export async function commit(
       explain: {
         assignment: c.assignment ?? null,
         usage: c.steps.slice(-stepsKept),
-        policyVersion: ctx.active.version,
-        policyHash: ctx.active.hash,
+        policyVersion: cs.policy.version,
+        policyHash: cs.policy.hash,
       },
     }));
     parts.push(`new_reservations as (
@@ -101,8 +128,7 @@ export async function commit(
              v.covered_units, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
              purchase_id text, manual_purchase boolean, credit_state text, covered_units int, credit_seq int,
-             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz)
-      returning id, explain)`);
+             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz))`);
   }
   if (updates.length > 0) {
     const rows = updates.map((c) => {
@@ -111,7 +137,7 @@ export async function commit(
         ...row,
         set_assignment: c.assignment !== undefined,
         assignment: c.assignment,
-        steps: c.steps,
+        steps: c.steps.map(({ at, ...step }) => [steps.ref(step), at]),
       });
     });
     parts.push(`changed_reservations as (
@@ -122,21 +148,89 @@ export async function commit(
              policy_version = $2::int,
              explain = jsonb_build_object(
                'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
-               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(v.steps) <= ${stepsKept}
-                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps
+               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(st.steps) <= ${stepsKept}
+                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || st.steps
                              else (select jsonb_agg(u.step order by u.n) from (
-                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || v.steps)
+                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || st.steps)
                                             with ordinality as e(step, n)
                                       order by n desc limit ${stepsKept}) u) end,
                'policyVersion', $2::int, 'policyHash', $3::text)
-        from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
+        from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
              set_assignment boolean, assignment jsonb, steps jsonb)
-       where r.tenant_id = $1 and r.id = v.id
-      returning r.id, r.explain)`);
+        -- Steps expanded from the dictionary; one step (a sweep's) without an aggregate.
+        cross join lateral (
+          select case jsonb_array_length(coalesce(v.steps, '[]'::jsonb))
+                   when 0 then '[]'::jsonb
+                   when 1 then jsonb_build_array((d.steps -> (v.steps -> 0 ->> 0)::int) || jsonb_build_object('at', v.steps -> 0 -> 1))
+                   else (select jsonb_agg((d.steps -> (e.s ->> 0)::int) || jsonb_build_object('at', e.s -> 1) order by e.n)
+                           from jsonb_array_elements(v.steps) with ordinality as e(s, n))
+                 end as steps) st
+       where r.tenant_id = $1 and r.id = v.id)`);
   }
-  if (cs.lines.size > 0) {
-    const rows = [...cs.lines.values()].map((l) => ({
+  const tickets = [...cs.tickets.values()];
+  const opened = tickets
+    .filter((t) => t.insert)
+    .map(({ ticket: t }) => ({
+      id: t.id,
+      client_id: t.clientId,
+      location_id: t.locationId,
+      manual: t.manual,
+      status: t.status,
+      policy_version: t.policyVersion,
+      void_reason: t.voidReason,
+      created_at: t.createdAt.toISOString(),
+      closed_at: t.closedAt?.toISOString() ?? null,
+    }));
+  if (opened.length > 0) {
+    parts.push(`new_tickets as (
+      insert into tickets (tenant_id, id, client_id, location_id, manual, status, policy_version, void_reason,
+        created_at, closed_at)
+      select $1, v.id, v.client_id, v.location_id, v.manual, v.status, v.policy_version, v.void_reason, v.created_at,
+             v.closed_at
+        from jsonb_to_recordset(${bind(opened)}) as v(id text, client_id text, location_id text, manual boolean,
+             status text, policy_version int, void_reason text, created_at timestamptz, closed_at timestamptz))`);
+  }
+  const moved = tickets
+    .filter((t) => !t.insert)
+    .map(({ ticket: t }) => ({
+      id: t.id,
+      status: t.status,
+      void_reason: t.voidReason,
+      closed_at: t.closedAt?.toISOString() ?? null,
+    }));
+  if (moved.length > 0) {
+    parts.push(`moved_tickets as (
+      update tickets t set status = v.status, void_reason = v.void_reason, closed_at = v.closed_at
+        from jsonb_to_recordset(${bind(moved)}) as v(id text, status text, void_reason text, closed_at timestamptz)
+       where t.tenant_id = $1 and t.id = v.id)`);
+  }
+  const lineKey = (l: { ticketId: string; lineNo: number }) => `${l.ticketId}:${l.lineNo}`;
+  const newLines = [...cs.lines.values()].filter((l) => cs.newLines.has(lineKey(l)));
+  if (newLines.length > 0) {
+    const rows = newLines.map((l) => ({
+      ticket_id: l.ticketId,
+      line_no: l.lineNo,
+      item_id: l.item.id,
+      reservation_id: l.reservationId,
+      unit_price: l.unitPrice,
+      units: l.units,
+      purchase_id: l.purchaseId,
+      credit_state: l.creditState,
+      covered_units: l.coveredUnits,
+      credit_seq: l.creditSeq,
+    }));
+    parts.push(`new_lines as (
+      insert into ticket_lines (tenant_id, ticket_id, line_no, item_id, reservation_id, unit_price, units, purchase_id,
+        credit_state, covered_units, credit_seq)
+      select $1, v.ticket_id, v.line_no, v.item_id, v.reservation_id, v.unit_price, v.units, v.purchase_id,
+             v.credit_state, v.covered_units, v.credit_seq
+        from jsonb_to_recordset(${bind(rows)}) as v(ticket_id text, line_no int, item_id text, reservation_id text,
+             unit_price bigint, units int, purchase_id text, credit_state text, covered_units int, credit_seq int))`);
+  }
+  const changedLines = [...cs.lines.values()].filter((l) => !cs.newLines.has(lineKey(l)));
+  if (changedLines.length > 0) {
+    const rows = changedLines.map((l) => ({
       ticket_id: l.ticketId,
       line_no: l.lineNo,
       purchase_id: l.purchaseId,
@@ -151,24 +245,21 @@ export async function commit(
              covered_units int, credit_seq int)
        where l.tenant_id = $1 and l.ticket_id = v.ticket_id and l.line_no = v.line_no)`);
   }
+  if (cs.swept.size > 0) {
+    params.push(ctx.now);
+    const at = `$${params.length}::timestamptz`;
+    parts.push(`swept as (
+      update sessions s set swept_at = ${at}
+       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.swept])})))`);
+  }
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
   }
-  const explains = new Map<string, ReservationExplain>();
-  if (parts.length > 1) {
-    const returned = options.explain
-      ? [
-          inserts.length > 0 && 'select id, explain from new_reservations',
-          updates.length > 0 && 'select id, explain from changed_reservations',
-        ]
-          .filter(Boolean)
-          .join(' union all ')
-      : '';
-    const rows = await query(ctx, `with ${parts.join(',\n')}\n${returned || 'select 1 as done'}`, params);
-    if (returned) for (const row of rows) explains.set(String(row.id), row.explain as ReservationExplain);
-  }
+  if (cs.postings.length > 0) parts.splice(1, 0, `reasons as (select ${bind(reasons.values)} as reasons)`);
+  if (updates.length > 0) parts.splice(1, 0, `steps as (select ${bind(steps.values)} as steps)`);
+  if (parts.length > 1) await query(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
   for (const event of cs.events) {
     if ('credit' in event) {
       const p = event.credit;
@@ -187,7 +278,25 @@ export async function commit(
       });
     } else ctx.events.push(event);
   }
-  return explains;
+}
+
+/** Values a statement's rows name by index (0, 1, …) instead of repeating them. */
+function dictionary<T>() {
+  const index = new Map<string, number>();
+  const values: T[] = [];
+  return {
+    values,
+    ref(value: T): number {
+      const key = JSON.stringify(value);
+      let at = index.get(key);
+      if (at === undefined) {
+        at = values.length;
+        values.push(value);
+        index.set(key, at);
+      }
+      return at;
+    },
+  };
 }
 
 /** Rows travel without their null and zero fields (jsonb_to_recordset reads them as null): a sweep batch is megabytes. */

@@ -1,6 +1,5 @@
-import type { Work } from './changeset.ts';
 import { releaseClaim } from './decide.ts';
-import type { LineSnap, ReservationSnap } from './snapshot.ts';
+import type { LineSnap, ReservationSnap, Work } from './types.ts';
 
 /**
  * B8: a one-day package used to pre-book a later session is re-validated when the

@@ -5,15 +5,17 @@ import { Purchase } from '../domain/purchase.ts';
 import { expiresAt } from '../domain/time.ts';
 import { conflict, invalid, notFound, PunchcardError, unknownReference } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { post, touchPurchase, touchReservation, type Work } from './changeset.ts';
+import { newWork, post, touchPurchase, touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { expirePurchase, settleExpiry } from './due.ts';
 import { creditsGranted } from './grant.ts';
 import { schedulerBucketOf } from './item-types.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
-import { type PurchaseSnap, readReservations } from './snapshot.ts';
-import { clientWork, newWork } from './work.ts';
+import { currentPolicy } from './read.ts';
+import { readReservations } from './snapshot.ts';
+import type { PurchaseSnap, Work } from './types.ts';
+import { clientWork } from './work.ts';
 
 export interface SaleInput {
   id?: string;
@@ -41,14 +43,13 @@ export async function sellPurchase(ctx: CreditContext, input: SaleInput): Promis
     throw conflict(`purchase '${input.id}' already exists`);
   const purchasedAt = input.purchasedAt ? new Date(input.purchasedAt) : ctx.now;
   if (purchasedAt.getTime() > ctx.now.getTime()) throw invalid('/purchasedAt', 'must not be in the future');
-  const row = ctx.tx.create(Purchase, {
-    tenantId: ctx.tenantId,
+  const purchase: PurchaseSnap = {
     id: input.id ?? newId('pur'),
     clientId: input.clientId,
     planId: plan.id,
     locationId: location.id,
     purchasedAt,
-    expiresAt: expiresAt(purchasedAt, location.timeZone, plan),
+    expiresAt: expiresAt(purchasedAt, location.timeZone, plan) ?? null,
     status: 'active',
     source: input.source ?? 'pos',
     unlimited: plan.unlimited,
@@ -58,11 +59,6 @@ export async function sellPurchase(ctx: CreditContext, input: SaleInput): Promis
     deducted: 0,
     expired: 0,
     remaining: 0,
-    createdAt: ctx.now,
-  });
-  const purchase: PurchaseSnap = {
-    ...row,
-    expiresAt: row.expiresAt ?? null,
     plan: {
       id: plan.id,
       name: plan.name,
@@ -79,7 +75,9 @@ export async function sellPurchase(ctx: CreditContext, input: SaleInput): Promis
       commission: plan.commission,
     },
   };
-  const work = newWork(ctx, new Map([[purchase.id, purchase]]));
+  const work = newWork(ctx, await currentPolicy(ctx), new Map([[purchase.id, purchase]]));
+  work.cs.newPurchases.add(purchase.id);
+  work.cs.purchases.set(purchase.id, purchase);
   work.cs.events.push({
     name: 'purchase.created',
     payload: {
@@ -148,7 +146,10 @@ async function purchaseWork(ctx: CreditContext, id: string): Promise<{ work: Wor
     ctx.tenantId,
     id,
   ]);
-  const work = row ? await clientWork(ctx, String(row.client_id)) : null;
+  const found = row
+    ? await clientWork(ctx, { client: { clientId: String(row.client_id) }, purchaseIds: [id] })
+    : null;
+  const work = found?.work;
   const purchase = work?.purchases.get(id);
   if (!work || !purchase) throw notFound('purchase', id);
   return { work, purchase };

@@ -2,8 +2,7 @@ import { conflict, invalid } from '../errors.ts';
 import type { CreditContext } from './context.ts';
 import { assignReservation, releaseClaim, takeFor } from './decide.ts';
 import type { ReservedView } from './present.ts';
-import { finish } from './reservation-status.ts';
-import { reservationWork } from './work.ts';
+import { finish, reservationWork } from './reservation-status.ts';
 
 /**
  * B5: staff move a reservation to another purchase. The credit moves with ledger
@@ -11,9 +10,9 @@ import { reservationWork } from './work.ts';
  * the same state (held stays held, used stays used).
  */
 export async function reassign(ctx: CreditContext, id: string, purchaseId: string): Promise<ReservedView> {
-  const { work, reservation: r } = await reservationWork(ctx, id);
+  const { work, snapshot, reservation: r } = await reservationWork(ctx, id, true, [purchaseId]);
   if (r.status === 'canceled') throw conflict('a canceled reservation has no credit to move');
-  if (r.purchaseId === purchaseId) return finish(ctx, work, r, 'reassigned');
+  if (r.purchaseId === purchaseId) return finish(ctx, work, snapshot, r, 'reassigned');
   const previous = r.creditState;
   if (previous === 'held' || previous === 'used') {
     releaseClaim(work, r, { reservationId: r.id, ticketId: null, lineNo: null }, 'moved by staff');
@@ -26,5 +25,5 @@ export async function reassign(ctx: CreditContext, id: string, purchaseId: strin
     throw invalid('/purchaseId', `purchase '${purchaseId}' cannot pay for this reservation: ${why}`);
   }
   if (previous === 'held' || previous === 'used') takeFor(work, r, previous, 'moved by staff');
-  return finish(ctx, work, r, 'reassigned');
+  return finish(ctx, work, snapshot, r, 'reassigned');
 }

@@ -1,6 +1,6 @@
 import type { EventMap, PunchcardEvent } from '../events.ts';
 import type { CreditContext } from './context.ts';
-import type { ReservationSnap } from './snapshot.ts';
+import type { ReservationSnap } from './types.ts';
 
 export type ReservationChange = EventMap['reservation.changed']['change'];
 
@@ -10,7 +10,7 @@ export type ReservationChange = EventMap['reservation.changed']['change'];
  * integration flags (Club OS calendar events, seed 000), and the credit.
  */
 export function reservationChanged(
-  ctx: CreditContext,
+  ctx: Pick<CreditContext, 'tenantId'>,
   r: ReservationSnap,
   change: ReservationChange,
 ): PunchcardEvent {

@@ -1,10 +1,11 @@
 import type { CreditState } from '../domain/enums.ts';
 import { invalid } from '../errors.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
+import { newWork } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { assignReservation, triggerReservation } from './decide.ts';
-import { type PurchaseSnap, type ReservationSnap, readPurchases, readReservations } from './snapshot.ts';
-import { newWork } from './work.ts';
+import { readPurchases, readReservations } from './snapshot.ts';
+import type { PurchaseSnap, ReservationSnap } from './types.ts';
 
 export interface SimulatedChange {
   reservationId: string;
@@ -38,8 +39,7 @@ function replay(
     startedApplied: false,
     endedApplied: false,
   };
-  const work = newWork(ctx, copies, false);
-  work.policy = policy;
+  const work = newWork(ctx, { version: 0, hash: '', policy }, copies, false);
   work.now = r.createdAt;
   if (original.manualPurchase && original.purchaseId)
     assignReservation(work, r, 'manual', original.purchaseId);

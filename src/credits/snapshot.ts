@@ -1,122 +1,16 @@
 import { anyOf, query, type Row } from '../db/sql.ts';
-import type {
-  BucketType,
-  Channel,
-  CreditState,
-  ItemKind,
-  PlanKind,
-  PurchaseSource,
-  PurchaseStatus,
-  ReservationStatus,
-  TicketStatus,
-} from '../domain/enums.ts';
-import type { CommissionSetting } from '../domain/plan.ts';
 import type { Trigger } from '../policy/index.ts';
 import type { CreditContext } from './context.ts';
-
-/**
- * The plain data every decision reads: no entity instances, no ORM. Loaded with a
- * few set-based reads for one client or a whole batch of sessions alike.
- */
-export interface PlanSnap {
-  id: string;
-  name: string;
-  kind: PlanKind;
-  credits: number | null;
-  unlimited: boolean;
-  price: number;
-  daysToExpire: number;
-  oneDay: boolean;
-  bucketType: BucketType | null;
-  itemType: string | null;
-  priority: number;
-  itemIds: string[];
-  commission: CommissionSetting;
-}
-
-export interface PurchaseSnap {
-  id: string;
-  clientId: string;
-  planId: string;
-  locationId: string;
-  purchasedAt: Date;
-  expiresAt: Date | null;
-  status: PurchaseStatus;
-  source: PurchaseSource;
-  unlimited: boolean;
-  total: number;
-  held: number;
-  used: number;
-  deducted: number;
-  expired: number;
-  remaining: number;
-  plan: PlanSnap;
-}
-
-export interface ItemSnap {
-  id: string;
-  kind: ItemKind;
-  price: number;
-  itemType: string | null;
-  bucketType: BucketType;
-  /** The item's integration flags (read for the events a reservation sends). */
-  integrations?: Record<string, boolean>;
-}
-
-export interface SessionSnap {
-  id: string;
-  itemId: string;
-  locationId: string;
-  startsAt: Date;
-  endsAt: Date;
-  price: number | null;
-  units: number;
-}
-
-export interface TicketSnap {
-  id: string;
-  status: TicketStatus;
-  manual: boolean;
-  lineCount: number;
-}
-
-/** Whatever holds a credit: a reservation or a product line on a ticket. */
-export interface ClaimSnap {
-  purchaseId: string | null;
-  creditState: CreditState;
-  coveredUnits: number;
-  /** Postings made for it so far: part of each posting's idempotency key. */
-  creditSeq: number;
-}
-
-export interface ReservationSnap extends ClaimSnap {
-  id: string;
-  clientId: string;
-  sessionId: string;
-  channel: Channel;
-  status: ReservationStatus;
-  manualPurchase: boolean;
-  startedApplied: boolean;
-  endedApplied: boolean;
-  createdAt: Date;
-  session: SessionSnap;
-  item: ItemSnap;
-  /** The latest ticket it is on, if any. */
-  ticket: TicketSnap | null;
-  /** Checked out on a closed manual ticket: that ticket settles it (B15). */
-  checkedOutManually: boolean;
-  /** The triggers it has seen (read only for simulation). */
-  history?: { trigger: Trigger; at: Date }[];
-}
-
-export interface LineSnap extends ClaimSnap {
-  ticketId: string;
-  lineNo: number;
-  item: ItemSnap;
-  reservationId: string | null;
-  unitPrice: number;
-  units: number;
-}
+import type {
+  ItemSnap,
+  LineSnap,
+  PlanSnap,
+  PurchaseSnap,
+  ReservationSnap,
+  SessionSnap,
+  TicketRow,
+  TicketSnap,
+} from './types.ts';
 
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -202,13 +96,13 @@ export async function readExpiredUnsettled(
   return new Map(rows.map((r) => [String(r.id), purchaseOf(r)]));
 }
 
-const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
+export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
   r.credit_state, r.covered_units, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
   s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
   i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
   i.integrations as i_integrations`;
 
-const reservationFrom = `reservations r
+export const reservationFrom = `reservations r
   join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
   join items i on i.tenant_id = s.tenant_id and i.id = s.item_id`;
 
@@ -250,7 +144,7 @@ export const sessionOf = (r: Row): SessionSnap => ({
   units: Number(r.units),
 });
 
-function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
+export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
   const snap: ReservationSnap = {
     id: String(r.id),
     clientId: String(r.client_id),
@@ -330,27 +224,29 @@ export async function readReservations(
   return new Map(rows.map((r) => [String(r.id), reservationOf(r, tickets.get(String(r.id)) ?? null)]));
 }
 
-/** The lines of one ticket, with their items, in line order. */
-export async function readLines(ctx: CreditContext, ticketId: string): Promise<LineSnap[]> {
-  const rows = await query(
-    ctx,
-    `select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units, l.purchase_id,
-            l.credit_state, l.credit_seq, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
-            i.bucket_type as i_bucket_type
-       from ticket_lines l join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
-      where l.tenant_id = $1 and l.ticket_id = $2 order by l.line_no`,
-    [ctx.tenantId, ticketId],
-  );
-  return rows.map((r) => ({
-    ticketId: String(r.ticket_id),
-    lineNo: Number(r.line_no),
-    item: itemOf(r),
-    reservationId: r.reservation_id ?? null,
-    unitPrice: Number(r.unit_price),
-    units: Number(r.units),
-    coveredUnits: Number(r.covered_units),
-    purchaseId: r.purchase_id ?? null,
-    creditState: r.credit_state,
-    creditSeq: Number(r.credit_seq),
-  }));
-}
+/** A ticket line row (with its item's columns) as plain data. */
+export const lineOf = (r: Row): LineSnap => ({
+  ticketId: String(r.ticket_id),
+  lineNo: Number(r.line_no),
+  item: itemOf(r),
+  reservationId: r.reservation_id ?? null,
+  unitPrice: Number(r.unit_price),
+  units: Number(r.units),
+  coveredUnits: Number(r.covered_units),
+  purchaseId: r.purchase_id ?? null,
+  creditState: r.credit_state,
+  creditSeq: Number(r.credit_seq),
+});
+
+/** A ticket row as plain data. */
+export const ticketOf = (r: Row): TicketRow => ({
+  id: String(r.id),
+  clientId: String(r.client_id),
+  locationId: String(r.location_id),
+  manual: Boolean(r.manual),
+  status: r.status,
+  policyVersion: r.policy_version ?? null,
+  voidReason: r.void_reason ?? null,
+  createdAt: asDate(r.created_at),
+  closedAt: r.closed_at == null ? null : asDate(r.closed_at),
+});

@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { PunchcardEvent } from '../events.ts';
 import { recordEvents } from '../outbox/record.ts';
-import { activePolicy } from '../tenants/policy-versions.ts';
 import type { CreditContext } from './context.ts';
 import { sweepBatch, sweepExpiry } from './sweep.ts';
 
@@ -63,7 +62,6 @@ export async function sweepAllTenants(
         const ctx: CreditContext = {
           tx,
           tenantId,
-          active: await activePolicy(tx, tenantId),
           now,
           actor: 'sweep',
           events: pending,

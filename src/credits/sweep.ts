@@ -1,10 +1,11 @@
 import { anyOf, query } from '../db/sql.ts';
+import { newWork } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, settleExpiry, type TimeTriggerStats } from './due.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
+import { currentPolicy } from './read.ts';
 import { readExpiredUnsettled, readPurchases, readReservations } from './snapshot.ts';
-import { newWork } from './work.ts';
 
 /** Sessions claimed per transaction: bounded work and lock time per batch. */
 export const sweepBatchSize = 1000;
@@ -42,21 +43,17 @@ export async function sweepBatch(
       clients.map((c) => String(c.client_id)),
     )),
   ];
-  const work = newWork(ctx, await readPurchases(ctx, { clientIds: locked }), false);
+  const work = newWork(ctx, await currentPolicy(ctx), await readPurchases(ctx, { clientIds: locked }), false);
   const due = await readReservations(ctx, { dueIn: sessions.map((s) => String(s.id)), upTo: asOf });
   const stats = applyDueTimeTriggers(work, due.values(), asOf);
+  for (const s of sessions) work.cs.swept.add(String(s.id));
   await commit(ctx, work.cs);
-  await query(ctx, `update sessions set swept_at = $2 where tenant_id = $1 and id = ${anyOf(3)}`, [
-    ctx.tenantId,
-    ctx.now,
-    sessionIds,
-  ]);
   return { ...stats, sessions: sessions.length, done: sessions.length < sweepBatchSize };
 }
 
 /** Expiry for the whole tenant, so reports and balances are right without a read. */
 export async function sweepExpiry(ctx: CreditContext, asOf: Date): Promise<number> {
-  const work = newWork(ctx, await readExpiredUnsettled(ctx, asOf), false);
+  const work = newWork(ctx, await currentPolicy(ctx), await readExpiredUnsettled(ctx, asOf), false);
   const count = settleExpiry(work, asOf);
   await commit(ctx, work.cs);
   return count;

@@ -1,22 +1,20 @@
-import { LockMode } from '@mikro-orm/core';
 import { anyOf, query } from '../db/sql.ts';
 import type { TicketStatus } from '../domain/enums.ts';
 import { Item } from '../domain/item.ts';
 import { Location } from '../domain/location.ts';
 import { Ticket } from '../domain/ticket.ts';
-import { TicketLine } from '../domain/ticket-line.ts';
 import { conflict, type FieldError, notFound, PunchcardError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Trigger } from '../policy/index.ts';
 import { allocate } from './allocate.ts';
-import type { Work } from './changeset.ts';
+import { touchLine } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import { triggerLine, triggerReservation } from './decide.ts';
+import { claimKey, triggerLine, triggerReservation, usedThroughAfter } from './decide.ts';
 import { commit } from './ledger.ts';
 import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
 import { lineView } from './present.ts';
-import { type LineSnap, type ReservationSnap, readLines, type TicketSnap } from './snapshot.ts';
-import { clientWork, reservationsOf } from './work.ts';
+import type { LineSnap, ReservationSnap, TicketRow, TicketSnap, Work } from './types.ts';
+import { clientWork } from './work.ts';
 
 export interface TicketLineInput {
   itemId: string;
@@ -90,7 +88,7 @@ async function refuseDoubleCheckout(ctx: CreditContext, input: TicketInput): Pro
   );
 }
 
-const ticketSnap = (t: Ticket, lineCount: number): TicketSnap => ({
+const ticketSnap = (t: TicketRow, lineCount: number): TicketSnap => ({
   id: t.id,
   status: t.status,
   manual: t.manual,
@@ -103,13 +101,17 @@ const ticketSnap = (t: Ticket, lineCount: number): TicketSnap => ({
  * every line (B12: an in-store booking's credit is used as soon as its ticket exists).
  */
 export async function openTicket(ctx: CreditContext, input: TicketInput) {
-  const work = await clientWork(ctx, input.clientId);
+  const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
+  const found = await clientWork(ctx, { client: { clientId: input.clientId }, reservationIds: wanted });
+  const work = found?.work ?? null;
   const itemIds = [...new Set(input.lines.map((l) => l.itemId))];
   const items = await ctx.tx.find(Item, { id: { $in: itemIds } });
   const location = await ctx.tx.findOne(Location, { id: input.locationId });
-  const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
   const reservations = new Map(
-    (work ? await reservationsOf(ctx, work, wanted) : []).map((r) => [r.id, r] as const),
+    wanted.flatMap((id) => {
+      const r = work?.reservations.get(id);
+      return r ? [[id, r] as const] : [];
+    }),
   );
   checkLines(work, input, new Set(items.map((i) => i.id)), reservations, location !== null);
   if (!work) return null as never;
@@ -117,18 +119,18 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
     throw conflict(`ticket '${input.id}' already exists`);
   await refuseDoubleCheckout(ctx, input);
   const itemOf = new Map(items.map((i) => [i.id, i]));
-  const ticket = ctx.tx.create(Ticket, {
-    tenantId: ctx.tenantId,
+  const ticket: TicketRow = {
     id: input.id ?? newId('tkt'),
     clientId: input.clientId,
     locationId: input.locationId,
     manual: input.manual === true,
     status: 'open',
-    policyVersion: ctx.active.version,
+    policyVersion: work.version,
     voidReason: null,
     createdAt: ctx.now,
     closedAt: null,
-  });
+  };
+  work.cs.tickets.set(ticket.id, { ticket, insert: true });
   const lines: LineSnap[] = input.lines.map((l, lineNo) => {
     const item = itemOf.get(l.itemId) as Item;
     const r = l.reservationId ? reservations.get(l.reservationId) : undefined;
@@ -150,25 +152,14 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
       creditState: 'none',
       creditSeq: 0,
     };
-    ctx.tx.create(TicketLine, {
-      tenantId: ctx.tenantId,
-      ticketId: ticket.id,
-      lineNo,
-      itemId: item.id,
-      reservationId: line.reservationId,
-      unitPrice: line.unitPrice,
-      units: line.units,
-      coveredUnits: 0,
-      purchaseId: null,
-      creditState: 'none',
-      creditSeq: 0,
-    });
+    touchLine(work, line);
+    work.cs.newLines.add(`${ticket.id}:${lineNo}`);
     return line;
   });
   const snap = ticketSnap(ticket, lines.length);
   allocate(work, snap, input.clientId, lines, reservations);
   runTrigger(work, snap, input.clientId, lines, reservations, 'ticket_generated');
-  return finishTicket(ctx, work, ticket, lines, reservations);
+  return finishTicket(ctx, work, found?.snapshot.usedThrough ?? new Map(), ticket, lines, reservations);
 }
 
 /** Runs one ticket trigger on every line: reservations through their own usage decision. */
@@ -193,7 +184,8 @@ function runTrigger(
 async function finishTicket(
   ctx: CreditContext,
   work: Work,
-  ticket: Ticket,
+  usedThrough: Map<string, number>,
+  ticket: TicketRow,
   lines: LineSnap[],
   reservations: Map<string, ReservationSnap>,
 ) {
@@ -201,23 +193,30 @@ async function finishTicket(
     name: 'ticket.changed',
     payload: { tenantId: ctx.tenantId, ticketId: ticket.id, status: ticket.status },
   });
+  if (!work.cs.tickets.has(ticket.id)) work.cs.tickets.set(ticket.id, { ticket, insert: false });
   await commit(ctx, work.cs);
-  return ticketView(ctx, work, ticket, lines, reservations);
+  return ticketView(work, usedThrough, ticket, lines, reservations);
 }
 
 /** The ticket as the POS shows it: each line's credit, amount due, commission base and label. */
-async function ticketView(
-  ctx: CreditContext,
+function ticketView(
   work: Work,
-  ticket: Ticket,
+  usedThrough: Map<string, number>,
+  ticket: TicketRow,
   lines: LineSnap[],
   reservations: Map<string, ReservationSnap>,
 ) {
-  const shown = [];
-  for (const line of lines) {
+  const shown = lines.map((line) => {
     const r = line.reservationId ? (reservations.get(line.reservationId) ?? null) : null;
-    shown.push(await lineView(ctx, line, r, work.purchases));
-  }
+    const ref = r ? { reservationId: r.id } : { ticketId: line.ticketId, lineNo: line.lineNo };
+    return lineView(
+      line,
+      r,
+      work.purchases,
+      work.policy.settings.unlimitedLabelThreshold,
+      usedThroughAfter(work.cs, ref, usedThrough.get(claimKey(ref)) ?? 0),
+    );
+  });
   return {
     id: ticket.id,
     clientId: ticket.clientId,
@@ -231,35 +230,29 @@ async function ticketView(
     policyVersion: ticket.policyVersion ?? null,
   };
 }
-export type TicketView = Awaited<ReturnType<typeof ticketView>>;
+export type TicketView = ReturnType<typeof ticketView>;
 
 /** Lock → snapshot for an operation on a ticket: its client's work, the ticket locked, its lines. */
-async function ticketWork(ctx: CreditContext, id: string) {
-  const found = await ctx.tx.findOne(Ticket, { id });
-  const work = found ? await clientWork(ctx, found.clientId) : null;
-  if (!work) throw notFound('ticket', id);
-  const ticket = await ctx.tx.findOneOrFail(
-    Ticket,
-    { id },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-  );
-  const lines = await readLines(ctx, id);
+async function ticketWork(ctx: CreditContext, id: string, lock = true) {
+  const found = await clientWork(ctx, { client: { ticketId: id }, ticketId: id, lock });
+  if (!found?.snapshot.ticket) throw notFound('ticket', id);
+  const { work } = found;
+  // Working copies: decisions change them, the snapshot stays as read.
+  const ticket = { ...found.snapshot.ticket.ticket };
+  const lines = found.snapshot.ticket.lines.map((l) => ({ ...l, item: { ...l.item } }));
   const reservations = new Map(
-    (
-      await reservationsOf(
-        ctx,
-        work,
-        lines.flatMap((l) => (l.reservationId ? [l.reservationId] : [])),
-      )
-    ).map((r) => [r.id, r] as const),
+    lines.flatMap((l) => {
+      const r = l.reservationId ? work.reservations.get(l.reservationId) : undefined;
+      return r ? [[r.id, r] as const] : [];
+    }),
   );
-  return { work, ticket, lines, reservations };
+  return { work, usedThrough: found.snapshot.usedThrough, ticket, lines, reservations };
 }
 
+/** GET: the ticket with its client's due time triggers decided in memory; a read writes nothing. */
 export async function showTicket(ctx: CreditContext, id: string): Promise<TicketView> {
-  const { work, ticket, lines, reservations } = await ticketWork(ctx, id);
-  await commit(ctx, work.cs);
-  return ticketView(ctx, work, ticket, lines, reservations);
+  const { work, usedThrough, ticket, lines, reservations } = await ticketWork(ctx, id, false);
+  return ticketView(work, usedThrough, ticket, lines, reservations);
 }
 
 const moves: Record<
@@ -278,7 +271,7 @@ export async function moveTicket(
   id: string,
   action: keyof typeof moves,
 ): Promise<TicketView> {
-  const { work, ticket, lines, reservations } = await ticketWork(ctx, id);
+  const { work, usedThrough, ticket, lines, reservations } = await ticketWork(ctx, id);
   const move = moves[action];
   if (!move.from.includes(ticket.status))
     throw conflict(`cannot ${action} a ticket that is ${ticket.status}`);
@@ -288,11 +281,11 @@ export async function moveTicket(
       ticket.status = 'voided';
       ticket.voidReason = expired;
       releaseForExpiredOneDay(work, ticket.id, lines, reservations);
-      return finishTicket(ctx, work, ticket, lines, reservations);
+      return finishTicket(ctx, work, usedThrough, ticket, lines, reservations);
     }
     ticket.closedAt = ctx.now;
   }
   ticket.status = move.to;
   runTrigger(work, ticketSnap(ticket, lines.length), ticket.clientId, lines, reservations, move.trigger);
-  return finishTicket(ctx, work, ticket, lines, reservations);
+  return finishTicket(ctx, work, usedThrough, ticket, lines, reservations);
 }

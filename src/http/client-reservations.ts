@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import Type from 'typebox';
-import { catchUp } from '../credits/catch-up.ts';
 import type { CreditContext } from '../credits/context.ts';
-import { showReservation } from '../credits/reservation-status.ts';
+import { showClientReservations } from '../credits/reservation-status.ts';
 import { query } from '../db/sql.ts';
 import { Client } from '../domain/client.ts';
 import { reservationStatuses } from '../domain/enums.ts';
@@ -89,9 +88,7 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
     const after = decodePosition(q.cursor);
     const limit = limitOf(q.limit, pageSize, maxPage);
     if (!(await em.findOne(Client, { id }))) throw notFound('client', id);
-    const ctx = await creditContext(c);
-    // Time triggers that came due show on every read (B12), as the balances route does.
-    await catchUp(ctx, { clientId: id });
+    const ctx = creditContext(c);
     const page = await historyPage(ctx, id, {
       from: q.from ? instantOf(q.from) : null,
       to: q.to ? instantOf(q.to) : null,
@@ -111,11 +108,14 @@ export const clientReservationRoutes = new Hono<AppEnv>().get(
     const listed = reservations
       .map((r) => ({ r, session: sessionOf.get(r.sessionId) as Session }))
       .sort((a, b) => (position.get(a.r.id) ?? 0) - (position.get(b.r.id) ?? 0));
+    // Time triggers that came due show on every read (B12): decided in memory for
+    // the answer, written by the client's next write or the sweep, never by a GET.
+    const views = await showClientReservations(ctx, id, page.ids);
     const out = [];
     for (const { r, session } of listed) {
       const item = itemOf.get(session.itemId);
       out.push({
-        ...(await showReservation(ctx, r.id)),
+        ...(views.get(r.id) as NonNullable<ReturnType<typeof views.get>>),
         session: {
           id: session.id,
           startsAt: session.startsAt.toISOString(),

@@ -27,3 +27,28 @@ export function compiledFor(hash: string): { policy: CompiledPolicy; ruleset: Ru
   }
   return hit;
 }
+
+/**
+ * The active policy of each tenant this process has used, by version number. Every
+ * credit operation's locking read returns the tenant's active version, so a new
+ * version (saved by any process) is seen by the next operation: the entry is only
+ * reused while its number is still the active one. Dropping it costs one read.
+ */
+export interface CachedActive {
+  version: number;
+  hash: string;
+  ruleset: Ruleset;
+  policy: CompiledPolicy;
+}
+const activeByTenant = new Map<string, CachedActive>();
+
+export function activeCached(tenantId: string, version: number): CachedActive | undefined {
+  const hit = activeByTenant.get(tenantId);
+  return hit && hit.version === version ? hit : undefined;
+}
+
+export function rememberActive(tenantId: string, active: CachedActive): void {
+  if (activeByTenant.size >= capacity && !activeByTenant.has(tenantId))
+    activeByTenant.delete(activeByTenant.keys().next().value as string);
+  activeByTenant.set(tenantId, active);
+}

@@ -1,5 +1,5 @@
 /** The policy engine: rule sets, their validation, and compiled evaluation. */
-export { compiledFor, compilePolicy } from './cache.ts';
+export { activeCached, type CachedActive, compiledFor, compilePolicy, rememberActive } from './cache.ts';
 export {
   type CompiledPolicy,
   compileRuleset,

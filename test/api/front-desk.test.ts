@@ -119,8 +119,15 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
       ['checked_in', 'Available in Package'],
       ['canceled', null],
     ]);
-    // The reservation's own read applies the due trigger; the roster then shows it used.
-    expectStatus(await t.as('staff').get(`/v1/reservations/${sarah.id}`), 200);
+    // The reservation's own read shows the due trigger decided in memory and writes
+    // nothing either (issue 15); the client's balance read commits it (catch-up), and the
+    // roster then shows it used.
+    expect((await t.as('staff').get(`/v1/reservations/${sarah.id}`)).body.label).toBe('Package Used');
+    expect(await labels()).toEqual([
+      ['checked_in', 'Available in Package'],
+      ['canceled', null],
+    ]);
+    expect((await balanceOf(t, p.id)).remaining).toBe(4);
     expect(await labels()).toEqual([
       ['checked_in', 'Package Used'],
       ['canceled', null],

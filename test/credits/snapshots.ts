@@ -1,5 +1,5 @@
-import { emptyChangeSet, type Work } from '../../src/credits/changeset.ts';
-import type { LineSnap, PurchaseSnap, ReservationSnap } from '../../src/credits/snapshot.ts';
+import { emptyChangeSet } from '../../src/credits/changeset.ts';
+import type { LineSnap, PurchaseSnap, ReservationSnap, Work } from '../../src/credits/types.ts';
 import { compilePolicy, loadPreset, type Ruleset } from '../../src/policy/index.ts';
 
 /** Plain snapshot objects for decide tests: no database, no ORM. */

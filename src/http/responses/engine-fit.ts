@@ -1,8 +1,8 @@
 import type { Static } from 'typebox';
-import type { ReservationExplain } from '../../credits/changeset.ts';
 import type { ReportRow as EngineReportRow } from '../../credits/report.ts';
 import type { simulate } from '../../credits/simulate.ts';
 import type { SweepTotals as EngineSweepTotals } from '../../credits/sweep-runner.ts';
+import type { ReservationExplain } from '../../credits/types.ts';
 import type { listPresets } from '../../policy/presets.ts';
 import type { createTenant } from '../../tenants/create-tenant.ts';
 import type { CreatedTenant, PresetList, Simulation } from './policy.ts';

@@ -1,0 +1,250 @@
+import type {
+  BucketType,
+  Channel,
+  CreditState,
+  ItemKind,
+  LedgerKind,
+  PlanKind,
+  PurchaseSource,
+  PurchaseStatus,
+  ReservationStatus,
+  TicketStatus,
+} from '../domain/enums.ts';
+import type { CommissionSetting } from '../domain/plan.ts';
+import type { PunchcardEvent } from '../events.ts';
+import type { CompiledPolicy, Trigger } from '../policy/index.ts';
+import type { AssignmentTrace } from './assign.ts';
+import type { Counters } from './balance.ts';
+import type { UsageEvent } from './usage.ts';
+
+/**
+ * The plain data every decision reads: no entity instances, no ORM. Loaded with a
+ * few set-based reads for one client or a whole batch of sessions alike.
+ */
+export interface PlanSnap {
+  id: string;
+  name: string;
+  kind: PlanKind;
+  credits: number | null;
+  unlimited: boolean;
+  price: number;
+  daysToExpire: number;
+  oneDay: boolean;
+  bucketType: BucketType | null;
+  itemType: string | null;
+  priority: number;
+  itemIds: string[];
+  commission: CommissionSetting;
+}
+
+export interface PurchaseSnap {
+  id: string;
+  clientId: string;
+  planId: string;
+  locationId: string;
+  purchasedAt: Date;
+  expiresAt: Date | null;
+  status: PurchaseStatus;
+  source: PurchaseSource;
+  unlimited: boolean;
+  total: number;
+  held: number;
+  used: number;
+  deducted: number;
+  expired: number;
+  remaining: number;
+  plan: PlanSnap;
+}
+
+export interface ItemSnap {
+  id: string;
+  kind: ItemKind;
+  price: number;
+  itemType: string | null;
+  bucketType: BucketType;
+  /** The item's integration flags (read for the events a reservation sends). */
+  integrations?: Record<string, boolean>;
+}
+
+export interface SessionSnap {
+  id: string;
+  itemId: string;
+  locationId: string;
+  startsAt: Date;
+  endsAt: Date;
+  price: number | null;
+  units: number;
+}
+
+export interface TicketSnap {
+  id: string;
+  status: TicketStatus;
+  manual: boolean;
+  lineCount: number;
+}
+
+/** A ticket as the POS shows it and the commit writes it. */
+export interface TicketRow {
+  id: string;
+  clientId: string;
+  locationId: string;
+  manual: boolean;
+  status: TicketStatus;
+  policyVersion: number | null;
+  voidReason: string | null;
+  createdAt: Date;
+  closedAt: Date | null;
+}
+
+/** Whatever holds a credit: a reservation or a product line on a ticket. */
+export interface ClaimSnap {
+  purchaseId: string | null;
+  creditState: CreditState;
+  coveredUnits: number;
+  /** Postings made for it so far: part of each posting's idempotency key. */
+  creditSeq: number;
+}
+
+export interface ReservationSnap extends ClaimSnap {
+  id: string;
+  clientId: string;
+  sessionId: string;
+  channel: Channel;
+  status: ReservationStatus;
+  manualPurchase: boolean;
+  startedApplied: boolean;
+  endedApplied: boolean;
+  createdAt: Date;
+  session: SessionSnap;
+  item: ItemSnap;
+  /** The latest ticket it is on, if any. */
+  ticket: TicketSnap | null;
+  /** Checked out on a closed manual ticket: that ticket settles it (B15). */
+  checkedOutManually: boolean;
+  /** The triggers it has seen (read only for simulation). */
+  history?: { trigger: Trigger; at: Date }[];
+}
+
+export interface LineSnap extends ClaimSnap {
+  ticketId: string;
+  lineNo: number;
+  item: ItemSnap;
+  reservationId: string | null;
+  unitPrice: number;
+  units: number;
+}
+
+/** One step of a reservation's explanation: a trigger and what it did. */
+export interface UsageStep {
+  trigger: Trigger;
+  event: UsageEvent;
+  rule: string | null;
+  /** Every rule that matched, highest priority first (absent for sweep steps). */
+  matched?: string[];
+  reason: string;
+  state: string;
+  at: string;
+}
+
+export interface ReservationExplain {
+  assignment: Omit<AssignmentTrace, 'winner'> | null;
+  usage: UsageStep[];
+  policyVersion: number;
+  policyHash: string;
+}
+
+/** A ledger entry to write, with every counter's change and the balance it leaves. */
+export interface Posting {
+  purchaseId: string;
+  kind: LedgerKind;
+  delta: Counters;
+  /** Unique per tenant: posting the same operation twice fails the transaction. */
+  key: string;
+  reservationId: string | null;
+  ticketId: string | null;
+  lineNo: number | null;
+  actor: string;
+  reason: string | null;
+  policyVersion: number | null;
+  at: Date;
+  remainingAfter: number;
+  /** The purchase's `used` after it: the X of a label's `#X` for a use (B20). */
+  usedAfter: number;
+}
+
+export interface ReservationChange {
+  reservation: ReservationSnap;
+  /** A new reservation: inserted rather than updated. */
+  insert: boolean;
+  /** Replaces the explanation's assignment part when set. */
+  assignment?: ReservationExplain['assignment'];
+  /** Appended to the explanation's usage steps. */
+  steps: UsageStep[];
+}
+
+/** An event, or a credit.changed to be completed with its ledger entry's id at commit. */
+export type EventIntent = PunchcardEvent | { credit: Posting };
+
+/** Everything one operation decided; ledger.ts commits it in one statement. */
+export interface ChangeSet {
+  /** The policy version that decided it: written with every reservation it touches. */
+  policy: { version: number; hash: string };
+  postings: Posting[];
+  /** Purchases whose counters or status changed (the working copies hold the new values). */
+  purchases: Map<string, PurchaseSnap>;
+  /** Of those, the ones sold by this operation: inserted rather than updated. */
+  newPurchases: Set<string>;
+  reservations: Map<string, ReservationChange>;
+  lines: Map<string, LineSnap>;
+  /** Sessions to sweep again: a purchase recorded late may pay for them (B16). */
+  resweep: Set<string>;
+  /** Tickets opened (inserted) or moved (status, void reason, closing time updated). */
+  tickets: Map<string, { ticket: TicketRow; insert: boolean }>;
+  /** Keys (`ticket:line`) of the lines in `lines` that are new: inserted whole. */
+  newLines: Set<string>;
+  /** Sessions this sweep batch has swept (their time triggers all decided). */
+  swept: Set<string>;
+  events: EventIntent[];
+}
+
+/**
+ * What decisions work on: the policy, the instant, and working copies of the
+ * snapshot that each decision updates in memory, so the next one sees its effect.
+ */
+export interface Work {
+  tenantId: string;
+  policy: CompiledPolicy;
+  version: number;
+  hash: string;
+  actor: string;
+  now: Date;
+  /** Keep every matched rule in usage steps (requests); the sweep keeps the deciding one only. */
+  explainAll: boolean;
+  purchases: Map<string, PurchaseSnap>;
+  /** Reservations read so far: one working copy each, so every decision sees the last. */
+  reservations: Map<string, ReservationSnap>;
+  cs: ChangeSet;
+}
+
+/** What one locking read returns for a client's operation (credits/read.ts). */
+export interface ClientSnapshot {
+  clientId: string;
+  /** The tenant's active policy version, for the process's policy cache. */
+  policyVersion: number;
+  /** The client's live purchases and those the request names, in id order. */
+  purchases: Map<string, PurchaseSnap>;
+  /** Reservations with a time trigger due, and those the request names, in id order. */
+  reservations: Map<string, ReservationSnap>;
+  /** For labels (B20): credits of the purchase used through each named, used reservation's latest use. */
+  usedThrough: Map<string, number>;
+  /** The stored explanation of each reservation the request names. */
+  explains: Map<string, ReservationExplain>;
+  /** The ticket the request names (locked), with its lines in line order. */
+  ticket: { ticket: TicketRow; lines: LineSnap[] } | null;
+  booking: {
+    session: { session: SessionSnap; item: ItemSnap } | null;
+    /** The client's live reservation of that session, if any. */
+    live: string | null;
+    idTaken: boolean;
+  } | null;
+}
