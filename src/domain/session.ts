@@ -19,6 +19,8 @@ const SessionSchema = defineEntity({
     units: p.integer(),
     /** When the after-session sweep finished this session (B15); null until then. */
     sweptAt: p.datetime().nullable(),
+    /** When the studio canceled the session (issue 17): no booking after that. */
+    canceledAt: p.datetime().nullable(),
   },
 });
 export class Session extends SessionSchema.class {}

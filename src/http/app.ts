@@ -17,6 +17,7 @@ import { policyVersionRoutes } from './policy-version.ts';
 import { presetRoutes } from './presets.ts';
 import { problemResponse } from './problem.ts';
 import { purchaseRoutes } from './purchases.ts';
+import { quoteRoutes } from './quote.ts';
 import { reportRoutes } from './reports.ts';
 import {
   defaultBodyLimitBytes,
@@ -27,11 +28,13 @@ import {
 } from './request-guards.ts';
 import { reservationRoutes } from './reservations.ts';
 import { Health, OpenApiDocument } from './responses/common.ts';
+import { sessionCancelRoutes } from './session-cancel.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sweepRoutes } from './sweeps.ts';
 import { tenantRoutes } from './tenants.ts';
 import { ticketRoutes } from './tickets.ts';
 import { transactionPerRequest } from './transaction.ts';
+import { waiveRoutes } from './waive.ts';
 
 describeOperation({
   method: 'get',
@@ -62,7 +65,10 @@ const tenantApi = new Hono<AppEnv>()
   .route('/clients', clientReservationRoutes)
   .route('/purchases', purchaseRoutes)
   .route('/sessions', sessionRoutes)
+  .route('/sessions', sessionCancelRoutes)
+  .route('/reservations', quoteRoutes)
   .route('/reservations', reservationRoutes)
+  .route('/reservations', waiveRoutes)
   .route('/tickets', ticketRoutes)
   .route('/sweeps', sweepRoutes)
   .route('/reports', reportRoutes)
