@@ -158,9 +158,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
         from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
              set_assignment boolean, assignment jsonb, steps jsonb)
+        -- Steps expanded from the dictionary; one step (a sweep's) without an aggregate.
         cross join lateral (
-          select coalesce(jsonb_agg((d.steps -> (e.s ->> 0)::int) || jsonb_build_object('at', e.s -> 1) order by e.n), '[]'::jsonb) as steps
-            from jsonb_array_elements(coalesce(v.steps, '[]'::jsonb)) with ordinality as e(s, n)) st
+          select case jsonb_array_length(coalesce(v.steps, '[]'::jsonb))
+                   when 0 then '[]'::jsonb
+                   when 1 then jsonb_build_array((d.steps -> (v.steps -> 0 ->> 0)::int) || jsonb_build_object('at', v.steps -> 0 -> 1))
+                   else (select jsonb_agg((d.steps -> (e.s ->> 0)::int) || jsonb_build_object('at', e.s -> 1) order by e.n)
+                           from jsonb_array_elements(v.steps) with ordinality as e(s, n))
+                 end as steps) st
        where r.tenant_id = $1 and r.id = v.id)`);
   }
   const tickets = [...cs.tickets.values()];

@@ -10,7 +10,7 @@ import { finish, reservationWork } from './reservation-status.ts';
  * the same state (held stays held, used stays used).
  */
 export async function reassign(ctx: CreditContext, id: string, purchaseId: string): Promise<ReservedView> {
-  const { work, snapshot, reservation: r } = await reservationWork(ctx, id);
+  const { work, snapshot, reservation: r } = await reservationWork(ctx, id, true, [purchaseId]);
   if (r.status === 'canceled') throw conflict('a canceled reservation has no credit to move');
   if (r.purchaseId === purchaseId) return finish(ctx, work, snapshot, r);
   const previous = r.creditState;

@@ -20,8 +20,14 @@ export async function reservationWork(
   ctx: CreditContext,
   id: string,
   lock = true,
+  purchaseIds: string[] = [],
 ): Promise<{ work: Work; snapshot: ClientSnapshot; reservation: ReservationSnap }> {
-  const found = await clientWork(ctx, { client: { reservationId: id }, reservationIds: [id], lock });
+  const found = await clientWork(ctx, {
+    client: { reservationId: id },
+    reservationIds: [id],
+    purchaseIds,
+    lock,
+  });
   const reservation = found?.work.reservations.get(id);
   if (!found || !reservation) throw notFound('reservation', id);
   return { ...found, reservation };
