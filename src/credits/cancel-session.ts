@@ -99,7 +99,7 @@ export async function cancelSession(ctx: CreditContext, sessionId: string): Prom
   await commit(ctx, work.cs);
   const reservations = [...work.reservations.values()]
     .filter((r) => r.sessionId === sessionId)
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     sessionId,
     canceledAt: (canceledAt ?? ctx.now).toISOString(),
@@ -112,7 +112,7 @@ export function decideSessionCancel(work: Work, sessionId: string): void {
   work.cs.canceledSessions = new Set([sessionId]);
   const live = [...work.reservations.values()]
     .filter((r) => r.sessionId === sessionId && r.status !== 'canceled')
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const r of live) {
     r.status = 'canceled';
     triggerReservation(work, r, 'session_canceled');

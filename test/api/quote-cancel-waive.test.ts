@@ -224,6 +224,40 @@ describe('the studio cancels a class (item 3)', () => {
   });
 });
 
+describe('a class cancel racing bookings', () => {
+  it('every booking either lands before the cancel (and is canceled with its credit back) or is refused 409', async () => {
+    const t = await newStudio('mytime');
+    const plan = await addPlan(t, { name: '4', credits: 4 });
+    const session = await addSession(t, tomorrow);
+    const clients = Array.from({ length: 8 }, (_, i) => `c${i}`);
+    const purchases = new Map<string, string>();
+    for (const id of clients) {
+      expectStatus(await t.as('admin').post('/v1/clients', { id, name: id }), 201);
+      const sold = await t
+        .as('staff')
+        .post('/v1/purchases', { clientId: id, planId: plan, locationId: t.locationId });
+      purchases.set(id, sold.body.id);
+    }
+    const book = (clientId: string) =>
+      t.as('staff').post('/v1/reservations', { clientId, sessionId: session, channel: 'in_store' });
+    const answers = await Promise.all([
+      ...clients.slice(0, 4).map(book),
+      t.as('staff').post(`/v1/sessions/${session}/cancel`),
+      ...clients.slice(4).map(book),
+    ]);
+    const cancel = answers[4];
+    expectStatus(cancel, 200);
+    const bookings = answers.filter((_, i) => i !== 4);
+    expect(bookings.map((b) => b.status).every((s) => s === 201 || s === 409)).toBe(true);
+    const landed = bookings.filter((b) => b.status === 201).map((b) => b.body.id);
+    expect(cancel.body.reservations.map((r: { id: string }) => r.id)).toEqual([...landed].sort());
+    expect(cancel.body.reservations.every((r: { status: string }) => r.status === 'canceled')).toBe(true);
+    for (const id of clients) expect((await balanceOf(t, purchases.get(id) ?? '')).remaining).toBe(4);
+    const after = await t.as('staff').post(`/v1/sessions/${session}/cancel`);
+    expect(after.body).toEqual(cancel.body);
+  });
+});
+
 describe('staff waive a counted no-show (item 5)', () => {
   it('gymGO: a no-show used 1 of 5; waived with a reason it is back to 5 with a waive entry and the reason in the explanation', async () => {
     const t = await newStudio('gymgo');
