@@ -363,7 +363,7 @@ export function decideBooking(
     reservation: r,
     explain: explainAfter(null, change, work.cs.policy),
     purchases: work.purchases,
-    usedThrough: usedThroughAfter(work.cs, r.id, 0),
+    usedThrough: usedThroughAfter(work.cs, { reservationId: r.id }, 0),
   };
 }
 
@@ -382,8 +382,20 @@ export function explainAfter(
   };
 }
 
+/** A claim's key among the snapshot's `usedThrough`: the reservation's id, or `ticket:line`. */
+export const claimKey = (ref: { reservationId: string } | { ticketId: string; lineNo: number }) =>
+  'reservationId' in ref ? ref.reservationId : `${ref.ticketId}:${ref.lineNo}`;
+
 /** The purchase's credits used through the claim's latest use: from this change set if it used one, else as read. */
-export function usedThroughAfter(cs: ChangeSet, reservationId: string, asRead: number): number {
-  const uses = cs.postings.filter((p) => p.kind === 'use' && p.reservationId === reservationId);
+export function usedThroughAfter(
+  cs: ChangeSet,
+  ref: { reservationId: string } | { ticketId: string; lineNo: number },
+  asRead: number,
+): number {
+  const mine = (p: Posting) =>
+    'reservationId' in ref
+      ? p.reservationId === ref.reservationId
+      : p.reservationId === null && p.ticketId === ref.ticketId && p.lineNo === ref.lineNo;
+  const uses = cs.postings.filter((p) => p.kind === 'use' && mine(p));
   return uses.length > 0 ? (uses[uses.length - 1] as Posting).usedAfter : asRead;
 }

@@ -1,71 +1,30 @@
-import { query } from '../db/sql.ts';
 import type { CreditState } from '../domain/enums.ts';
 import { commissionBase } from './commission.ts';
-import type { CreditContext } from './context.ts';
 import { creditLabel } from './labels.ts';
-import { readPurchases } from './snapshot.ts';
 import type { LineSnap, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
 
 /**
  * What a claim shows the POS: its label (B20), amount due (B10), commission base
- * (B21). Reads only; the purchases come from the operation's snapshot when it has
- * them.
+ * (B21) — from memory: the operation's decision holds the claims and purchases as
+ * they now stand, and the credits used through each claim's latest use. Nothing is
+ * read.
  */
-
-type ClaimRef = { reservationId: string } | { ticketId: string; lineNo: number };
-
-/**
- * Credits of the purchase used up to and including this claim's latest use, in
- * commit order: the X of `PACKAGE USED (#X/ UNLIMITED)` (B20). The claim's entries
- * are found by the reservation or ticket line they belong to.
- */
-async function usedThrough(ctx: CreditContext, purchaseId: string, ref: ClaimRef): Promise<number> {
-  const own =
-    'reservationId' in ref
-      ? { where: 'u.reservation_id = $3', params: [ref.reservationId] }
-      : { where: 'u.ticket_id = $3 and u.line_no = $4', params: [ref.ticketId, ref.lineNo] };
-  const [row] = await query(
-    ctx,
-    `select coalesce(sum(e.used), 0) as n from ledger_entries e
-      where e.tenant_id = $1 and e.purchase_id = $2
-        and e.seq <= (select max(u.seq) from ledger_entries u
-                       where u.tenant_id = $1 and u.purchase_id = $2 and u.kind = 'use' and ${own.where})`,
-    [ctx.tenantId, purchaseId, ...own.params],
-  );
-  return Number(row?.n ?? 0);
-}
-
-async function purchaseOf(
-  ctx: CreditContext,
-  id: string,
-  known: Map<string, PurchaseSnap>,
-): Promise<PurchaseSnap | null> {
-  const found = known.get(id);
-  if (found) return found;
-  const read = await readPurchases(ctx, { purchaseIds: [id] }, false);
-  const p = read.get(id) ?? null;
-  if (p) known.set(id, p);
-  return p;
-}
 
 /** The label of a reservation or ticket line paid by a credit. A no-show keeps its purchase's label. */
-export async function claimLabel(
-  ctx: CreditContext,
-  claim: { purchaseId: string | null; creditState: CreditState; noShow: boolean; ref: ClaimRef },
-  known: Map<string, PurchaseSnap>,
+function claimLabel(
+  claim: { creditState: CreditState; noShow: boolean },
+  purchase: PurchaseSnap | null,
   threshold: number,
-): Promise<string | null> {
-  if (!claim.purchaseId) return null;
-  const purchase = await purchaseOf(ctx, claim.purchaseId, known);
+  usedThrough: number,
+): string | null {
   if (!purchase) return null;
   const state = claim.noShow && claim.creditState === 'released' ? 'assigned' : claim.creditState;
-  const counted = state === 'used' && (purchase.unlimited || purchase.total > threshold);
   return creditLabel({
     kind: purchase.plan.kind,
     state,
     total: purchase.total,
     unlimited: purchase.unlimited,
-    usedSoFar: counted ? await usedThrough(ctx, purchase.id, claim.ref) : 0,
+    usedSoFar: state === 'used' && (purchase.unlimited || purchase.total > threshold) ? usedThrough : 0,
     threshold,
   });
 }
@@ -99,20 +58,12 @@ export function reservationView(answer: {
 }) {
   const r = answer.reservation;
   const purchase = r.purchaseId ? (answer.purchases.get(r.purchaseId) ?? null) : null;
-  const state = r.status === 'no_show' && r.creditState === 'released' ? 'assigned' : r.creditState;
-  const label = purchase
-    ? creditLabel({
-        kind: purchase.plan.kind,
-        state,
-        total: purchase.total,
-        unlimited: purchase.unlimited,
-        usedSoFar:
-          state === 'used' && (purchase.unlimited || purchase.total > answer.threshold)
-            ? answer.usedThrough
-            : 0,
-        threshold: answer.threshold,
-      })
-    : null;
+  const label = claimLabel(
+    { creditState: r.creditState, noShow: r.status === 'no_show' },
+    purchase,
+    answer.threshold,
+    answer.usedThrough,
+  );
   return {
     id: r.id,
     clientId: r.clientId,
@@ -132,26 +83,22 @@ export type ReservedView = ReturnType<typeof reservationView>;
 const covering = new Set(['assigned', 'held', 'used']);
 
 /** One ticket line as the POS shows it; a reservation line follows its reservation's claim. */
-export async function lineView(
-  ctx: CreditContext,
+export function lineView(
   line: LineSnap,
   reservation: ReservationSnap | null,
-  known: Map<string, PurchaseSnap>,
+  purchases: Map<string, PurchaseSnap>,
   threshold: number,
+  usedThrough: number,
 ) {
   const claim = reservation ?? line;
   const covered = covering.has(claim.creditState) ? claim.coveredUnits : 0;
-  const purchase = covered > 0 && claim.purchaseId ? await purchaseOf(ctx, claim.purchaseId, known) : null;
-  const label = await claimLabel(
-    ctx,
-    {
-      purchaseId: claim.purchaseId,
-      creditState: claim.creditState,
-      noShow: reservation?.status === 'no_show',
-      ref: reservation ? { reservationId: reservation.id } : { ticketId: line.ticketId, lineNo: line.lineNo },
-    },
-    known,
+  const owner = claim.purchaseId ? (purchases.get(claim.purchaseId) ?? null) : null;
+  const purchase = covered > 0 ? owner : null;
+  const label = claimLabel(
+    { creditState: claim.creditState, noShow: reservation?.status === 'no_show' },
+    owner,
     threshold,
+    usedThrough,
   );
   const plan = purchase?.plan ?? null;
   return {

@@ -132,15 +132,23 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
           and tl.purchase_id is not null`,
   ];
   // For the answer (B20 labels, explain): only for the reservations the request names.
-  const answerColumns = named
+  // The reservations the answer shows: those named, and those on the ticket named.
+  const shown = [
+    named && `select jsonb_array_elements_text(${named})`,
+    ticket &&
+      `select tl.reservation_id from ticket_lines tl where tl.tenant_id = $1 and tl.ticket_id = ${ticket}`,
+  ]
+    .filter(Boolean)
+    .join(' union ');
+  const answerColumns = shown
     ? `,
-      case when r.credit_state = 'used' and r.id in (select jsonb_array_elements_text(${named})) then (
+      case when r.credit_state = 'used' and r.id in (${shown}) then (
         select coalesce(sum(e.used), 0) from ledger_entries e
          where e.tenant_id = $1 and e.purchase_id = r.purchase_id
            and e.seq <= (select max(u.seq) from ledger_entries u where u.tenant_id = $1
                             and u.purchase_id = r.purchase_id and u.kind = 'use' and u.reservation_id = r.id))
       end as used_through,
-      case when r.id in (select jsonb_array_elements_text(${named})) then r.explain end as explain`
+      case when r.id in (${shown}) then r.explain end as explain`
     : '';
   const ticketColumns = ticket
     ? `,
@@ -151,7 +159,14 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
       (select coalesce(json_agg(q order by q.line_no), '[]') from (
          select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units,
                 l.purchase_id, l.credit_state, l.credit_seq, i.kind as i_kind, i.price as i_price,
-                i.item_type as i_item_type, i.bucket_type as i_bucket_type
+                i.item_type as i_item_type, i.bucket_type as i_bucket_type,
+                case when l.credit_state = 'used' and l.purchase_id is not null then (
+                  select coalesce(sum(e.used), 0) from ledger_entries e
+                   where e.tenant_id = $1 and e.purchase_id = l.purchase_id
+                     and e.seq <= (select max(u.seq) from ledger_entries u where u.tenant_id = $1
+                                      and u.purchase_id = l.purchase_id and u.kind = 'use' and u.ticket_id = l.ticket_id
+                                      and u.line_no = l.line_no))
+                end as used_through
            from ticket_lines l join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
           where l.tenant_id = $1 and l.ticket_id = ${ticket} order by l.line_no${lock('l')}) q) as lines`
     : '';
@@ -196,12 +211,15 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
        from c`,
     params,
   );
+  const usedThroughOf = new Map<string, number>();
   const [row] = rows;
   if (!row) return null;
+  for (const l of (row.lines as Row[] | undefined) ?? [])
+    if (l.used_through != null) usedThroughOf.set(`${l.ticket_id}:${l.line_no}`, Number(l.used_through));
   const purchases = new Map<string, PurchaseSnap>();
   for (const p of row.purchases as Row[]) purchases.set(String(p.id), purchaseOf(p));
   const reservations = new Map<string, ReservationSnap>();
-  const usedThrough = new Map<string, number>();
+  const usedThrough = usedThroughOf;
   const explains = new Map<string, ReservationExplain>();
   for (const r of row.reservations as Row[]) {
     const ticket =

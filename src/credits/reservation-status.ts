@@ -74,7 +74,7 @@ export const answer = (work: Work, snapshot: ClientSnapshot, r: ReservationSnap)
       work.cs.reservations.get(r.id),
       work.cs.policy,
     ),
-    usedThrough: usedThroughAfter(work.cs, r.id, snapshot.usedThrough.get(r.id) ?? 0),
+    usedThrough: usedThroughAfter(work.cs, { reservationId: r.id }, snapshot.usedThrough.get(r.id) ?? 0),
     threshold: work.policy.settings.unlimitedLabelThreshold,
   });
 

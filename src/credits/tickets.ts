@@ -9,7 +9,7 @@ import type { Trigger } from '../policy/index.ts';
 import { allocate } from './allocate.ts';
 import { touchLine } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import { triggerLine, triggerReservation } from './decide.ts';
+import { claimKey, triggerLine, triggerReservation, usedThroughAfter } from './decide.ts';
 import { commit } from './ledger.ts';
 import { oneDayExpiredBeforeSession, releaseForExpiredOneDay } from './one-day.ts';
 import { lineView } from './present.ts';
@@ -102,8 +102,8 @@ const ticketSnap = (t: TicketRow, lineCount: number): TicketSnap => ({
  */
 export async function openTicket(ctx: CreditContext, input: TicketInput) {
   const wanted = input.lines.flatMap((l) => (l.reservationId ? [l.reservationId] : []));
-  const work =
-    (await clientWork(ctx, { client: { clientId: input.clientId }, reservationIds: wanted }))?.work ?? null;
+  const found = await clientWork(ctx, { client: { clientId: input.clientId }, reservationIds: wanted });
+  const work = found?.work ?? null;
   const itemIds = [...new Set(input.lines.map((l) => l.itemId))];
   const items = await ctx.tx.find(Item, { id: { $in: itemIds } });
   const location = await ctx.tx.findOne(Location, { id: input.locationId });
@@ -159,7 +159,7 @@ export async function openTicket(ctx: CreditContext, input: TicketInput) {
   const snap = ticketSnap(ticket, lines.length);
   allocate(work, snap, input.clientId, lines, reservations);
   runTrigger(work, snap, input.clientId, lines, reservations, 'ticket_generated');
-  return finishTicket(ctx, work, ticket, lines, reservations);
+  return finishTicket(ctx, work, found?.snapshot.usedThrough ?? new Map(), ticket, lines, reservations);
 }
 
 /** Runs one ticket trigger on every line: reservations through their own usage decision. */
@@ -184,6 +184,7 @@ function runTrigger(
 async function finishTicket(
   ctx: CreditContext,
   work: Work,
+  usedThrough: Map<string, number>,
   ticket: TicketRow,
   lines: LineSnap[],
   reservations: Map<string, ReservationSnap>,
@@ -194,22 +195,28 @@ async function finishTicket(
   });
   if (!work.cs.tickets.has(ticket.id)) work.cs.tickets.set(ticket.id, { ticket, insert: false });
   await commit(ctx, work.cs);
-  return ticketView(ctx, work, ticket, lines, reservations);
+  return ticketView(work, usedThrough, ticket, lines, reservations);
 }
 
 /** The ticket as the POS shows it: each line's credit, amount due, commission base and label. */
-async function ticketView(
-  ctx: CreditContext,
+function ticketView(
   work: Work,
+  usedThrough: Map<string, number>,
   ticket: TicketRow,
   lines: LineSnap[],
   reservations: Map<string, ReservationSnap>,
 ) {
-  const shown = [];
-  for (const line of lines) {
+  const shown = lines.map((line) => {
     const r = line.reservationId ? (reservations.get(line.reservationId) ?? null) : null;
-    shown.push(await lineView(ctx, line, r, work.purchases, work.policy.settings.unlimitedLabelThreshold));
-  }
+    const ref = r ? { reservationId: r.id } : { ticketId: line.ticketId, lineNo: line.lineNo };
+    return lineView(
+      line,
+      r,
+      work.purchases,
+      work.policy.settings.unlimitedLabelThreshold,
+      usedThroughAfter(work.cs, ref, usedThrough.get(claimKey(ref)) ?? 0),
+    );
+  });
   return {
     id: ticket.id,
     clientId: ticket.clientId,
@@ -223,7 +230,7 @@ async function ticketView(
     policyVersion: ticket.policyVersion ?? null,
   };
 }
-export type TicketView = Awaited<ReturnType<typeof ticketView>>;
+export type TicketView = ReturnType<typeof ticketView>;
 
 /** Lock → snapshot for an operation on a ticket: its client's work, the ticket locked, its lines. */
 async function ticketWork(ctx: CreditContext, id: string, lock = true) {
@@ -239,13 +246,13 @@ async function ticketWork(ctx: CreditContext, id: string, lock = true) {
       return r ? [[r.id, r] as const] : [];
     }),
   );
-  return { work, ticket, lines, reservations };
+  return { work, usedThrough: found.snapshot.usedThrough, ticket, lines, reservations };
 }
 
 /** GET: the ticket with its client's due time triggers decided in memory; a read writes nothing. */
 export async function showTicket(ctx: CreditContext, id: string): Promise<TicketView> {
-  const { work, ticket, lines, reservations } = await ticketWork(ctx, id, false);
-  return ticketView(ctx, work, ticket, lines, reservations);
+  const { work, usedThrough, ticket, lines, reservations } = await ticketWork(ctx, id, false);
+  return ticketView(work, usedThrough, ticket, lines, reservations);
 }
 
 const moves: Record<
@@ -264,7 +271,7 @@ export async function moveTicket(
   id: string,
   action: keyof typeof moves,
 ): Promise<TicketView> {
-  const { work, ticket, lines, reservations } = await ticketWork(ctx, id);
+  const { work, usedThrough, ticket, lines, reservations } = await ticketWork(ctx, id);
   const move = moves[action];
   if (!move.from.includes(ticket.status))
     throw conflict(`cannot ${action} a ticket that is ${ticket.status}`);
@@ -274,11 +281,11 @@ export async function moveTicket(
       ticket.status = 'voided';
       ticket.voidReason = expired;
       releaseForExpiredOneDay(work, ticket.id, lines, reservations);
-      return finishTicket(ctx, work, ticket, lines, reservations);
+      return finishTicket(ctx, work, usedThrough, ticket, lines, reservations);
     }
     ticket.closedAt = ctx.now;
   }
   ticket.status = move.to;
   runTrigger(work, ticketSnap(ticket, lines.length), ticket.clientId, lines, reservations, move.trigger);
-  return finishTicket(ctx, work, ticket, lines, reservations);
+  return finishTicket(ctx, work, usedThrough, ticket, lines, reservations);
 }
