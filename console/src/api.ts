@@ -16,6 +16,8 @@ export const apiBase = window.location.origin + window.location.pathname.replace
 
 /** The key lives in this tab only (sessionStorage), never in a URL or a cookie. */
 export const session = {
+  /** True while sign-in tries a key: its 401 is a wrong key, not one that stopped working. */
+  probing: false,
   get key() {
     return sessionStorage.getItem(keyName);
   },
@@ -33,11 +35,21 @@ export const session = {
 };
 
 export const api = createClient<paths>({ baseUrl: apiBase });
+/** Fired when the service stops accepting the key this tab signed in with (revoked or replaced). */
+export const keyRejected = 'punchcard:key-rejected';
+
 api.use({
   onRequest({ request }) {
     const key = session.key;
     if (key) request.headers.set('authorization', `Bearer ${key}`);
     return request;
+  },
+  onResponse({ response }) {
+    // A 401 after sign-in means the key stopped working mid-session: the page says so
+    // once, wherever the person is, and offers to sign in again (main.ts).
+    if (response.status === 401 && session.key && !session.probing)
+      window.dispatchEvent(new Event(keyRejected));
+    return response;
   },
 });
 

@@ -1,7 +1,9 @@
 import './style.css';
-import { api, outcome, session } from './api.ts';
-import { h, render } from './dom.ts';
-import { draft } from './draft.ts';
+import { api, keyRejected, outcome, session } from './api.ts';
+import { confirmChange } from './confirm.ts';
+import { h, message, render } from './dom.ts';
+import { dropDraft, onDraftChange, unsaved } from './draft.ts';
+import { refusalText } from './refusal.ts';
 import { clientsScreen } from './screens/clients.ts';
 import { historyScreen } from './screens/history.ts';
 import { presetsScreen } from './screens/presets.ts';
@@ -24,6 +26,9 @@ const screens: Screen[] = [
 ];
 
 const main = document.getElementById('main') as HTMLElement;
+/** Above every screen: what concerns the whole session (a key that stopped working). */
+const banner = h('div', { id: 'banner' });
+main.before(banner);
 const nav = document.getElementById('nav') as HTMLElement;
 const who = document.getElementById('who') as HTMLElement;
 
@@ -47,7 +52,9 @@ function signInForm() {
         render(problem);
         session.signIn(key.value.trim(), 'admin');
         // The key's role decides what it may see: admins read the policy, staff get 403 there.
+        session.probing = true;
         const probe = await outcome(api.GET('/v1/policy'));
+        session.probing = false;
         if (probe.ok || probe.status === 403) {
           session.signIn(key.value.trim(), probe.ok ? 'admin' : 'staff');
           if (!location.hash || location.hash === '#/') location.hash = probe.ok ? '#/presets' : '#/clients';
@@ -59,7 +66,7 @@ function signInForm() {
             h(
               'p',
               { class: 'msg msg-error', role: 'alert' },
-              probe.status === 401 ? 'That key is not valid.' : (probe.problem.title ?? 'Sign-in failed.'),
+              probe.status === 401 ? 'That key is not valid.' : refusalText(probe, 'Not signed in'),
             ),
           );
         }
@@ -88,14 +95,26 @@ async function route() {
   const role = session.role ?? 'staff';
   const visible = screens.filter((s) => role === 'admin' || !s.adminOnly);
   const wanted = location.hash.replace(/^#\/?/, '').split('?')[0];
-  const screen = visible.find((s) => s.path === wanted) ?? visible[0];
+  const forbidden = role !== 'admin' ? screens.find((s) => s.adminOnly && s.path === wanted) : undefined;
+  const screen = forbidden ?? visible.find((s) => s.path === wanted) ?? visible[0];
   render(
     nav,
     h(
       'ul',
       {},
       visible.map((s) =>
-        h('li', {}, h('a', { href: `#/${s.path}`, 'aria-current': s === screen ? 'page' : null }, s.title)),
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { href: `#/${s.path}`, 'aria-current': s === screen ? 'page' : null },
+            s.title,
+            s.path === 'rules'
+              ? h('span', { class: 'nav-mark', id: 'nav-unsaved', hidden: !unsaved() }, ' (unsaved)')
+              : null,
+          ),
+        ),
       ),
     ),
   );
@@ -106,9 +125,18 @@ async function route() {
       'button',
       {
         type: 'button',
-        onclick: () => {
+        onclick: async () => {
+          if (
+            unsaved() &&
+            !(await confirmChange({
+              title: 'Sign out and lose your unsaved edits?',
+              intro: 'The Rules editor holds changes that are not saved; signing out forgets them.',
+              confirm: 'Sign out',
+            }))
+          )
+            return;
           session.signOut();
-          draft.text = null;
+          dropDraft();
           location.hash = '#/';
           signInForm();
         },
@@ -118,7 +146,8 @@ async function route() {
   );
   document.title = `${screen.title} · punchcard admin`;
   render(main);
-  await screen.show(main);
+  if (forbidden) await needsAdmin(forbidden);
+  else await screen.show(main);
   // Move focus to the new screen's heading so keyboard and screen-reader users start there.
   const heading = main.querySelector('h1');
   if (heading) {
@@ -126,6 +155,83 @@ async function route() {
     heading.focus();
   }
 }
+
+/**
+ * A staff key opened an admin screen (a link someone shared): say why it is not
+ * shown, which policy is in use, and how to get in.
+ */
+async function needsAdmin(screen: Screen) {
+  const summary = await outcome(api.GET('/v1/active-policy'));
+  render(
+    main,
+    h('h1', {}, screen.title),
+    message(
+      'info',
+      `${screen.title} needs an admin key: this tab is signed in with a staff key, which can see presets and clients only.`,
+    ),
+    h(
+      'p',
+      { id: 'active-policy' },
+      summary.ok
+        ? `The policy in use is “${summary.data.name}”, version ${summary.data.version}.`
+        : refusalText(summary, 'The policy in use could not be read'),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        onclick: () => {
+          session.signOut();
+          signInForm();
+        },
+      },
+      'Sign in with an admin key',
+    ),
+  );
+}
+
+/** The key stopped working mid-session: say so once, keep the page (and any draft), offer sign-in. */
+window.addEventListener(keyRejected, () => {
+  if (banner.childElementCount > 0) return;
+  render(
+    banner,
+    h(
+      'div',
+      { class: 'msg msg-error banner', role: 'alert' },
+      h(
+        'p',
+        {},
+        'Your key stopped working: the service no longer accepts it (it may have been revoked or replaced). Nothing more can be loaded or saved with it. Unsaved edits stay in this tab.',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'primary',
+          onclick: () => {
+            render(banner);
+            session.signOut();
+            signInForm();
+          },
+        },
+        'Sign in again',
+      ),
+    ),
+  );
+});
+
+// Unsaved edits are marked in the nav and guarded against closing or reloading the tab.
+onDraftChange(() => {
+  const mark = document.getElementById('nav-unsaved');
+  if (mark) mark.hidden = !unsaved();
+});
+window.addEventListener('beforeunload', (event) => {
+  if (!unsaved()) return;
+  event.preventDefault();
+  // Older browsers show the prompt only when returnValue is set.
+  event.returnValue = '';
+});
 
 window.addEventListener('hashchange', () => void route());
 void route();

@@ -14,3 +14,4 @@ export type LedgerEntry = Schemas['LedgerEntry'];
 export type Explanation = Schemas['Explanation'];
 export type UsageStep = Schemas['UsageStep'];
 export type PolicyVersionDetail = Schemas['PolicyVersionDetail'];
+export type ClientReservation = Schemas['ClientReservations']['reservations'][number];

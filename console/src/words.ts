@@ -180,6 +180,17 @@ export interface Section {
   sentences: string[];
 }
 
+/** The topics describeRuleset writes, in its order (preset cards give each one a row). */
+export const sectionTitles = [
+  'Which purchase pays',
+  'When a credit is held',
+  'When a credit counts as used',
+  'When a credit is given back',
+  'No-shows',
+  'What is free',
+  'Tickets and labels',
+];
+
 /** What a rule set does, by topic; within a topic the rules read in the order they are tried. */
 export function describeRuleset(ruleset: Ruleset): Section[] {
   const rules = [...ruleset.rules]
@@ -246,12 +257,21 @@ export function describeRuleset(ruleset: Ruleset): Section[] {
 }
 
 /** A reservation's decision, in plain words: who pays and why, then each lifecycle step. */
-export function explainText(explain: Explanation | null, planOf: (purchaseId: string) => string): string[] {
+export function explainText(
+  explain: Explanation | null,
+  planOf: (purchaseId: string) => string,
+  /** Staff chose the purchase by hand (B5): the policy only checked that it may pay. */
+  manual = false,
+): string[] {
   if (!explain) return ['No decision has been recorded for this reservation.'];
   const out: string[] = [];
   const a = explain.assignment;
   if (a) {
-    if (a.chosen) {
+    if (a.chosen && manual) {
+      out.push(
+        `Paid by ${planOf(a.chosen)}: chosen by staff by hand; the policy allows it to pay for this item.`,
+      );
+    } else if (a.chosen) {
       const by = a.order.length ? orderText(a.order) : 'oldest purchase first';
       out.push(
         `Paid by ${planOf(a.chosen)}: of the purchases that may pay, it comes first when they are tried ${by}${a.orderRule ? ` (rule '${a.orderRule}')` : ' (the default order)'}.`,

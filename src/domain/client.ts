@@ -9,6 +9,7 @@ const ClientSchema = defineEntity({
     tenantId: p.string().primary(),
     id: p.string().primary(),
     name: p.string(),
+    email: p.string().nullable(),
   },
 });
 export class Client extends ClientSchema.class {}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 import { describeOperation } from './openapi.ts';
@@ -92,3 +92,19 @@ describeOperation({
 export const adminConsole = new Hono<AppEnv>()
   .get('/', () => serveFile('index.html', (html) => html.replaceAll('"./assets/', '"admin/assets/')))
   .get('/assets/:file', (c) => serveFile(`assets/${c.req.param('file')}`));
+
+/**
+ * `/` and `/admin/` lead to the console (issue 18: both used to answer a JSON 404).
+ * A middleware rather than a route: these are not API operations, so the OpenAPI
+ * document does not list them. The target is built from the request's own path, so
+ * under a host prefix `/studio/credits/admin/` goes to `/studio/credits/admin`. 302,
+ * not 301: a browser would keep a permanent redirect of `/` even after the host puts
+ * a page of its own there.
+ */
+export const toAdminConsole =
+  (from: 'root' | 'admin/'): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const path = c.req.path.replace(/\/+$/, '');
+    return c.redirect(from === 'root' ? `${path}/admin` : path, 302);
+  };

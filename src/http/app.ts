@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { PunchcardError } from '../errors.ts';
 import { integrationRoutes } from '../integrations/routes.ts';
-import { adminConsole } from './admin.ts';
+import { activePolicyRoutes } from './active-policy.ts';
+import { adminConsole, toAdminConsole } from './admin.ts';
 import { authenticate, isPublicPath, requireRole } from './auth.ts';
 import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
@@ -75,6 +76,7 @@ const tenantApi = new Hono<AppEnv>()
   .route('/policy', policyRoutes)
   .route('/policy', policyTestRoutes)
   .route('/policy', policyVersionRoutes)
+  .route('/active-policy', activePolicyRoutes)
   .route('/integrations', integrationRoutes);
 
 /** The whole HTTP API as one Hono app, for a host to mount with `app.route()`. */
@@ -101,6 +103,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/openapi.json', (c) => c.json(openApiDocument(c.req.path.slice(0, -'/openapi.json'.length))));
   app.route('/docs', docsRoutes);
   app.route('/v1/presets', presetRoutes);
+  app.use('/', toAdminConsole('root'));
+  app.use('/admin/', toAdminConsole('admin/'));
   app.route('/admin', adminConsole);
   app.use('/v1/*', authenticate(), jsonBody(), transactionPerRequest());
   app.route('/v1/tenants', tenantRoutes);

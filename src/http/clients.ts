@@ -7,6 +7,7 @@ import { Purchase } from '../domain/purchase.ts';
 import { conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
+import { ClientPage, ClientSearchQuery, searchClients } from './client-search.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
@@ -14,10 +15,17 @@ import { presentClient, presentPurchase } from './present.ts';
 import { Client as ClientSchema } from './responses/catalog.ts';
 import { Balances } from './responses/purchases.ts';
 import { callerId, name } from './schemas.ts';
-import { readBody } from './validate.ts';
+import { check, readBody } from './validate.ts';
+
+/** Enough to tell an email from a name; the studio's own system checks deliverability. */
+const email = Type.String({
+  maxLength: 254,
+  pattern: '^[^\\s@]+@[^\\s@]+$',
+  description: "The client's email, so the front desk can find them by it",
+});
 
 export const CreateClient = Type.Object(
-  { id: Type.Optional(callerId), name },
+  { id: Type.Optional(callerId), name, email: Type.Optional(email) },
   { additionalProperties: false },
 );
 describeOperation({
@@ -30,6 +38,28 @@ describeOperation({
   body: CreateClient,
   success: created(ClientSchema),
   errors: [409],
+});
+describeOperation({
+  method: 'get',
+  path: '/v1/clients',
+  operationId: 'searchClients',
+  tag: 'Clients',
+  summary: 'Find clients by the start of their name or email, a page at a time',
+  access: 'staff',
+  query: ClientSearchQuery,
+  success: ok(
+    ClientPage,
+    'The matching clients in the order of the name (or, when the name does not match, the email) that matched, then id; and the next page',
+  ),
+});
+describeOperation({
+  method: 'get',
+  path: '/v1/clients/{id}',
+  operationId: 'getClient',
+  tag: 'Clients',
+  summary: 'One client: id, name, email',
+  access: 'staff',
+  success: ok(ClientSchema),
 });
 describeOperation({
   method: 'get',
@@ -47,9 +77,24 @@ export const clientRoutes = new Hono<AppEnv>()
     const em = c.var.em;
     if (body.id && (await em.findOne(Client, { id: body.id })))
       throw conflict(`client '${body.id}' already exists`);
-    const client = em.create(Client, { tenantId: tenantOf(c), id: body.id ?? newId('cli'), name: body.name });
+    const client = em.create(Client, {
+      tenantId: tenantOf(c),
+      id: body.id ?? newId('cli'),
+      name: body.name,
+      email: body.email ?? null,
+    });
     await em.flush();
     return c.json(presentClient(client), 201);
+  })
+  .get('/', requireRole('staff'), async (c) => {
+    const search = check(ClientSearchQuery, c.req.query(), 'query');
+    return c.json(await searchClients(c.var.em, tenantOf(c), search));
+  })
+  .get('/:id', requireRole('staff'), async (c) => {
+    const id = c.req.param('id');
+    const client = await c.var.em.findOne(Client, { id });
+    if (!client) throw notFound('client', id);
+    return c.json(presentClient(client));
   })
   .get('/:id/balances', requireRole('staff'), async (c) => {
     const em = c.var.em;

@@ -21,7 +21,11 @@ export const presentLocation = (l: Location): Static<typeof catalog.Location> =>
   timeZone: l.timeZone,
 });
 
-export const presentClient = (c: Client): Static<typeof catalog.Client> => ({ id: c.id, name: c.name });
+export const presentClient = (c: Client): Static<typeof catalog.Client> => ({
+  id: c.id,
+  name: c.name,
+  email: c.email ?? null,
+});
 
 export const presentItem = (i: Item): Static<typeof catalog.Item> => ({
   id: i.id,

@@ -73,6 +73,8 @@ describe('plugin interface', () => {
       '0003-credit-engine',
       '0004-outbox',
       '0006-one-pass',
+      '0009-client-search',
+      '0010-engine-items',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,12 +22,23 @@ const args = [
   '--disable-sync',
 ];
 export const artifacts = new URL('../../test-artifacts/console/', import.meta.url);
+const consoleSources = new URL('../../console/src/', import.meta.url).pathname;
 
 /** One browser per test file, with a fresh profile, at the front desk's tablet size. */
 export async function openBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(`${consoleDir}index.html`)) {
     throw new Error('the admin console is not built: run `npm run build:console` (npm install runs it too)');
   }
+  // The tests drive the built console (dist-console/), not the sources: a source
+  // changed after the last build would be tested as it was before.
+  const built = statSync(`${consoleDir}index.html`).mtimeMs;
+  const changed = readdirSync(consoleSources, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile() && statSync(join(f.parentPath, f.name)).mtimeMs > built)
+    .map((f) => join(f.parentPath, f.name));
+  if (changed.length > 0)
+    throw new Error(
+      `console sources changed after the last build (${changed.slice(0, 3).join(', ')}): run \`npm run build:console\``,
+    );
   mkdirSync(artifacts, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'punchcard-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

@@ -95,8 +95,24 @@ describe('admin console', () => {
     await screenshot(page, '02-presets');
   }, 120_000);
 
-  it('switches preset in one click and shows the new version number', async () => {
+  it('switches preset after a confirmation that says what changes, and shows the new version number', async () => {
     await page.getByRole('button', { name: 'Switch to MyTime-style FIFO' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Switch to MyTime-style FIFO?' });
+    await dialog.waitFor();
+    // The difference in plain words: gymGO's newest-first order stops, FIFO's holds start.
+    expect(await dialog.locator('.change-del').textContent()).toContain(
+      'Purchases are tried most recent purchase first.',
+    );
+    expect(await dialog.locator('.change-add').textContent()).toContain(
+      'Purchases are tried oldest purchase first',
+    );
+    await expectAccessible(page, 'switch confirmation');
+    await screenshot(page, '02b-switch-confirm');
+    // Cancel changes nothing.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await studio.as('admin').get('/v1/policy')).body.version).toBe(1);
+    await page.getByRole('button', { name: 'Switch to MyTime-style FIFO' }).click();
+    await dialog.getByRole('button', { name: 'Switch to MyTime-style FIFO' }).click();
     await page.getByText('Now using “MyTime-style FIFO”: version 2 is active.').waitFor();
     const active = await studio.as('admin').get('/v1/policy');
     expect([active.body.version, active.body.ruleset.id]).toEqual([2, 'mytime']);
@@ -179,6 +195,10 @@ describe('admin console', () => {
     await page.getByLabel('Items priced $0 use credits').check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved: version 4 is active.').waitFor();
+    // What the page says about the live policy follows the save.
+    expect(await page.locator('#active-policy').textContent()).toBe(
+      'Active: “MyTime-style FIFO”, version 4.',
+    );
     const active = await studio.as('admin').get('/v1/policy');
     expect([active.body.version, active.body.ruleset.settings.zeroPriceUsesCredits]).toEqual([4, true]);
   }, 120_000);
@@ -192,17 +212,18 @@ describe('admin console', () => {
     await page.getByText('2 of 2 reservations would change.').waitFor();
     const rows = page.locator('#simulation tbody tr');
     expect(await rows.count()).toBe(2);
+    // Names, not ids: the client by name, each purchase by its plan.
     expect((await rows.nth(0).locator('td').allTextContents()).map((t) => t.trim())).toEqual([
-      'sarah',
+      'Sarah',
       expect.stringContaining('s1 · '),
-      'purchase p-new · used',
-      '→ purchase p-old · held',
+      '“10 classes” (p-new) · used',
+      '→ “10 classes” (p-old) · held',
     ]);
     expect((await rows.nth(1).locator('td').allTextContents()).map((t) => t.trim())).toEqual([
-      'sarah',
+      'Sarah',
       expect.stringContaining('s2 · '),
-      'purchase p-new · assigned (balance untouched)',
-      '→ purchase p-old · held',
+      '“10 classes” (p-new) · assigned (balance untouched)',
+      '→ “10 classes” (p-old) · held',
     ]);
     expect(await page.locator('.totals').textContent()).toContain(
       'Before: 1 used, 1 assigned (balance untouched). After: 2 held.',
@@ -225,6 +246,16 @@ describe('admin console', () => {
     await expectAccessible(page, 'history');
     await screenshot(page, '08-history-diff');
     await page.getByRole('button', { name: 'Roll back to version 1' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back to version 1?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(
+      'version 4 (“MyTime-style FIFO”), active now, stays in History',
+    );
+    expect(await dialog.locator('.change-add').textContent()).toContain(
+      'Purchases are tried most recent purchase first.',
+    );
+    await expectAccessible(page, 'rollback confirmation');
+    await dialog.getByRole('button', { name: 'Roll back to version 1' }).click();
     await page.getByText('Version 1 is active again, as version 5.').waitFor();
     const active = await studio.as('admin').get('/v1/policy');
     expect([
@@ -236,9 +267,10 @@ describe('admin console', () => {
 
   it('opens a client: balances as 9/10, a purchase ledger, and each decision in plain words', async () => {
     await page.getByRole('link', { name: 'Clients' }).click();
-    await page.getByLabel('Client id').fill('sarah');
-    await page.getByRole('button', { name: 'Open client' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Client sarah' }).waitFor();
+    await page.getByLabel('Name or email').fill('sar');
+    await page.getByRole('button', { name: 'Find client' }).click();
+    await page.getByRole('link', { name: 'Sarah', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sarah' }).waitFor();
     const newest = page.locator('tr[data-purchase="p-new"]');
     await newest.waitFor();
     expect(await newest.locator('td.balance').textContent()).toBe('9/10');

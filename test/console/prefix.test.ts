@@ -49,8 +49,9 @@ describe('admin console under a host prefix', () => {
       .poll(() => page.getByRole('article', { name: /ABC Fitness/ }).textContent())
       .toContain('In use');
     await page.getByRole('link', { name: 'Clients' }).click();
-    await page.getByLabel('Client id').fill('sarah');
-    await page.getByRole('button', { name: 'Open client' }).click();
+    await page.getByLabel('Name or email').fill('Sarah');
+    await page.getByRole('button', { name: 'Find client' }).click();
+    await page.getByRole('link', { name: 'Sarah', exact: true }).click();
     await eventually(() => page.locator('tr[data-purchase="p5"] td.balance').textContent()).toBe('3/5');
     const apiCalls = calls.filter((p) => p.includes('/v1/'));
     expect(apiCalls.length).toBeGreaterThan(3);
@@ -74,10 +75,27 @@ describe('admin console under a host prefix', () => {
     await page.getByRole('link', { name: 'Presets' }).click();
     await page.getByRole('article', { name: /MyTime/ }).waitFor();
     expect(await page.getByRole('button', { name: /^Switch to/ }).count()).toBe(0);
-    // An admin-only screen named in the address falls back to what staff may see.
-    await page.goto(`${server.url}/studio/credits/admin#/rules`);
-    await page.getByRole('heading', { level: 1, name: 'Presets' }).waitFor();
+    // Staff see which preset is in use, without its rules.
+    await eventually(() => page.getByRole('article', { name: /MyTime/ }).textContent()).toContain('In use');
     await expectAccessible(page, 'staff presets');
+    // An admin-only screen named in the address says it needs an admin key, and what is in use.
+    for (const [hash, title] of [
+      ['rules', 'Rules'],
+      ['history', 'History'],
+      ['simulate', 'Simulate'],
+    ]) {
+      await page.goto(`${server.url}/studio/credits/admin#/${hash}`);
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      await page.getByText(`${title} needs an admin key: this tab is signed in with a staff key`).waitFor();
+      await eventually(() => page.locator('#active-policy').textContent()).toBe(
+        'The policy in use is “MyTime-style FIFO”, version 1.',
+      );
+    }
+    await expectAccessible(page, 'staff on an admin screen');
+    await screenshot(page, '11-staff-needs-admin');
+    await page.getByRole('button', { name: 'Sign in with an admin key' }).click();
+    await signIn(page, t.admin);
+    await page.getByRole('heading', { level: 1, name: 'Simulate' }).waitFor();
     await page.close();
   }, 120_000);
 

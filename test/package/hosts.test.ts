@@ -10,7 +10,9 @@ import { migrations } from '../../src/index.ts';
 import { onPostgres } from '../support/plugin.ts';
 import { bookToUsedCredit, type HostClient, hostClient, sellTenCredits } from './booking-flow.ts';
 import {
+  installAsReadme,
   installHost,
+  mikroOrmCopies,
   packPunchcard,
   type RunningHost,
   startHost,
@@ -281,5 +283,76 @@ describe.runIf(onPostgres)('a Hono host and an Express host on one PostgreSQL da
     const openapi = await frontDesk('GET', '/api/credits/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.servers.map((s: { url: string }) => s.url)).toEqual(['/api/credits']);
+  });
+});
+
+describe('a new host that runs the README install command in an empty project', () => {
+  const ormVersion: string = JSON.parse(readFileSync('package.json', 'utf8')).devDependencies[
+    '@mikro-orm/core'
+  ];
+  let dir = '';
+  beforeAll(async () => {
+    dir = await installAsReadme(tarball);
+  }, 600_000);
+
+  it('gets one copy of each MikroORM package, all at the version punchcard is tested with, saved exactly', () => {
+    expect(mikroOrmCopies(join(dir, 'node_modules'))).toEqual(
+      ['core', 'migrations', 'pglite', 'postgresql', 'sql'].map((name) => `@mikro-orm/${name}@${ormVersion}`),
+    );
+    // Saved without a caret, so a later install without the lockfile finds the same set.
+    const saved = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies;
+    expect(Object.entries(saved).filter(([name]) => name.startsWith('@mikro-orm/'))).toEqual(
+      ['core', 'migrations', 'pglite', 'postgresql'].map((name) => [`@mikro-orm/${name}`, ormVersion]),
+    );
+  });
+
+  /** healthz, a studio's booking from tenant to used credit, and the document, all under /credits. */
+  async function bookThroughReadmeHost(databaseUrl?: string) {
+    const host = await startHost(
+      dir,
+      { PUNCHCARD_PLATFORM_KEY: 'platform-key', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+      'main.js',
+    );
+    try {
+      const anonymous = hostClient(host.base);
+      expect(await anonymous('GET', '/credits/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+      const platform = hostClient(host.base, { authorization: 'Bearer platform-key' });
+      const tenant = await platform('POST', '/credits/v1/tenants', {
+        id: 'studio',
+        name: 'Studio',
+        preset: 'mytime',
+      });
+      expect(tenant.status).toBe(201);
+      const bearer = (key: string) => hostClient(host.base, { authorization: `Bearer ${key}` });
+      const [admin, staff] = [bearer(tenant.body.keys.admin), bearer(tenant.body.keys.staff)];
+      const purchaseId = await sellTenCredits(admin, staff, '/credits');
+      await bookToUsedCredit(staff, '/credits', purchaseId);
+      await expectBalance(staff, '/credits', purchaseId);
+      const openapi = await anonymous('GET', '/credits/openapi.json');
+      expect(openapi.status).toBe(200);
+      expect(openapi.body.servers.map((s: { url: string }) => s.url)).toEqual(['/credits']);
+      expect(Object.keys(openapi.body.paths)).toContain('/v1/reservations');
+    } finally {
+      await host.stop();
+    }
+  }
+
+  it('mounts createCreditsPlugin under /credits on embedded PGlite and books', { timeout: 300_000 }, () =>
+    bookThroughReadmeHost(),
+  );
+
+  it.runIf(onPostgres)('does the same on a fresh PostgreSQL database', { timeout: 300_000 }, async () => {
+    const serverUrl = process.env.DATABASE_URL ?? 'postgres://unused';
+    const database = `${new URL(serverUrl).pathname.slice(1)}_readme_${process.pid}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.query(`create database ${database}`);
+      await bookThroughReadmeHost(Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString());
+    } finally {
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.end();
+    }
   });
 });

@@ -1,6 +1,16 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +79,59 @@ export async function installHost(name: string, tarball: string): Promise<string
   return dir;
 }
 
+/**
+ * The install line of the README's host section, split into words: what a new host
+ * types, so that the test below runs it as printed and the two cannot drift.
+ */
+export function readmeInstallCommand(): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## For host engineers');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const line = /^npm install .*\.\/punchcard-\S+\.tgz.*$/m.exec(section)?.[0];
+  if (!line) throw new Error('the README host section has no `npm install ./punchcard-….tgz` line');
+  return line.trim().split(/\s+/);
+}
+
+/**
+ * A new host as the README tells it: an empty ESM project (no lockfile, nothing pinned),
+ * the tarball under the name the command uses, the README's install command run as
+ * printed (the cache may answer: `--prefer-offline`), then test/hosts/readme-host/main.js.
+ */
+export async function installAsReadme(tarball: string): Promise<string> {
+  const dir = join(work, 'readme-host');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'readme-host', type: 'module' })}\n`);
+  const [command, ...args] = readmeInstallCommand();
+  if (command !== 'npm') throw new Error(`the README's install command runs ${command}, not npm`);
+  const file = args.find((arg) => arg.endsWith('.tgz')) ?? '';
+  copyFileSync(tarball, join(dir, file));
+  await npm([...args, '--prefer-offline'], dir);
+  cpSync(join(root, 'test', 'hosts', 'readme-host', 'main.js'), join(dir, 'main.js'));
+  return dir;
+}
+
+/** Every copy of a `@mikro-orm/*` package under node_modules, nested ones too, as `name@version`. */
+export function mikroOrmCopies(nodeModules: string): string[] {
+  const found: string[] = [];
+  if (!existsSync(nodeModules)) return found;
+  for (const entry of readdirSync(nodeModules)) {
+    if (entry.startsWith('.')) continue;
+    const packages = entry.startsWith('@')
+      ? readdirSync(join(nodeModules, entry)).map((name) => `${entry}/${name}`)
+      : [entry];
+    for (const name of packages) {
+      const dir = join(nodeModules, name);
+      if (name.startsWith('@mikro-orm/')) {
+        const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+        found.push(`${name}@${version}`);
+      }
+      found.push(...mikroOrmCopies(join(dir, 'node_modules')));
+    }
+  }
+  return found.sort();
+}
+
 /** `tsc --noEmit` in the host folder: its code against the published declarations. */
 export async function typecheckHost(dir: string): Promise<{ ok: boolean; output: string }> {
   try {
@@ -91,9 +154,13 @@ export interface RunningHost {
   stop: () => Promise<void>;
 }
 
-/** Starts `node src/main.ts` in a host folder and waits for the port it prints. */
-export function startHost(dir: string, env: Record<string, string>): Promise<RunningHost> {
-  const child: ChildProcess = spawn(process.execPath, ['src/main.ts'], {
+/** Starts `node <entry>` in a host folder and waits for the port it prints. */
+export function startHost(
+  dir: string,
+  env: Record<string, string>,
+  entry = 'src/main.ts',
+): Promise<RunningHost> {
+  const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd: dir,
     env: childEnv({ PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],

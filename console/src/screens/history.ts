@@ -1,20 +1,11 @@
 import { diffLines } from 'diff';
-import { api, outcome, problemText } from '../api.ts';
+import { api, outcome } from '../api.ts';
+import { confirmChange, difference } from '../confirm.ts';
 import { announce, h, message, render, when } from '../dom.ts';
-import { draft } from '../draft.ts';
+import { dropDraft, pretty, unsaved } from '../draft.ts';
+import { refusalText } from '../refusal.ts';
+import { isRuleset } from '../ruleset.ts';
 import type { PolicyVersionDetail } from '../shapes.ts';
-
-/** Key-sorted, indented JSON: two versions differ in the diff only where their content does. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  return value;
-}
 
 type Row = { left?: [number, string]; right?: [number, string]; kind: 'same' | 'changed' };
 
@@ -51,16 +42,24 @@ async function compare(a: number, b: number, out: HTMLElement) {
       outcome(api.GET('/v1/policy/versions/{version}', { params: { path: { version: String(v) } } })),
     ),
   );
-  if (!left.ok) return render(out, message('error', problemText(left.problem)));
-  if (!right.ok) return render(out, message('error', problemText(right.problem)));
-  const text = (v: PolicyVersionDetail) => JSON.stringify(canonical(v.ruleset), null, 2);
+  if (!left.ok) return render(out, message('error', refusalText(left, `Version ${a} not loaded`)));
+  if (!right.ok) return render(out, message('error', refusalText(right, `Version ${b} not loaded`)));
+  // Each side exactly as the Rules editor shows that version, so a line number here
+  // is the same line there.
+  const text = (v: PolicyVersionDetail) => pretty(v.ruleset).replace(/\n$/, '');
   const rows = sideBySide(text(left.data), text(right.data));
   const changed = rows.filter((x) => x.kind === 'changed').length;
-  const cell = (side: [number, string] | undefined, mark: string) =>
+  /** A removed line (left) and an added one (right) differ in colour, not only in the − / + mark. */
+  const cell = (side: [number, string] | undefined, kind: 'same' | 'del' | 'add') =>
     side
       ? [
           h('td', { class: 'num' }, side[0]),
-          h('td', { class: 'code' }, mark ? h('span', { class: 'mark' }, mark) : null, side[1]),
+          h(
+            'td',
+            { class: `code ${kind}` },
+            kind === 'same' ? null : h('span', { class: 'mark' }, kind === 'del' ? '− ' : '+ '),
+            side[1],
+          ),
         ]
       : [h('td', { class: 'num' }), h('td', { class: 'code empty' })];
   render(
@@ -86,7 +85,7 @@ async function compare(a: number, b: number, out: HTMLElement) {
         h(
           'caption',
           { class: 'visually-hidden' },
-          `Version ${a} on the left, version ${b} on the right; − marks removed lines, + added ones`,
+          `Version ${a} on the left, version ${b} on the right; − marks removed lines (red), + added ones (green); line numbers are the Rules editor's`,
         ),
         // Fixed layout takes column widths from here, not from the two-column header.
         h('colgroup', {}, h('col', { class: 'num' }), h('col'), h('col', { class: 'num' }), h('col')),
@@ -107,8 +106,8 @@ async function compare(a: number, b: number, out: HTMLElement) {
             h(
               'tr',
               { class: row.kind },
-              cell(row.left, row.kind === 'changed' ? '− ' : ''),
-              cell(row.right, row.kind === 'changed' ? '+ ' : ''),
+              cell(row.left, row.kind === 'changed' ? 'del' : 'same'),
+              cell(row.right, row.kind === 'changed' ? 'add' : 'same'),
             ),
           ),
         ),
@@ -120,7 +119,8 @@ async function compare(a: number, b: number, out: HTMLElement) {
 /** Every version with who, when and hash; a diff between any two; rollback. */
 export async function historyScreen(main: HTMLElement, notice?: HTMLElement) {
   const listed = await outcome(api.GET('/v1/policy/versions'));
-  if (!listed.ok) return render(main, h('h1', {}, 'History'), message('error', problemText(listed.problem)));
+  if (!listed.ok)
+    return render(main, h('h1', {}, 'History'), message('error', refusalText(listed, 'Not loaded')));
   const { active, versions } = listed.data;
   const newestFirst = [...versions].reverse();
   const options = (selected: number) =>
@@ -132,12 +132,36 @@ export async function historyScreen(main: HTMLElement, notice?: HTMLElement) {
   const diffOut = h('div', { id: 'diff', 'aria-live': 'polite' });
 
   const rollback = async (version: number) => {
+    const [target, current] = await Promise.all([
+      outcome(api.GET('/v1/policy/versions/{version}', { params: { path: { version: String(version) } } })),
+      outcome(api.GET('/v1/policy')),
+    ]);
+    if (!target.ok || !current.ok) {
+      const failed = !target.ok ? target : current;
+      if (!failed.ok)
+        render(
+          main.querySelector('#history-note') ?? main,
+          message('error', refusalText(failed, 'Not rolled back')),
+        );
+      return;
+    }
+    const go = await confirmChange({
+      title: `Roll back to version ${version}?`,
+      intro: `Bookings will be decided by version ${version} (“${target.data.ruleset.name}”) again, as a new version; version ${current.data.version} (“${current.data.ruleset.name}”), active now, stays in History.`,
+      difference:
+        isRuleset(current.data.ruleset) && isRuleset(target.data.ruleset)
+          ? difference(current.data.ruleset, target.data.ruleset)
+          : undefined,
+      notes: unsaved() ? ['Your unsaved edits in the Rules editor will be replaced by this version.'] : [],
+      confirm: `Roll back to version ${version}`,
+    });
+    if (!go) return;
     const saved = await outcome(api.POST('/v1/policy/rollback', { body: { version } }));
     const note = saved.ok
       ? message('ok', `Version ${version} is active again, as version ${saved.data.version}.`)
-      : message('error', problemText(saved.problem));
+      : message('error', refusalText(saved, 'Not rolled back'));
     if (saved.ok) {
-      draft.text = null;
+      dropDraft();
       announce(`Rolled back: version ${saved.data.version} is active`);
     }
     render(main);
@@ -152,7 +176,7 @@ export async function historyScreen(main: HTMLElement, notice?: HTMLElement) {
       { class: 'lead' },
       'Every change makes a new version; rolling back makes an old version active again as a new one, so nothing is lost.',
     ),
-    notice ?? null,
+    h('div', { id: 'history-note' }, notice ?? null),
     h(
       'table',
       { class: 'versions' },

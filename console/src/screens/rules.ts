@@ -1,7 +1,10 @@
-import { api, type FieldError, outcome, problemText, type RulesetBody } from '../api.ts';
+import { api, type FieldError, outcome, type RulesetBody } from '../api.ts';
+import { confirmChange, difference } from '../confirm.ts';
 import { announce, h, message, render } from '../dom.ts';
-import { activePolicy, draft, draftText, pretty } from '../draft.ts';
+import { activePolicy, draftText, onDraftChange, pretty, setDraft, unsaved } from '../draft.ts';
+import { locatePointer } from '../editor/pointer.ts';
 import { createRuleEditor, type ShownFault } from '../editor/setup.ts';
+import { refusalText } from '../refusal.ts';
 import { isRuleset } from '../ruleset.ts';
 import { describeRuleset } from '../words.ts';
 
@@ -12,6 +15,11 @@ const intoDocument = (errors: FieldError[] | undefined) =>
     path: (e.path ?? '').replace(/^\/ruleset(?=\/|$)/, ''),
   }));
 
+/** The size of a request body as sent (UTF-8), for a 413's message. */
+const bytesOf = (body: unknown) => new Blob([JSON.stringify(body)]).size;
+
+let stopMarking: (() => void) | undefined;
+
 export async function rulesScreen(main: HTMLElement) {
   const active = await activePolicy();
   const text = await draftText();
@@ -19,20 +27,30 @@ export async function rulesScreen(main: HTMLElement) {
     return render(
       main,
       h('h1', {}, 'Rules'),
-      message('error', active.ok ? 'Could not load the rule set.' : problemText(active.problem)),
+      message('error', active.ok ? 'Could not load the rule set.' : refusalText(active, 'Not loaded')),
     );
   }
-  const settings = active.data.ruleset.settings;
+
+  /** The live policy as this page last saw it: every line that names it reads from here. */
+  let live = { version: active.data.version, name: active.data.ruleset.name };
+  const activeLine = h('p', { class: 'lead', id: 'active-policy' });
+  const showLive = (v: { version: number; ruleset: RulesetBody }) => {
+    live = { version: v.version, name: v.ruleset.name };
+    render(activeLine, `Active: “${live.name}”, version ${live.version}.`);
+    zero.checked = v.ruleset.settings.zeroPriceUsesCredits;
+    threshold.value = String(v.ruleset.settings.unlimitedLabelThreshold);
+  };
 
   // Settings as a form: the two switches admins change most, without touching JSON.
-  const zero = h('input', { id: 'zero-price', type: 'checkbox', checked: settings.zeroPriceUsesCredits });
+  const zero = h('input', { id: 'zero-price', type: 'checkbox' });
   const threshold = h('input', {
     id: 'unlimited',
     type: 'number',
     min: 1,
     step: 1,
-    value: settings.unlimitedLabelThreshold,
+    inputmode: 'numeric',
     required: true,
+    'aria-describedby': 'unlimited-hint',
   });
   const settingsNote = h('div');
   const settingsForm = h(
@@ -40,19 +58,34 @@ export async function rulesScreen(main: HTMLElement) {
     {
       class: 'card settings',
       'aria-labelledby': 'settings-title',
+      // The service checks the range and says which field is wrong in words; the
+      // browser's own bubble would not name the range.
+      novalidate: true,
       onsubmit: async (event: Event) => {
         event.preventDefault();
         const body = { zeroPriceUsesCredits: zero.checked, unlimitedLabelThreshold: Number(threshold.value) };
         const saved = await outcome(api.PATCH('/v1/policy/settings', { body }));
-        if (!saved.ok) return render(settingsNote, message('error', problemText(saved.problem)));
+        if (!saved.ok) {
+          if (saved.problem.errors?.some((e) => e.path === '/unlimitedLabelThreshold'))
+            threshold.setAttribute('aria-invalid', 'true');
+          return render(settingsNote, message('error', refusalText(saved, 'Settings not saved')));
+        }
+        threshold.removeAttribute('aria-invalid');
+        const wasUnsaved = unsaved();
+        showLive(saved.data);
         render(settingsNote, message('ok', `Settings saved: version ${saved.data.version} is active.`));
         announce(`Settings saved, version ${saved.data.version}`);
         // Keep the admin's unsaved edits; only the settings in the draft follow the save.
+        setDraft({ base: pretty(saved.data.ruleset) });
         try {
           const current: unknown = JSON.parse(editor.text());
           // Only a JSON object has settings to replace; anything else is left to the admin too.
           if (current && typeof current === 'object' && !Array.isArray(current))
-            editor.replace(pretty({ ...current, settings: saved.data.ruleset.settings }));
+            editor.replace(
+              wasUnsaved
+                ? pretty({ ...current, settings: saved.data.ruleset.settings })
+                : pretty(saved.data.ruleset),
+            );
         } catch {
           /* the draft is not JSON right now; its settings are left to the admin */
         }
@@ -65,7 +98,12 @@ export async function rulesScreen(main: HTMLElement) {
       { class: 'hint' },
       'Off: a $0 class or product is free and never touches a package. On: it uses a credit like any other item.',
     ),
-    h('label', { for: 'unlimited' }, 'Label a purchase “UNLIMITED” when it has more credits than'),
+    h('label', { for: 'unlimited' }, 'UNLIMITED label threshold'),
+    h(
+      'p',
+      { class: 'hint', id: 'unlimited-hint' },
+      'A purchase with more credits than this is labelled “UNLIMITED” (a whole number from 1 to 1 000 000).',
+    ),
     threshold,
     h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Save settings')),
     settingsNote,
@@ -76,10 +114,31 @@ export async function rulesScreen(main: HTMLElement) {
   const result = h('div', { id: 'result' });
   const tests = h('div', { id: 'tests' });
   const host = h('div', { class: 'editor-host' });
+  const mark = h('span', { id: 'unsaved-mark', class: 'badge badge-warn' }, 'Unsaved changes');
+  const markUnsaved = () => {
+    mark.hidden = !unsaved();
+  };
+  /** The last refusal of the draft as it stands; cleared by the next edit. */
+  let refusal: string | null = null;
+
+  const goToLine = (line: number) => {
+    const at = editor.view.state.doc.line(line);
+    editor.view.dispatch({ selection: { anchor: at.from }, scrollIntoView: true });
+    editor.view.focus();
+  };
+
+  /** What the live check found last; shown again under a refusal, never hidden by it. */
+  let lastFaults: ShownFault[] = [];
 
   const showFaults = (faults: ShownFault[]) => {
+    lastFaults = faults;
+    // A refusal of this very draft leads, in words; "no faults" is never said after
+    // one (issue 18: a 413 used to read as "0 faults").
+    const refusedNote = refusal
+      ? h('p', { class: 'msg msg-error' }, `The service refused this draft: ${refusal}`)
+      : null;
     if (faults.length === 0) {
-      render(faultList, h('p', { class: 'msg msg-ok' }, 'No faults found as you type.'));
+      render(faultList, refusedNote ?? h('p', { class: 'msg msg-ok' }, 'No faults found as you type.'));
       try {
         // No faults means the draft passed the schema; the check says so to the type too.
         const draftRuleset: unknown = JSON.parse(editor.text());
@@ -107,6 +166,7 @@ export async function rulesScreen(main: HTMLElement) {
     }
     render(
       faultList,
+      refusedNote,
       h('h3', {}, faults[0].source === 'server' ? 'The server refused the rule set' : 'Faults'),
       h(
         'ol',
@@ -115,19 +175,7 @@ export async function rulesScreen(main: HTMLElement) {
           h(
             'li',
             { 'data-line': f.line, 'data-source': f.source },
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'link',
-                onclick: () => {
-                  const line = editor.view.state.doc.line(f.line);
-                  editor.view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
-                  editor.view.focus();
-                },
-              },
-              `Line ${f.line}`,
-            ),
+            h('button', { type: 'button', class: 'link', onclick: () => goToLine(f.line) }, `Line ${f.line}`),
             ` ${f.path || '/'}: ${f.message}`,
             f.source === 'server' ? h('span', { class: 'badge' }, 'server') : null,
           ),
@@ -145,23 +193,57 @@ export async function rulesScreen(main: HTMLElement) {
     }
   };
 
-  const refused = (errors: FieldError[] | undefined, what: string) => {
-    const shown = editor.showServerFaults(intoDocument(errors));
-    showFaults(shown);
-    render(
-      result,
-      message(
-        'error',
-        `${what}: ${shown.length} fault${shown.length === 1 ? '' : 's'}, shown at their lines.`,
-      ),
-    );
+  /** A refusal: pointers pinned at their lines, anything else said in words in both places. */
+  const refused = (failed: Parameters<typeof refusalText>[0], what: string, bytes: number) => {
+    const pointers = failed.status === 422 ? intoDocument(failed.problem.errors) : [];
+    if (pointers.length > 0) {
+      const shown = editor.showServerFaults(pointers);
+      showFaults(shown);
+      return render(
+        result,
+        message(
+          'error',
+          `${what}: ${shown.length} fault${shown.length === 1 ? '' : 's'}, shown at their lines.`,
+        ),
+      );
+    }
+    refusal = refusalText(failed, what, bytes);
+    render(result, message('error', refusal));
+    showFaults(lastFaults);
   };
 
   const save = async () => {
     const ruleset = parsed();
     if (ruleset === undefined) return;
-    const saved = await outcome(api.PUT('/v1/policy', { body: { ruleset } }));
-    if (!saved.ok) return refused(saved.problem.errors, 'Not saved');
+    // Someone (or another tab) may have changed the policy since this page showed it:
+    // saving would replace their version, so ask first.
+    const current = await activePolicy();
+    if (!current.ok) return refused(current, 'Not saved', 0);
+    if (current.data.version !== live.version) {
+      const before = live.version;
+      showLive(current.data);
+      const go = await confirmChange({
+        title: `Version ${current.data.version} is active now`,
+        intro: `The active rule set changed since this page showed version ${before}: version ${current.data.version} (“${current.data.ruleset.name}”) is active now. Saving replaces it with your draft.`,
+        difference:
+          isRuleset(ruleset) && isRuleset(current.data.ruleset)
+            ? difference(current.data.ruleset, ruleset)
+            : undefined,
+        confirm: `Replace version ${current.data.version} with my draft`,
+      });
+      if (!go) {
+        render(
+          result,
+          message('info', `Not saved. Version ${current.data.version} is active; your draft is still here.`),
+        );
+        return;
+      }
+    }
+    const body = { ruleset };
+    const saved = await outcome(api.PUT('/v1/policy', { body }));
+    if (!saved.ok) return refused(saved, 'Not saved', bytesOf(body));
+    showLive(saved.data);
+    setDraft({ base: editor.text() });
     render(result, message('ok', `Saved: version ${saved.data.version} is active.`));
     announce(`Saved, version ${saved.data.version}`);
   };
@@ -169,12 +251,15 @@ export async function rulesScreen(main: HTMLElement) {
   const runTests = async () => {
     const ruleset = parsed();
     if (ruleset === undefined) return;
-    const run = await outcome(api.POST('/v1/policy/test', { body: { ruleset } }));
+    const body = { ruleset };
+    const run = await outcome(api.POST('/v1/policy/test', { body }));
     if (!run.ok) {
       render(tests);
-      return refused(run.problem.errors, 'The tests could not run');
+      return refused(run, 'The tests could not run', bytesOf(body));
     }
     const { passed, failed } = run.data;
+    const lineOf = (index: number) =>
+      editor.view.state.doc.lineAt(locatePointer(editor.view.state, `/tests/${index}`).from).number;
     render(
       tests,
       h('h3', {}, `Tests: ${passed} passed, ${failed} failed`),
@@ -199,7 +284,7 @@ export async function rulesScreen(main: HTMLElement) {
           run.data.tests.map((t) =>
             h(
               'tr',
-              { class: t.passed ? 'pass' : 'fail' },
+              { class: t.passed ? 'pass' : 'fail', 'data-test': t.index },
               h('td', {}, t.name),
               h('td', {}, t.decision),
               h(
@@ -211,7 +296,12 @@ export async function rulesScreen(main: HTMLElement) {
                       'span',
                       {},
                       h('strong', {}, '✗ Fail'),
-                      `: expected ${t.expected.type}, the rules decided ${t.actual?.type ?? '?'}${t.actual?.rule ? ` (rule '${t.actual.rule}')` : ' (default)'}`,
+                      `: expected ${t.expected.type}, the rules decided ${t.actual?.type ?? '?'}${t.actual?.rule ? ` (rule '${t.actual.rule}')` : ' (default)'}. `,
+                      h(
+                        'button',
+                        { type: 'button', class: 'link', onclick: () => goToLine(lineOf(t.index)) },
+                        `Go to line ${lineOf(t.index)}`,
+                      ),
                     ),
               ),
             ),
@@ -222,15 +312,42 @@ export async function rulesScreen(main: HTMLElement) {
     announce(`Tests: ${passed} passed, ${failed} failed`);
   };
 
+  const discard = async () => {
+    if (!unsaved()) return render(result, message('info', 'There are no unsaved changes to discard.'));
+    const fresh = await activePolicy();
+    if (!fresh.ok) return render(result, message('error', refusalText(fresh, 'Not discarded')));
+    let edited: unknown;
+    try {
+      edited = JSON.parse(editor.text());
+    } catch {
+      edited = undefined;
+    }
+    const go = await confirmChange({
+      title: 'Discard your unsaved changes?',
+      intro: `The editor goes back to the active rule set, “${fresh.data.ruleset.name}”, version ${fresh.data.version}. Your edits are lost; nothing changes for bookings.`,
+      difference:
+        isRuleset(edited) && isRuleset(fresh.data.ruleset)
+          ? difference(edited, fresh.data.ruleset)
+          : undefined,
+      confirm: 'Discard my changes',
+    });
+    if (!go) return;
+    showLive(fresh.data);
+    const text = pretty(fresh.data.ruleset);
+    setDraft({ base: text });
+    editor.replace(text);
+    render(result, message('info', 'The draft is the active rule set again.'));
+  };
+
   render(
     main,
     h('h1', {}, 'Rules'),
-    h('p', { class: 'lead' }, `Active: “${active.data.ruleset.name}”, version ${active.data.version}.`),
+    activeLine,
     settingsForm,
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'editor-title' },
-      h('h2', { id: 'editor-title' }, 'Rule set'),
+      h('h2', { id: 'editor-title' }, 'Rule set ', mark),
       h(
         'p',
         { class: 'hint', id: 'editor-help' },
@@ -242,18 +359,7 @@ export async function rulesScreen(main: HTMLElement) {
         { class: 'actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => void save() }, 'Save'),
         h('button', { type: 'button', onclick: () => void runTests() }, 'Run tests'),
-        h(
-          'button',
-          {
-            type: 'button',
-            onclick: async () => {
-              const fresh = await activePolicy();
-              if (fresh.ok) editor.replace(pretty(fresh.data.ruleset));
-              render(result, message('info', 'The draft is the active rule set again.'));
-            },
-          },
-          'Discard changes',
-        ),
+        h('button', { type: 'button', onclick: () => void discard() }, 'Discard changes'),
       ),
       result,
       faultList,
@@ -261,6 +367,7 @@ export async function rulesScreen(main: HTMLElement) {
       plain,
     ),
   );
+  showLive(active.data);
   // The draft follows every change, so Simulate runs what is on screen.
   const editor = createRuleEditor(
     host,
@@ -268,7 +375,11 @@ export async function rulesScreen(main: HTMLElement) {
     showFaults,
     () => void save(),
     (changed) => {
-      draft.text = changed;
+      refusal = null;
+      setDraft({ text: changed });
     },
   );
+  stopMarking?.();
+  stopMarking = onDraftChange(markUnsaved);
+  markUnsaved();
 }

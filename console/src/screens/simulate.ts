@@ -1,13 +1,14 @@
-import { api, outcome, problemText, type RulesetBody } from '../api.ts';
+import { api, outcome, type RulesetBody } from '../api.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { draftText } from '../draft.ts';
+import { refusalText } from '../refusal.ts';
 import { creditStateText } from '../words.ts';
 
 const day = 86_400_000;
 const dateInput = (d: Date) => d.toISOString().slice(0, 10);
 
-const outcomeText = (o: { purchaseId: string | null; state: string }) =>
-  `${o.purchaseId ? `purchase ${o.purchaseId}` : 'no purchase'} · ${creditStateText(o.state)}`;
+const outcomeText = (o: { purchaseId: string | null; state: string }, plans: Map<string, string | null>) =>
+  `${o.purchaseId ? `“${plans.get(o.purchaseId) ?? '?'}” (${o.purchaseId})` : 'no purchase'} · ${creditStateText(o.state)}`;
 
 const countsText = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -51,7 +52,10 @@ export async function simulateScreen(main: HTMLElement) {
     if (!result.ok) {
       return render(
         out,
-        message('error', problemText(result.problem)),
+        message(
+          'error',
+          refusalText({ ...result, problem: { ...result.problem, errors: [] } }, 'Not simulated'),
+        ),
         h(
           'ul',
           {},
@@ -71,6 +75,29 @@ export async function simulateScreen(main: HTMLElement) {
           : null;
         return { change: c, reservation: r.ok ? r.data : null, session: s?.ok ? s.data : null };
       }),
+    );
+    // People read names: each client once, by id.
+    const clientIds = [...new Set(rows.flatMap((x) => (x.reservation ? [x.reservation.clientId] : [])))];
+    const purchaseIds = [
+      ...new Set(
+        changes.flatMap((c) => [c.before.purchaseId, c.after.purchaseId]).filter((id) => id !== null),
+      ),
+    ];
+    const plans = new Map(
+      await Promise.all(
+        purchaseIds.map(async (id) => {
+          const found = await outcome(api.GET('/v1/purchases/{id}', { params: { path: { id } } }));
+          return [id, found.ok ? found.data.planName : null] as const;
+        }),
+      ),
+    );
+    const clients = new Map(
+      await Promise.all(
+        clientIds.map(async (id) => {
+          const found = await outcome(api.GET('/v1/clients/{id}', { params: { path: { id } } }));
+          return [id, found.ok ? found.data.name : null] as const;
+        }),
+      ),
     );
     announce(`${totals.changed} of ${totals.reservations} reservations would change`);
     render(
@@ -102,7 +129,17 @@ export async function simulateScreen(main: HTMLElement) {
                 h(
                   'tr',
                   {},
-                  h('td', {}, reservation?.clientId ?? '?'),
+                  h(
+                    'td',
+                    {},
+                    reservation
+                      ? h(
+                          'a',
+                          { href: `#/clients?id=${encodeURIComponent(reservation.clientId)}` },
+                          clients.get(reservation.clientId) ?? reservation.clientId,
+                        )
+                      : '?',
+                  ),
                   h(
                     'td',
                     {},
@@ -110,8 +147,8 @@ export async function simulateScreen(main: HTMLElement) {
                       ? `${session.id} · ${when(session.startsAt)}`
                       : (reservation?.sessionId ?? change.reservationId),
                   ),
-                  h('td', {}, outcomeText(change.before)),
-                  h('td', {}, h('strong', {}, '→ ', outcomeText(change.after))),
+                  h('td', {}, outcomeText(change.before, plans)),
+                  h('td', {}, h('strong', {}, '→ ', outcomeText(change.after, plans))),
                 ),
               ),
             ),

@@ -3,6 +3,7 @@ import { Migration0002MoneyAndScopes } from './0002-money-and-scopes.ts';
 import { Migration0003CreditEngine } from './0003-credit-engine.ts';
 import { Migration0004Outbox } from './0004-outbox.ts';
 import { Migration0006OnePass } from './0006-one-pass.ts';
+import { Migration0009ClientSearch } from './0009-client-search.ts';
 import { Migration0010EngineItems } from './0010-engine-items.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
@@ -12,5 +13,6 @@ export const migrations = [
   { name: '0003-credit-engine', class: Migration0003CreditEngine },
   { name: '0004-outbox', class: Migration0004Outbox },
   { name: '0006-one-pass', class: Migration0006OnePass },
+  { name: '0009-client-search', class: Migration0009ClientSearch },
   { name: '0010-engine-items', class: Migration0010EngineItems },
 ];

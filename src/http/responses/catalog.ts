@@ -49,7 +49,10 @@ export const Plan = component(
   ),
 );
 
-export const Client = component('Client', Type.Object({ id: Type.String(), name: Type.String() }, closed));
+export const Client = component(
+  'Client',
+  Type.Object({ id: Type.String(), name: Type.String(), email: nullable(Type.String()) }, closed),
+);
 
 export const Session = component(
   'Session',
