@@ -56,6 +56,7 @@ export const presentSession = (s: Session): Static<typeof SessionSchema> => ({
   price: s.price ?? null,
   units: s.units,
   sweptAt: s.sweptAt ? s.sweptAt.toISOString() : null,
+  canceledAt: s.canceledAt ? s.canceledAt.toISOString() : null,
 });
 
 export const sessionRoutes = new Hono<AppEnv>()
@@ -82,6 +83,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       price: body.price ?? null,
       units: body.units ?? 1,
       sweptAt: null,
+      canceledAt: null,
     });
     await em.flush();
     return c.json(presentSession(session), 201);

@@ -64,8 +64,8 @@ describe('hashes and explain', () => {
     ]);
     expect(explained.evaluated).toHaveLength(11);
     expect(explained.evaluated[0]).toEqual({
-      rule: 'studio-canceled-class-returns-the-credit',
-      priority: 110,
+      rule: 'cancel-returns-the-credit',
+      priority: 100,
       matched: false,
       failedAt: '/rules/0/conditions/all/0',
     });

@@ -66,6 +66,7 @@ export const Session = component(
       price: nullable(amount),
       units: count,
       sweptAt: nullable(at),
+      canceledAt: nullable(at),
     },
     closed,
   ),
