@@ -177,7 +177,9 @@ describe('the studio cancels a class (item 3)', () => {
     expect(await ledgerKinds(t, p.id)).toEqual(['grant', 'deduction', 'hold', 'release']);
     expect((await outboxNames(t.id)).length).toBe(before.length + events.length);
 
-    expect((await t.as('staff').get(`/v1/sessions/${session}`)).body.canceledAt).toBe(canceled.body.canceledAt);
+    expect((await t.as('staff').get(`/v1/sessions/${session}`)).body.canceledAt).toBe(
+      canceled.body.canceledAt,
+    );
     const body = { clientId: t.clientId, sessionId: session, channel: 'in_store' };
     expectStatus(await t.as('staff').post('/v1/reservations', body), 409);
     expectStatus(await t.as('staff').post('/v1/reservations/quote', body), 409);
