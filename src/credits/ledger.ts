@@ -226,7 +226,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       select $1, v.ticket_id, v.line_no, v.item_id, v.reservation_id, v.unit_price, v.units, v.purchase_id,
              v.credit_state, v.covered_units, v.credit_seq
         from jsonb_to_recordset(${bind(rows)}) as v(ticket_id text, line_no int, item_id text, reservation_id text,
-             unit_price int, units int, purchase_id text, credit_state text, covered_units int, credit_seq int))`);
+             unit_price bigint, units int, purchase_id text, credit_state text, covered_units int, credit_seq int))`);
   }
   const changedLines = [...cs.lines.values()].filter((l) => !cs.newLines.has(lineKey(l)));
   if (changedLines.length > 0) {

@@ -296,6 +296,11 @@ describe('staff waive a counted no-show (item 5)', () => {
       reason: 'no-show waived by staff: car broke down',
       delta: { used: -1 },
     });
+    // The usage report shows the use and the waive that gave it back.
+    const report = await t.as('staff').get(`/v1/reports/credits?clientId=${t.clientId}`);
+    expect(
+      report.body.rows.map((x: { entry: string; units: number | null }) => `${x.entry}:${x.units}`),
+    ).toEqual(['purchase:null', 'use:1', 'waive:-1']);
     // Nothing left to waive, and the class ending later counts nothing.
     expectStatus(await t.as('staff').post(`/v1/reservations/${r.id}/waive`, { reason: 'again' }), 409);
     setNow('2026-03-04T12:00:00Z');
