@@ -45,7 +45,25 @@ export interface EventMap {
     /** The purchase's balance after the change. */
     remaining: number;
   };
-  'reservation.changed': { tenantId: string; reservationId: string; status: string; creditState: string };
+  'reservation.changed': {
+    tenantId: string;
+    reservationId: string;
+    status: string;
+    creditState: string;
+    /** What happened: a booking, a check-in, a no-show, a cancellation (the client's or the studio's class cancel), staff moving its credit, or staff waiving a no-show. */
+    change: 'booked' | 'checked_in' | 'no_show' | 'canceled' | 'reassigned' | 'waived';
+    clientId: string;
+    sessionId: string;
+    locationId: string;
+    startsAt: string;
+    endsAt: string;
+    itemId: string;
+    /** The item's session bucket type: `personal_training` qualifies Club OS PT follow-ups. */
+    bucketType: string;
+    /** The item's integration flags, e.g. `{ clubOs: true }` (calendar events to Club OS). */
+    itemIntegrations: Record<string, boolean>;
+    purchaseId: string | null;
+  };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
   'policy.changed': { tenantId: string; version: number; hash: string; reason: string };
 }

@@ -50,11 +50,7 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
   const orm = options.orm ?? (await openOrm({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }));
   if (options.migrate !== false) await migrate(orm);
   const { dispatch = true, ...outboxOptions } = options.outbox ?? {};
-  const merged = { ...defaultDispatcherOptions(), ...outboxOptions };
-  const dispatcherOptions = {
-    ...merged,
-    leaseMs: outboxOptions.leaseMs ?? Math.max(5000, 3 * merged.timeoutMs),
-  };
+  const dispatcherOptions = { ...defaultDispatcherOptions(), ...outboxOptions };
   const dispatcher = createDispatcher(orm, dispatcherOptions);
   const integrations = createIntegrations(
     options.plugins ?? [clubos(), webhooks()],

@@ -7,6 +7,7 @@ import { decideDue } from './due.ts';
 import { commit } from './ledger.ts';
 import type { ReservedView } from './present.ts';
 import { currentPolicy, policyAt, readClient } from './read.ts';
+import { reservationChanged } from './reservation-event.ts';
 import { answer } from './reservation-status.ts';
 import type { ClientSnapshot, Work } from './types.ts';
 
@@ -116,9 +117,7 @@ export function decideSessionCancel(work: Work, sessionId: string): void {
   for (const r of live) {
     r.status = 'canceled';
     triggerReservation(work, r, 'session_canceled');
-    work.cs.events.push({
-      name: 'reservation.changed',
-      payload: { tenantId: work.tenantId, reservationId: r.id, status: r.status, creditState: r.creditState },
-    });
+    // A cancellation like the client's own: Club OS gets it for items that send calendar events.
+    work.cs.events.push(reservationChanged(work, r, 'canceled'));
   }
 }

@@ -7,6 +7,7 @@ import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, decideDue } from './due.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
+import { reservationChanged } from './reservation-event.ts';
 import type {
   ChangeSet,
   ClaimSnap,
@@ -354,10 +355,7 @@ export function decideBooking(
   }
   triggerReservation(work, r, 'booked');
   if (r.session.startsAt <= ctx.now) applyDueTimeTriggers(work, [r], ctx.now);
-  work.cs.events.push({
-    name: 'reservation.changed',
-    payload: { tenantId: ctx.tenantId, reservationId: r.id, status: r.status, creditState: r.creditState },
-  });
+  work.cs.events.push(reservationChanged(ctx, r, 'booked'));
   return {
     changes: work.cs,
     reservation: r,

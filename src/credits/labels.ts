@@ -18,14 +18,17 @@ export function offerLabel(p: {
 }
 
 /**
- * B20, the label on a reservation or ticket line paid by a credit. Large buckets
- * (total above the tenant's threshold) read as UNLIMITED with the running count of
- * credits used, this one included.
+ * B20, the label on a reservation or ticket line paid by a credit. Large buckets read
+ * as UNLIMITED with the running count of credits used, this one included. "Large" is
+ * the credits still available when the label is shown (seed 001: "more than 100
+ * available credits"), not the purchase's total: a 105-credit pack with 5 left is an
+ * ordinary pack.
  */
 export function creditLabel(input: {
   kind: PlanKind;
   state: CreditState;
-  total: number;
+  /** Credits the purchase has available now (its remaining balance). */
+  available: number;
   unlimited: boolean;
   usedSoFar: number;
   threshold: number;
@@ -33,7 +36,7 @@ export function creditLabel(input: {
   const { kind, state } = input;
   if (state === 'held' || state === 'assigned') return `Available in ${noun(kind)}`;
   if (state !== 'used') return null;
-  if (input.unlimited || input.total > input.threshold) {
+  if (input.unlimited || input.available > input.threshold) {
     return `${noun(kind).toUpperCase()} USED (#${input.usedSoFar}/ UNLIMITED)`;
   }
   return `${noun(kind)} Used`;

@@ -22,9 +22,9 @@ function claimLabel(
   return creditLabel({
     kind: purchase.plan.kind,
     state,
-    total: purchase.total,
+    available: purchase.remaining,
     unlimited: purchase.unlimited,
-    usedSoFar: state === 'used' && (purchase.unlimited || purchase.total > threshold) ? usedThrough : 0,
+    usedSoFar: state === 'used' && (purchase.unlimited || purchase.remaining > threshold) ? usedThrough : 0,
     threshold,
   });
 }

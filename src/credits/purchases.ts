@@ -9,6 +9,7 @@ import { newWork, post, touchPurchase, touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { expirePurchase, settleExpiry } from './due.ts';
 import { creditsGranted } from './grant.ts';
+import { schedulerBucketOf } from './item-types.ts';
 import { commit } from './ledger.ts';
 import { lockClients } from './locks.ts';
 import { currentPolicy } from './read.ts';
@@ -97,7 +98,10 @@ export async function sellPurchase(ctx: CreditContext, input: SaleInput): Promis
       integrations: { ...(plan.integrations ?? {}) },
     },
   });
-  const credits = creditsGranted(plan);
+  // B7 asks the item type's record only for a session bucket (one read, none for other plans).
+  const schedulerBucket =
+    plan.kind === 'session_bucket' ? await schedulerBucketOf(ctx, plan.itemType) : undefined;
+  const credits = creditsGranted({ ...plan, schedulerBucket });
   if (credits > 0) {
     post(work, purchase, {
       kind: 'grant',

@@ -12,7 +12,7 @@ import { finish, reservationWork } from './reservation-status.ts';
 export async function reassign(ctx: CreditContext, id: string, purchaseId: string): Promise<ReservedView> {
   const { work, snapshot, reservation: r } = await reservationWork(ctx, id, true, [purchaseId]);
   if (r.status === 'canceled') throw conflict('a canceled reservation has no credit to move');
-  if (r.purchaseId === purchaseId) return finish(ctx, work, snapshot, r);
+  if (r.purchaseId === purchaseId) return finish(ctx, work, snapshot, r, 'reassigned');
   const previous = r.creditState;
   if (previous === 'held' || previous === 'used') {
     releaseClaim(work, r, { reservationId: r.id, ticketId: null, lineNo: null }, 'moved by staff');
@@ -25,5 +25,5 @@ export async function reassign(ctx: CreditContext, id: string, purchaseId: strin
     throw invalid('/purchaseId', `purchase '${purchaseId}' cannot pay for this reservation: ${why}`);
   }
   if (previous === 'held' || previous === 'used') takeFor(work, r, previous, 'moved by staff');
-  return finish(ctx, work, snapshot, r);
+  return finish(ctx, work, snapshot, r, 'reassigned');
 }

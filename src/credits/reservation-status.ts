@@ -6,6 +6,7 @@ import type { CreditContext } from './context.ts';
 import { explainAfter, triggerReservation, usedThroughAfter } from './decide.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
+import { type ReservationChange as ReservationEventChange, reservationChanged } from './reservation-event.ts';
 import type { ClientSnapshot, ReservationSnap, Work } from './types.ts';
 import { clientWork } from './work.ts';
 
@@ -45,7 +46,7 @@ export async function changeStatus(
   }
   r.status = to;
   triggerReservation(work, r, to as Trigger);
-  return finish(ctx, work, snapshot, r);
+  return finish(ctx, work, snapshot, r, to);
 }
 
 /** Commits a reservation's change set and answers the reservation as it now stands, from memory. */
@@ -54,12 +55,10 @@ export async function finish(
   work: Work,
   snapshot: ClientSnapshot,
   r: ReservationSnap,
+  change: ReservationEventChange,
 ): Promise<ReservedView> {
   touchReservation(work, r);
-  work.cs.events.push({
-    name: 'reservation.changed',
-    payload: { tenantId: ctx.tenantId, reservationId: r.id, status: r.status, creditState: r.creditState },
-  });
+  work.cs.events.push(reservationChanged(ctx, r, change));
   await commit(ctx, work.cs);
   return answer(work, snapshot, r);
 }

@@ -99,7 +99,8 @@ export async function readExpiredUnsettled(
 export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
   r.credit_state, r.covered_units, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
   s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-  i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type`;
+  i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
+  i.integrations as i_integrations`;
 
 export const reservationFrom = `reservations r
   join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
@@ -130,6 +131,7 @@ export const itemOf = (r: Row): ItemSnap => ({
   price: Number(r.i_price),
   itemType: r.i_item_type ?? null,
   bucketType: r.i_bucket_type,
+  integrations: r.i_integrations ?? {},
 });
 
 export const sessionOf = (r: Row): SessionSnap => ({

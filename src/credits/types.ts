@@ -62,6 +62,8 @@ export interface ItemSnap {
   price: number;
   itemType: string | null;
   bucketType: BucketType;
+  /** The item's integration flags (read for the events a reservation sends). */
+  integrations?: Record<string, boolean>;
 }
 
 export interface SessionSnap {

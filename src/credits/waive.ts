@@ -55,5 +55,5 @@ export async function waive(ctx: CreditContext, id: string, reason: string): Pro
   if (ctx.actor !== 'admin' && work.policy.settings.staffMayWaive === false)
     throw new PunchcardError('forbidden', "this tenant's settings let only admins waive a no-show");
   decideWaive(work, r, reason);
-  return finish(ctx, work, snapshot, r);
+  return finish(ctx, work, snapshot, r, 'waived');
 }

@@ -2,6 +2,7 @@ import { ApiKey } from './api-key.ts';
 import { Client } from './client.ts';
 import { IdempotencyRecord } from './idempotency-record.ts';
 import { Item } from './item.ts';
+import { ItemType } from './item-type.ts';
 import { LedgerEntry } from './ledger-entry.ts';
 import { Location } from './location.ts';
 import { Plan } from './plan.ts';
@@ -18,6 +19,7 @@ export {
   Client,
   IdempotencyRecord,
   Item,
+  ItemType,
   LedgerEntry,
   Location,
   Plan,
@@ -36,6 +38,7 @@ export const entities = [
   Client,
   IdempotencyRecord,
   Item,
+  ItemType,
   LedgerEntry,
   Location,
   Plan,

@@ -15,6 +15,8 @@ const ItemSchema = defineEntity({
     price: p.bigint('number'),
     itemType: p.string().nullable(),
     bucketType: p.enum(bucketTypes),
+    /** Per-item integration flags, e.g. `{ clubOs: true }`. */
+    integrations: p.json<Record<string, boolean>>(),
   },
 });
 export class Item extends ItemSchema.class {}

@@ -19,6 +19,8 @@ const SessionSchema = defineEntity({
     units: p.integer(),
     /** When the after-session sweep finished this session (B15); null until then. */
     sweptAt: p.datetime().nullable(),
+    /** Who runs the session, as the host names staff (optional). */
+    staffId: p.string().nullable(),
     /** When the studio canceled the session (issue 17): no booking after that. */
     canceledAt: p.datetime().nullable(),
   },

@@ -8,6 +8,7 @@ import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
 import { docsRoutes } from './docs.ts';
 import type { AppDeps, AppEnv } from './env.ts';
+import { itemTypeRoutes } from './item-types.ts';
 import { itemRoutes } from './items.ts';
 import { locationRoutes } from './locations.ts';
 import { describeOperation, ok, openApiDocument } from './openapi.ts';
@@ -29,6 +30,7 @@ import {
 } from './request-guards.ts';
 import { reservationRoutes } from './reservations.ts';
 import { Health, OpenApiDocument } from './responses/common.ts';
+import { scheduleRoutes } from './schedule.ts';
 import { sessionCancelRoutes } from './session-cancel.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sweepRoutes } from './sweeps.ts';
@@ -61,11 +63,13 @@ const tenantApi = new Hono<AppEnv>()
   .use(requireRole('staff'))
   .route('/locations', locationRoutes)
   .route('/items', itemRoutes)
+  .route('/item-types', itemTypeRoutes)
   .route('/plans', planRoutes)
   .route('/clients', clientRoutes)
   .route('/clients', clientReservationRoutes)
   .route('/purchases', purchaseRoutes)
   .route('/sessions', sessionRoutes)
+  .route('/sessions', scheduleRoutes)
   .route('/sessions', sessionCancelRoutes)
   .route('/reservations', quoteRoutes)
   .route('/reservations', reservationRoutes)

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import Type from 'typebox';
 import { query } from '../db/sql.ts';
-import { PunchcardError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { component } from './openapi.ts';
 import { Client } from './responses/catalog.ts';
 import { closed, nullable } from './responses/common.ts';
@@ -44,23 +44,6 @@ export const ClientPage = component(
 );
 
 const pageSize = 25;
-
-/** The last row of a page, as an opaque token: its sort key (the lowercased text that matched, id). */
-const encodeCursor = (name: string, id: string) =>
-  Buffer.from(JSON.stringify([name, id]), 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string'))
-      return [value[0], value[1]];
-  } catch {
-    /* falls through to the refusal below */
-  }
-  throw new PunchcardError('invalid', 'the cursor is not one this route gave', [
-    { path: '/cursor', message: 'is not a cursor from a previous page' },
-  ]);
-}
 
 /** `%`, `_` and the escape itself match only themselves in the prefix. */
 const likePrefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

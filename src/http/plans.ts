@@ -1,16 +1,17 @@
+import type { EntityManager } from '@mikro-orm/sql';
 import { Hono } from 'hono';
 import Type from 'typebox';
 import { bucketTypes, commissionBases, planKinds } from '../domain/enums.ts';
 import { Item } from '../domain/item.ts';
 import { Plan } from '../domain/plan.ts';
-import { conflict, type FieldError, PunchcardError } from '../errors.ts';
+import { conflict, type FieldError, notFound, PunchcardError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
-import { created, describeOperation } from './openapi.ts';
+import { created, describeOperation, ok } from './openapi.ts';
 import { presentPlan } from './present.ts';
 import { Plan as PlanSchema } from './responses/catalog.ts';
-import { callerId, money, name, refId, stringEnum } from './schemas.ts';
+import { callerId, integrationFlags, money, name, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
 export const CreatePlan = Type.Object(
@@ -39,9 +40,7 @@ export const CreatePlan = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    integrations: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$' }), Type.Boolean()),
-    ),
+    integrations: Type.Optional(integrationFlags),
   },
   { additionalProperties: false },
 );
@@ -76,35 +75,113 @@ function crossFieldFaults(body: PlanBody): FieldError[] {
   return faults;
 }
 
-export const planRoutes = new Hono<AppEnv>().post('/', requireRole('admin'), async (c) => {
-  const body = await readBody(c, CreatePlan);
-  const faults = crossFieldFaults(body);
-  const em = c.var.em;
-  const items = await em.find(Item, { id: { $in: body.itemIds } });
-  const known = new Set(items.map((i) => i.id));
-  body.itemIds.forEach((id, index) => {
-    if (!known.has(id)) faults.push({ path: `/itemIds/${index}`, message: `no item with id '${id}'` });
-  });
-  if (faults.length > 0) throw new PunchcardError('invalid', 'the plan is not valid', faults);
-  if (body.id && (await em.findOne(Plan, { id: body.id })))
-    throw conflict(`plan '${body.id}' already exists`);
-  const plan = em.create(Plan, {
-    tenantId: tenantOf(c),
-    id: body.id ?? newId('plan'),
-    name: body.name,
-    kind: body.kind,
-    credits: body.unlimited ? null : (body.credits ?? null),
-    unlimited: body.unlimited === true,
-    price: body.price,
-    daysToExpire: body.daysToExpire ?? 0,
-    oneDay: body.oneDay === true,
-    bucketType: body.bucketType ?? null,
-    itemType: body.itemType ?? null,
-    priority: body.priority ?? 100,
-    itemIds: body.itemIds,
-    commission: body.commission ?? { basis: 'retail' },
-    integrations: body.integrations ?? {},
-  });
-  await em.flush();
-  return c.json(presentPlan(plan), 201);
+/**
+ * What a plan may change once sold. Coverage, name, priority and integration flags
+ * act on decisions from now on: a booking already assigned keeps its credit, a use
+ * already counted stays counted. What a purchase was sold under (kind, credits,
+ * unlimited, price, validity, bucket and item type, commission) does not change:
+ * existing purchases and their commission bases are computed from it.
+ */
+export const PatchPlan = Type.Object(
+  {
+    name: Type.Optional(name),
+    priority: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1000,
+        description: 'Lower is used first where the policy orders by priority',
+      }),
+    ),
+    addItemIds: Type.Optional(
+      Type.Array(refId, {
+        maxItems: 1000,
+        uniqueItems: true,
+        description: 'Items the plan covers from now on (already covered: no change)',
+      }),
+    ),
+    removeItemIds: Type.Optional(
+      Type.Array(refId, {
+        maxItems: 1000,
+        uniqueItems: true,
+        description: 'Items the plan no longer covers for new bookings (not covered: no change)',
+      }),
+    ),
+    integrations: Type.Optional(integrationFlags),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+describeOperation({
+  method: 'patch',
+  path: '/v1/plans/{id}',
+  operationId: 'updatePlan',
+  tag: 'Plans',
+  summary: 'Change a plan: items covered, name, priority, integrations (for bookings from now on)',
+  access: 'admin',
+  body: PatchPlan,
+  success: ok(PlanSchema),
 });
+
+async function patchFaults(em: EntityManager, body: Type.Static<typeof PatchPlan>) {
+  const faults: FieldError[] = [];
+  const added = body.addItemIds ?? [];
+  const known = new Set((await em.find(Item, { id: { $in: added } })).map((i) => i.id));
+  added.forEach((id, index) => {
+    if (!known.has(id)) faults.push({ path: `/addItemIds/${index}`, message: `no item with id '${id}'` });
+  });
+  const removing = new Set(body.removeItemIds ?? []);
+  added.forEach((id, index) => {
+    if (removing.has(id))
+      faults.push({ path: `/addItemIds/${index}`, message: `'${id}' is also in removeItemIds` });
+  });
+  return faults;
+}
+
+export const planRoutes = new Hono<AppEnv>()
+  .patch('/:id', requireRole('admin'), async (c) => {
+    const body = await readBody(c, PatchPlan);
+    const em = c.var.em;
+    const plan = await em.findOne(Plan, { id: c.req.param('id') });
+    if (!plan) throw notFound('plan', c.req.param('id'));
+    const faults = await patchFaults(em, body);
+    if (faults.length > 0) throw new PunchcardError('invalid', 'the change is not valid', faults);
+    const removing = new Set(body.removeItemIds ?? []);
+    const kept = plan.itemIds.filter((id) => !removing.has(id));
+    plan.itemIds = [...kept, ...(body.addItemIds ?? []).filter((id) => !kept.includes(id))];
+    if (body.name !== undefined) plan.name = body.name;
+    if (body.priority !== undefined) plan.priority = body.priority;
+    if (body.integrations !== undefined) plan.integrations = body.integrations;
+    await em.flush();
+    return c.json(presentPlan(plan));
+  })
+  .post('/', requireRole('admin'), async (c) => {
+    const body = await readBody(c, CreatePlan);
+    const faults = crossFieldFaults(body);
+    const em = c.var.em;
+    const items = await em.find(Item, { id: { $in: body.itemIds } });
+    const known = new Set(items.map((i) => i.id));
+    body.itemIds.forEach((id, index) => {
+      if (!known.has(id)) faults.push({ path: `/itemIds/${index}`, message: `no item with id '${id}'` });
+    });
+    if (faults.length > 0) throw new PunchcardError('invalid', 'the plan is not valid', faults);
+    if (body.id && (await em.findOne(Plan, { id: body.id })))
+      throw conflict(`plan '${body.id}' already exists`);
+    const plan = em.create(Plan, {
+      tenantId: tenantOf(c),
+      id: body.id ?? newId('plan'),
+      name: body.name,
+      kind: body.kind,
+      credits: body.unlimited ? null : (body.credits ?? null),
+      unlimited: body.unlimited === true,
+      price: body.price,
+      daysToExpire: body.daysToExpire ?? 0,
+      oneDay: body.oneDay === true,
+      bucketType: body.bucketType ?? null,
+      itemType: body.itemType ?? null,
+      priority: body.priority ?? 100,
+      itemIds: body.itemIds,
+      commission: body.commission ?? { basis: 'retail' },
+      integrations: body.integrations ?? {},
+    });
+    await em.flush();
+    return c.json(presentPlan(plan), 201);
+  });

@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import { offerLabel } from '../credits/labels.ts';
 import type { Client } from '../domain/client.ts';
 import type { Item } from '../domain/item.ts';
+import type { ItemType } from '../domain/item-type.ts';
 import type { LedgerEntry } from '../domain/ledger-entry.ts';
 import type { Location } from '../domain/location.ts';
 import type { Plan } from '../domain/plan.ts';
@@ -34,6 +35,13 @@ export const presentItem = (i: Item): Static<typeof catalog.Item> => ({
   price: i.price,
   itemType: i.itemType ?? null,
   bucketType: i.bucketType,
+  integrations: i.integrations ?? {},
+});
+
+export const presentItemType = (t: ItemType): Static<typeof catalog.ItemType> => ({
+  id: t.id,
+  name: t.name,
+  schedulerBucket: t.schedulerBucket,
 });
 
 export const presentPlan = (p: Plan): Static<typeof catalog.Plan> => ({

@@ -26,6 +26,14 @@ export const instant = Type.String({
 export const name = Type.String({ minLength: 1, maxLength: 200 });
 export const stringEnum = <const T extends readonly string[]>(values: T) =>
   Type.Enum([...values] as T[number][]);
+/** Integration flags of a plan or an item, e.g. `{ "clubOs": true }`. */
+export const integrationFlags = Type.Record(
+  Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$' }),
+  Type.Boolean(),
+  {
+    maxProperties: 40,
+  },
+);
 export const nothing = Type.Object({}, { additionalProperties: false });
 
 /** A string the `instant` schema accepted, as the Date it names. */

@@ -23,6 +23,9 @@ export const CreateSession = Type.Object(
     units: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 366, description: 'Nights of a multi-day appointment' }),
     ),
+    staffId: Type.Optional(
+      Type.String({ ...refId, description: 'Who runs the session, as the host names staff' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -56,6 +59,7 @@ export const presentSession = (s: Session): Static<typeof SessionSchema> => ({
   price: s.price ?? null,
   units: s.units,
   sweptAt: s.sweptAt ? s.sweptAt.toISOString() : null,
+  staffId: s.staffId ?? null,
   canceledAt: s.canceledAt ? s.canceledAt.toISOString() : null,
 });
 
@@ -83,6 +87,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       price: body.price ?? null,
       units: body.units ?? 1,
       sweptAt: null,
+      staffId: body.staffId ?? null,
       canceledAt: null,
     });
     await em.flush();

@@ -3,7 +3,7 @@ import type { PunchcardEvent } from '../events.ts';
 import { activeConfig, readConfig } from './config.ts';
 import type { Integrations } from './registry.ts';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failing';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failing' | 'skipped';
 
 /** A purchase's delivery by one integration, as `GET /v1/purchases/{id}` shows it. */
 export interface IntegrationStatus {
@@ -88,6 +88,44 @@ export async function retryNow(em: EntityManager, tenantId: string, name: string
     [tenantId, name],
   );
   return presentDelivery({ ...row, next_attempt_at: new Date() });
+}
+
+/**
+ * An admin gives up on a failing delivery: it is marked `skipped` and the tenant's
+ * line for this integration moves past it, so the events behind it go out. The
+ * failing delivery is found through the small index of failing ones. A process
+ * still trying it loses its lease (it stops at its next write); its attempt may
+ * still reach the receiver. Null: no such event; a delivery that was not failing
+ * comes back unchanged (`skipped: false`).
+ */
+export async function skipFailing(em: EntityManager, tenantId: string, name: string, eventId: string) {
+  const [row] = await em.execute<DeliveryRow[]>(
+    `select ${columns} from outbox_deliveries d
+       join outbox o on o.tenant_id = d.tenant_id and o.seq = d.seq
+      where d.tenant_id = ? and d.subscriber = ? and d.status = 'failing' and o.id = ?`,
+    [tenantId, name, eventId],
+  );
+  if (!row) {
+    const [other] = await em.execute<DeliveryRow[]>(
+      `select ${columns} from outbox o
+         join outbox_deliveries d on d.tenant_id = o.tenant_id and d.seq = o.seq and d.subscriber = ?
+        where o.tenant_id = ? and o.id = ?`,
+      [name, tenantId, eventId],
+    );
+    return other ? { delivery: presentDelivery(other), skipped: false } : null;
+  }
+  await em.execute(
+    `update outbox_deliveries set status = 'skipped', next_attempt_at = null, updated_at = clock_timestamp()
+      where tenant_id = ? and subscriber = ? and seq = ?`,
+    [tenantId, name, row.seq],
+  );
+  await em.execute(
+    `update outbox_cursors
+        set last_seq = greatest(last_seq, ?), next_attempt_at = null, lease_owner = null, leased_until = null
+      where tenant_id = ? and subscriber = ?`,
+    [row.seq, tenantId, name],
+  );
+  return { delivery: presentDelivery({ ...row, status: 'skipped', next_attempt_at: null }), skipped: true };
 }
 
 /**

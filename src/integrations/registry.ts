@@ -25,6 +25,8 @@ export function createIntegrations(
     dispatcher.subscribe({
       name: plugin.name,
       events: new Set(plugin.events),
+      // A tenant that never saved settings for it is not routed to it at all.
+      configuredOnly: true,
       async deliver(event, attempt, turn) {
         const published = { name: event.name, payload: event.payload } as PunchcardEvent;
         if (plugin.accepts && !plugin.accepts(published)) return false;

@@ -6,7 +6,7 @@ import { describeOperation, ok } from '../http/openapi.ts';
 import { Delivery, DeliveryPage, DeliveryQuery, IntegrationConfig } from '../http/responses/integrations.ts';
 import { readBody } from '../http/validate.ts';
 import { IntegrationSettings, presentConfig, readConfig, writeConfig } from './config.ts';
-import { type DeliveryStatus, listDeliveries, retryNow } from './deliveries.ts';
+import { type DeliveryStatus, listDeliveries, retryNow, skipFailing } from './deliveries.ts';
 
 describeOperation({
   method: 'get',
@@ -48,6 +48,17 @@ describeOperation({
   errors: [409],
 });
 
+describeOperation({
+  method: 'post',
+  path: '/v1/integrations/{name}/deliveries/{eventId}/skip',
+  operationId: 'skipIntegrationDelivery',
+  tag: 'Integrations',
+  summary: "Give up on a failing delivery: mark it skipped and release the tenant's later events behind it",
+  access: 'admin',
+  success: ok(Delivery, 'The delivery, skipped'),
+  errors: [409],
+});
+
 function pluginOf(c: Context<AppEnv>) {
   const name = c.req.param('name') ?? '';
   const plugin = c.var.deps.integrations.get(name);
@@ -64,7 +75,7 @@ function positiveInt(c: Context<AppEnv>, key: string, fallback: number | undefin
   return value;
 }
 
-const statuses: readonly DeliveryStatus[] = ['pending', 'delivered', 'failing'];
+const statuses: readonly DeliveryStatus[] = ['pending', 'delivered', 'failing', 'skipped'];
 
 export const integrationRoutes = new Hono<AppEnv>()
   .use(requireRole('staff'))
@@ -91,6 +102,19 @@ export const integrationRoutes = new Hono<AppEnv>()
     const { deps } = c.var;
     void c.var.committed.then(() => deps.outbox.poke());
     return c.json(delivery, 202);
+  })
+  .post('/:name/deliveries/:eventId/skip', requireRole('admin'), async (c) => {
+    const plugin = pluginOf(c);
+    const eventId = c.req.param('eventId');
+    const outcome = await skipFailing(c.var.em, tenantOf(c), plugin.name, eventId);
+    if (!outcome) throw notFound('delivery', eventId);
+    const { delivery, skipped } = outcome;
+    if (!skipped)
+      throw new PunchcardError('conflict', `delivery of '${eventId}' is ${delivery.status}, not failing`);
+    // The events behind it go out once the change is committed.
+    const { deps } = c.var;
+    void c.var.committed.then(() => deps.outbox.poke());
+    return c.json(delivery);
   })
   .use('/:name', requireRole('admin'))
   .get('/:name', async (c) => {

@@ -10,51 +10,40 @@ function subjectOf(event: PunchcardEvent): string | null {
 }
 
 /**
- * Writes a transaction's events into the outbox, inside that transaction: rolled-back
- * work leaves nothing behind. Call it last, just before commit: it takes the tenant's
- * outbox head row, so transactions of one tenant number their events in commit order
- * (the lock is held only for the commit itself). Tenants are taken in id order so two
- * transactions touching the same tenants cannot deadlock here.
+ * Writes a transaction's events into the outbox, inside that transaction, as one
+ * plain INSERT: rolled-back work leaves nothing behind, and nothing is locked, so
+ * two clients of one tenant commit side by side. Each row's `seq` comes from the
+ * column default (one global sequence, drawn in the events' order).
+ *
+ * Call it after the operation has taken its client's row lock (every credit
+ * operation does, first): a later transaction of the same client then draws its
+ * numbers only after this one committed, so one client's events are numbered in
+ * commit order. The dispatcher delivers in `seq` order, and only numbers no running
+ * transaction can still commit (src/outbox/horizon.ts).
+ *
+ * No flush is needed first: the outbox has no foreign keys and nothing here waits on
+ * a lock, so the unit of work's rows may follow at commit as they always do.
  */
 export async function recordEvents(
   tx: EntityManager,
   events: readonly PunchcardEvent[],
   occurredAt: Date,
 ): Promise<void> {
-  // The unit of work writes its pending changes first: once the head row is taken,
-  // nothing may wait on another lock, or two transactions could wait on each other.
-  await tx.flush();
-  // The head row is held until commit, so commit must have little left to do: the
-  // deferred foreign-key checks run now instead, before the head is taken (a fault
-  // still rolls the whole transaction back). This is what lets a tenant's commits
-  // follow each other closely.
-  await query({ tx }, 'set constraints all immediate', []);
-  const byTenant = new Map<string, PunchcardEvent[]>();
-  for (const event of events) {
-    const list = byTenant.get(event.payload.tenantId) ?? [];
-    list.push(event);
-    byTenant.set(event.payload.tenantId, list);
-  }
-  for (const tenantId of [...byTenant.keys()].sort()) {
-    const list = byTenant.get(tenantId) ?? [];
-    const rows = list.map((e) => ({
-      id: newId('ev'),
-      name: e.name,
-      subject: subjectOf(e),
-      payload: e.payload,
-    }));
-    // Bound parameters: the ORM's execute() would splice the events' JSON into the SQL text.
-    await query(
-      { tx },
-      `with head as (
-         insert into outbox_heads as h (tenant_id, last_seq) values ($1, $2)
-         on conflict (tenant_id) do update set last_seq = h.last_seq + excluded.last_seq
-         returning last_seq
-       )
-       insert into outbox (tenant_id, seq, id, name, subject, payload, occurred_at)
-       select $1, head.last_seq - $2 + e.ord, e.v->>'id', e.v->>'name', e.v->>'subject', e.v->'payload', $3
-         from head, jsonb_array_elements($4::jsonb) with ordinality as e(v, ord)`,
-      [tenantId, rows.length, occurredAt, JSON.stringify(rows)],
-    );
-  }
+  if (events.length === 0) return;
+  const rows = events.map((e) => ({
+    id: newId('ev'),
+    tenant: e.payload.tenantId,
+    name: e.name,
+    subject: subjectOf(e),
+    payload: e.payload,
+  }));
+  // Bound parameters: the ORM's execute() would splice the events' JSON into the SQL text.
+  await query(
+    { tx },
+    `insert into outbox (tenant_id, id, name, subject, payload, occurred_at)
+     select e.v->>'tenant', e.v->>'id', e.v->>'name', e.v->>'subject', e.v->'payload', $1
+       from jsonb_array_elements($2::jsonb) with ordinality as e(v, ord)
+      order by e.ord`,
+    [occurredAt, JSON.stringify(rows)],
+  );
 }

@@ -63,6 +63,7 @@ describe('tenants and catalog', () => {
       price: 8000,
       itemType: 'Scheduler_Bucket',
       bucketType: 'personal_training',
+      integrations: {},
     });
     const plan = await admin.post('/v1/plans', {
       id: 'pt-6',

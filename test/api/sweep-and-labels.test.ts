@@ -97,20 +97,36 @@ describe('labels (B20) and balances (B19)', () => {
     );
   });
 
-  it('B20 own: a 101-credit membership reads MEMBERSHIP USED; 100 credits reads Membership Used', async () => {
+  it('B20: UNLIMITED counts the credits available at the label, not the total (101 reads UNLIMITED, 100 does not)', async () => {
+    // 102 credits, one used: 101 available, above the threshold of 100.
     const t = await newStudio('mytime');
-    await buy(t, await addPlan(t, { name: 'Big', kind: 'membership', credits: 101 }));
+    await buy(t, await addPlan(t, { name: 'Big', kind: 'membership', credits: 102 }));
     const r = await reserve(t, await addSession(t, classAt('03')));
     setNow('2026-03-04T12:00:00Z');
     expect((await t.as('staff').get(`/v1/reservations/${r.id}`)).body.label).toBe(
       'MEMBERSHIP USED (#1/ UNLIMITED)',
     );
+    // 101 credits, one used: 100 available, not above it.
     setNow('2026-03-02T15:00:00Z');
     const u = await newStudio('mytime');
-    await buy(u, await addPlan(u, { name: 'Hundred', kind: 'membership', credits: 100 }));
+    await buy(u, await addPlan(u, { name: 'Hundred', kind: 'membership', credits: 101 }));
     const q = await reserve(u, await addSession(u, classAt('03')));
     setNow('2026-03-04T12:00:00Z');
     expect((await u.as('staff').get(`/v1/reservations/${q.id}`)).body.label).toBe('Membership Used');
+  });
+
+  it('B20: a 105-credit package with 5 left reads Package Used, not UNLIMITED', async () => {
+    const t = await newStudio('mytime');
+    const p = await buy(t, await addPlan(t, { name: 'Almost gone', credits: 105 }));
+    expectStatus(
+      await t.as('admin').post(`/v1/purchases/${p.id}/adjustments`, { delta: -99, reason: 'migrated usage' }),
+      201,
+    );
+    const r = await reserve(t, await addSession(t, classAt('03')));
+    setNow('2026-03-04T12:00:00Z');
+    const shown = (await t.as('staff').get(`/v1/reservations/${r.id}`)).body;
+    expect(shown.label).toBe('Package Used');
+    expect((await balanceOf(t, p.id)).remaining).toBe(5);
   });
 
   it('B19 seed: 10/10 − 3 → 7/10, then two redemptions → 5/10', async () => {

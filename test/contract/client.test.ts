@@ -67,6 +67,17 @@ describe('a client generated from /openapi.json', () => {
     expect(result).toEqual({
       tenantId: result.tenantId,
       purchaseId,
+      frontDesk: {
+        itemTypes: ['Scheduler_Bucket:true'],
+        itemType: 'Sessions',
+        item: 'Hot yoga:true',
+        plan: '10 hot classes',
+        schedule: ['ana'],
+        scheduleNext: null,
+        roster: ['Sarah:Package Used'], // the ticket was closed: the credit is used
+        history: 1,
+        historyNext: null,
+      },
       replayed: true, // the sale sent twice with one Idempotency-Key sold once
       bookedState: 'held', // MyTime holds at booking (B14)
       quote: { purchaseId, remaining: 9, label: 'Available in Package' }, // what the booking then did

@@ -24,8 +24,8 @@ describe('integration settings (GET/PUT /v1/integrations/{name})', () => {
       name: 'clubos',
       enabled: false,
       url: null,
-      events: ['purchase.created'],
-      availableEvents: ['purchase.created'],
+      events: ['purchase.created', 'reservation.changed'],
+      availableEvents: ['purchase.created', 'reservation.changed'],
       apiKeySet: false,
       updatedAt: null,
     });

@@ -219,7 +219,8 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
   const [client, balances, reservations] = await Promise.all([
     outcome(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
     outcome(api.GET('/v1/clients/{id}/balances', { params: { path: { id } } })),
-    outcome(api.GET('/v1/clients/{id}/reservations', { params: { path: { id } } })),
+    // The newest 100, as before the history was paged.
+    outcome(api.GET('/v1/clients/{id}/reservations', { params: { path: { id }, query: { limit: '100' } } })),
   ]);
   const notLoaded = (failed: { status: number; problem: Problem }) =>
     render(

@@ -16,12 +16,31 @@ export const Item = component(
       name: Type.String(),
       kind: enumOf(itemKinds),
       price: amount,
-      itemType: nullable(Type.String()),
+      itemType: nullable(Type.String({ description: 'The id of an item type (see /v1/item-types)' })),
       bucketType: enumOf(bucketTypes),
+      integrations: Type.Record(Type.String(), Type.Boolean(), {
+        description: 'Per-item integration flags, e.g. `{ "clubOs": true }`',
+      }),
     },
     closed,
   ),
 );
+
+export const ItemType = component(
+  'ItemType',
+  Type.Object(
+    {
+      id: Type.String(),
+      name: Type.String(),
+      schedulerBucket: Type.Boolean({
+        description: 'B7: a session-bucket plan of this type grants its sessions',
+      }),
+    },
+    closed,
+  ),
+);
+
+export const ItemTypes = component('ItemTypes', Type.Object({ itemTypes: Type.Array(ItemType) }, closed));
 
 export const Plan = component(
   'Plan',
@@ -66,6 +85,7 @@ export const Session = component(
       price: nullable(amount),
       units: count,
       sweptAt: nullable(at),
+      staffId: nullable(Type.String({ description: 'Who runs the session' })),
       canceledAt: nullable(at),
     },
     closed,

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { component } from '../openapi.ts';
 import { at, closed, count, enumOf, nullable } from './common.ts';
 
-const deliveryStatuses = ['pending', 'delivered', 'failing'] as const;
+const deliveryStatuses = ['pending', 'delivered', 'failing', 'skipped'] as const;
 
 export const IntegrationStatus = component(
   'IntegrationStatus',

@@ -83,6 +83,7 @@ export async function lifecycle({ baseUrl, platformKey, now, fetch }: LifecycleO
         locationId: location.id,
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+        staffId: 'ana',
       },
     }),
   );
@@ -179,8 +180,58 @@ export async function lifecycle({ baseUrl, platformKey, now, fetch }: LifecycleO
     await staff.GET('/v1/reservations/{id}', { params: { path: { id: booked.id } } }),
   );
 
+  // The front desk and the catalog: item types, later changes, the schedule, the roster, the history.
+  const itemType = must(
+    'item type',
+    await admin.POST('/v1/item-types', {
+      body: { id: 'Scheduler_Bucket', name: 'Sessions', schedulerBucket: true },
+    }),
+  );
+  const itemTypes = must('item types', await staff.GET('/v1/item-types'));
+  const renamed = must(
+    'patch item',
+    await admin.PATCH('/v1/items/{id}', {
+      params: { path: { id: item.id } },
+      body: { name: 'Hot yoga', integrations: { clubOs: true } },
+    }),
+  );
+  const replanned = must(
+    'patch plan',
+    await admin.PATCH('/v1/plans/{id}', {
+      params: { path: { id: plan.id } },
+      body: { name: '10 hot classes' },
+    }),
+  );
+  const schedule = must(
+    'schedule',
+    await staff.GET('/v1/sessions', {
+      params: { query: { staffId: 'ana', locationId: location.id, limit: '10' } },
+    }),
+  );
+  const roster = must(
+    'roster',
+    await staff.GET('/v1/sessions/{id}/attendees', { params: { path: { id: session.id } } }),
+  );
+  const history = must(
+    'history',
+    await staff.GET('/v1/clients/{id}/reservations', {
+      params: { path: { id: client.id }, query: { status: 'booked', limit: '1' } },
+    }),
+  );
+
   return {
     tenantId: tenant.id,
+    frontDesk: {
+      itemTypes: itemTypes.itemTypes.map((t) => `${t.id}:${t.schedulerBucket}`),
+      itemType: itemType.name,
+      item: `${renamed.name}:${renamed.integrations.clubOs}`,
+      plan: replanned.name,
+      schedule: schedule.sessions.map((s) => s.staffId),
+      scheduleNext: schedule.next,
+      roster: roster.attendees.map((a) => `${a.clientName}:${a.label}`),
+      history: history.reservations.length,
+      historyNext: history.next,
+    },
     replayed,
     bookedState: booked.credit.state,
     quote: { purchaseId: quoted.purchaseId, remaining: quoted.counts?.remaining, label: quoted.label },

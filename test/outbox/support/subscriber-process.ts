@@ -11,7 +11,8 @@ const plugin = await createCreditsPlugin({
   databaseUrl: DATABASE_URL,
   migrate: false,
   plugins: [],
-  outbox: { pollMs: 100, leaseMs: 1000, baseMs: 20, timeoutMs: 60_000 },
+  // The default lease: a killed process's pair is taken over once its heartbeat stops.
+  outbox: { pollMs: 100, baseMs: 20, timeoutMs: 60_000 },
 });
 plugin.on(
   'purchase.created',
