@@ -7,7 +7,7 @@ import { benchDatabase } from './bench-db.ts';
  * rows are inserted straight with SQL (MyTime tenant, every reservation holding
  * one credit), then one call of the plugin's sweep uses them all.
  */
-async function seed(url: string, tenantId: string, reservations: number): Promise<void> {
+export async function seed(url: string, tenantId: string, reservations: number): Promise<void> {
   const sql = new pg.Client({ connectionString: url });
   await sql.connect();
   const perSession = 20;

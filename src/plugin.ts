@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
 import clubos from '../plugins/clubos/index.ts';
 import webhooks from '../plugins/webhooks/index.ts';
 import { sweepAllTenants } from './credits/sweep-runner.ts';
@@ -8,7 +9,9 @@ import { entities } from './domain/index.ts';
 import type { EventHandler, EventName } from './events.ts';
 import { createApp } from './http/app.ts';
 import type { AuthResolver } from './http/env.ts';
+import { pruneIdempotencyRecords } from './http/idempotency.ts';
 import { createIntegrations } from './integrations/registry.ts';
+import { allowPrivateTargets } from './integrations/targets.ts';
 import type { IntegrationPlugin } from './integrations/types.ts';
 import { createDispatcher, type DispatcherOptions, defaultDispatcherOptions } from './outbox/dispatcher.ts';
 import { type OnOptions, subscribeHandler } from './outbox/handlers.ts';
@@ -30,6 +33,11 @@ export interface CreditsPluginOptions {
   bodyLimitBytes?: number;
   /** Run migrations while creating the plugin (default true). */
   migrate?: boolean;
+  /**
+   * Let integrations reach http:// and private addresses (this machine, the private
+   * network): a development switch, off unless PUNCHCARD_ALLOW_PRIVATE_TARGETS=1.
+   */
+  allowPrivateTargets?: boolean;
   /** Integrations tenants may enable (default: Club OS and webhooks, both off per tenant until configured). */
   plugins?: IntegrationPlugin[];
   /**
@@ -57,6 +65,7 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     orm,
     dispatcher,
     dispatcherOptions.timeoutMs,
+    options.allowPrivateTargets ?? allowPrivateTargets(),
   );
   const outbox = { poke: () => dispatch && dispatcher.poke() };
   const clock = options.clock ?? (() => new Date());
@@ -76,8 +85,16 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     entities,
     migrations,
     migrate: () => migrate(orm),
-    /** Runs the after-session sweep for every tenant now; the standalone server calls it on a schedule. */
-    sweep: (options: { tenantIds?: string[] } = {}) => sweepAllTenants(orm, clock, outbox, options.tenantIds),
+    /**
+     * Runs the after-session sweep for every tenant now, and prunes Idempotency-Keys
+     * older than 24 hours; the standalone server calls it on a schedule.
+     */
+    sweep: async (options: { tenantIds?: string[] } = {}) => {
+      const totals = await sweepAllTenants(orm, clock, outbox, options.tenantIds);
+      // The same schedule forgets Idempotency-Keys past their 24-hour window.
+      await pruneIdempotencyRecords(orm.em.fork() as unknown as EntityManager, clock());
+      return totals;
+    },
     /**
      * Subscribes to an event, delivered after commit through the outbox: at least once
      * (`meta.id` deduplicates), in commit order per tenant, retried with back-off when

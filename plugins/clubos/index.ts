@@ -17,6 +17,7 @@ export default function clubos(): IntegrationPlugin {
     name: 'clubos',
     events: ['purchase.created', 'reservation.changed'],
     credential: 'apiKey',
+    checkCredential: checkApiKey,
     accepts: (event) => isPurchaseForClubOs(event) || calendarEvent(event) !== null,
     async handle(event, ctx) {
       let body: unknown;
@@ -31,18 +32,14 @@ export default function clubos(): IntegrationPlugin {
         body = calendar;
         key = calendarIdempotencyKey(ctx.tenantId, ctx.delivery.id);
       }
-      const res = await fetch(ctx.config.url, {
-        method: 'POST',
+      await ctx.send({
         headers: {
           'content-type': 'application/json',
           authorization: `Bearer ${ctx.config.credential}`,
           'idempotency-key': key,
         },
         body: JSON.stringify(body),
-        signal: ctx.signal,
       });
-      if (!res.ok) throw new Error(`Club OS answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-      await res.body?.cancel();
     },
   };
 }
@@ -53,3 +50,14 @@ const isPurchaseForClubOs = (event: PunchcardEvent) =>
 /** One key per purchase: stable across retries and restarts, unique across tenants. */
 export const idempotencyKey = (tenantId: string, purchaseId: string) =>
   `punchcard:${tenantId}:purchase:${purchaseId}`;
+
+/**
+ * The key goes into an Authorization header: a control character (CR/LF would split
+ * the header) or anything outside printable ASCII cannot be sent. The message never
+ * repeats the key.
+ */
+export function checkApiKey(apiKey: string): string | null {
+  return /^[\x21-\x7e]+$/.test(apiKey)
+    ? null
+    : 'must be printable ASCII without spaces or control characters (CR, LF, …)';
+}

@@ -14,7 +14,8 @@ const allEvents: EventName[] = [
  * Signed webhooks (Standard Webhooks): each event type the tenant chose is POSTed to
  * its endpoint as `{type, timestamp, data}`, with `webhook-id` (the event id, the same
  * on every retry, for deduplication), `webhook-timestamp` (Unix seconds, for replay
- * protection) and `webhook-signature`. A non-2xx answer or a timeout is retried.
+ * protection) and `webhook-signature`. A non-2xx answer (a redirect included) or a
+ * timeout is retried.
  */
 export default function webhooks(): IntegrationPlugin {
   return {
@@ -30,8 +31,7 @@ export default function webhooks(): IntegrationPlugin {
       });
       const timestamp = Math.floor(Date.now() / 1000);
       const secrets = [ctx.config.credential, ...ctx.config.previousCredentials];
-      const res = await fetch(ctx.config.url, {
-        method: 'POST',
+      await ctx.send({
         headers: {
           'content-type': 'application/json',
           'webhook-id': ctx.delivery.id,
@@ -39,10 +39,7 @@ export default function webhooks(): IntegrationPlugin {
           'webhook-signature': signatureHeader(secrets, ctx.delivery.id, timestamp, body),
         },
         body,
-        signal: ctx.signal,
       });
-      if (!res.ok) throw new Error(`endpoint answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-      await res.body?.cancel();
     },
   };
 }

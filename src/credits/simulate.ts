@@ -1,4 +1,5 @@
 import type { CreditState } from '../domain/enums.ts';
+import { invalid } from '../errors.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import { newWork } from './changeset.ts';
 import type { CreditContext } from './context.ts';
@@ -55,35 +56,104 @@ function replay(
 }
 
 /**
+ * The most reservations one call replays and the widest range it takes (a 422 names
+ * each), and how many changes the answer lists (the first by session start; the totals
+ * count them all), so the answer stays small whatever the range holds.
+ */
+export const simulateLimits = { reservations: 100_000, rangeDays: 366, listedChanges: 1000 } as const;
+
+/** Replayed between two yields to the event loop, so other requests (other tenants') run meanwhile. */
+const chunk = 500;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Reservations read per set read: the next window is read while this one is replayed. */
+const window = 5000;
+
+/**
+ * Refuses a range wider than the limit, or one holding more reservations than one call
+ * replays; else cuts the range into windows of about `window` reservations each, at
+ * session starts (a window never splits one start, so it may hold a few more).
+ */
+async function windowsOf(ctx: CreditContext, from: Date, to: Date): Promise<[Date, Date][]> {
+  if (to.getTime() - from.getTime() > simulateLimits.rangeDays * 86_400_000)
+    throw invalid(
+      '/to',
+      `must be at most ${simulateLimits.rangeDays} days after from (simulate's limit per call)`,
+    );
+  const rows = await ctx.tx.execute<{ starts_at: Date | string; n: string | number }[]>(
+    `select starts_at, n from (
+       select s.starts_at, count(*) over () as n, row_number() over (order by s.starts_at) as i
+         from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+        where r.tenant_id = ? and s.starts_at >= ? and s.starts_at < ?) x
+      where (i - 1) % ? = 0 order by i`,
+    [ctx.tenantId, from, to, window],
+  );
+  const total = Number(rows[0]?.n ?? 0);
+  if (total > simulateLimits.reservations)
+    throw invalid(
+      '/to',
+      `the range holds ${total} reservations; simulate replays at most ${simulateLimits.reservations} per call: narrow from/to`,
+    );
+  const starts = rows.map((r) => new Date(r.starts_at));
+  const cuts = [...new Set([from, ...starts.slice(1)].map((d) => d.getTime()))].map((ms) => new Date(ms));
+  return cuts.map((start, i) => [start, cuts[i + 1] ?? to]);
+}
+
+const byStart = (a: ReservationSnap, b: ReservationSnap) =>
+  a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id);
+
+/**
  * What a draft rule set would decide differently for the reservations of sessions
  * starting in [from, to), compared with what the active one decided. Reads only.
+ * Bounded (see `simulateLimits`) and shared fairly: reservations are read a window at
+ * a time (the next read runs while this window is replayed), purchases are grouped by
+ * client, and the replay yields to the event loop every `chunk` reservations.
  */
 export async function simulate(ctx: CreditContext, draft: CompiledPolicy, from: Date, to: Date) {
-  const reservations = [...(await readReservations(ctx, { startingFrom: from, to })).values()].sort(
-    (a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id),
-  );
-  const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
-  const changes: SimulatedChange[] = [];
-  for (const r of reservations) {
-    const mine = new Map([...purchases].filter(([, p]) => p.clientId === r.clientId));
-    const before = { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };
-    const after = replay(ctx, draft, r, mine);
-    if (before.purchaseId !== after.purchaseId || before.state !== after.state) {
-      changes.push({ reservationId: r.id, before, after });
-    }
-  }
-  const count = (pick: (c: SimulatedChange) => CreditState) => {
-    const counts: Record<string, number> = {};
-    for (const c of changes) counts[pick(c)] = (counts[pick(c)] ?? 0) + 1;
-    return counts;
+  const windows = await windowsOf(ctx, from, to);
+  const read = (i: number) => {
+    const w = windows[i];
+    const reading = w ? readReservations(ctx, { startingFrom: w[0], to: w[1] }) : Promise.resolve(null);
+    // Awaited in the next round; a replay that throws first must not leave it unhandled.
+    reading.catch(() => {});
+    return reading;
   };
+  const changes: SimulatedChange[] = [];
+  const totalsBefore: Record<string, number> = {};
+  const totalsAfter: Record<string, number> = {};
+  let replayed = 0;
+  let changed = 0;
+  let next = read(0);
+  for (let i = 0; i < windows.length; i++) {
+    const reservations = [...((await next) ?? new Map<string, ReservationSnap>()).values()].sort(byStart);
+    const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
+    // The database reads the next window while this one is replayed here.
+    next = read(i + 1);
+    const byClient = new Map<string, Map<string, PurchaseSnap>>();
+    for (const [id, p] of purchases) {
+      const mine = byClient.get(p.clientId) ?? new Map<string, PurchaseSnap>();
+      byClient.set(p.clientId, mine.set(id, p));
+    }
+    for (const r of reservations) {
+      if (++replayed % chunk === 0) await yieldToOthers();
+      const before = { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };
+      const after = replay(ctx, draft, r, byClient.get(r.clientId) ?? new Map());
+      if (before.purchaseId !== after.purchaseId || before.state !== after.state) {
+        changed++;
+        tally(totalsBefore, before.state);
+        tally(totalsAfter, after.state);
+        if (changes.length < simulateLimits.listedChanges)
+          changes.push({ reservationId: r.id, before, after });
+      }
+    }
+    await yieldToOthers();
+  }
   return {
     changes,
-    totals: {
-      reservations: reservations.length,
-      changed: changes.length,
-      before: count((c) => c.before.state),
-      after: count((c) => c.after.state),
-    },
+    totals: { reservations: replayed, changed, before: totalsBefore, after: totalsAfter },
   };
 }
+
+const tally = (counts: Record<string, number>, state: CreditState) => {
+  counts[state] = (counts[state] ?? 0) + 1;
+};

@@ -22,9 +22,28 @@ const pointerOf = (stack: Frame[], last?: string) =>
 const decode = (raw: string) => (raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1));
 
 /**
+ * A character no string of the API may hold, found in a JSON string token as sent:
+ * NUL (PostgreSQL text cannot hold it) and a lone UTF-16 surrogate, `\ud800` without
+ * its pair (it has no UTF-8 form: the database would keep U+FFFD while the answer
+ * echoed the original). Both can only arrive as `\u` escapes — raw bytes are decoded
+ * as UTF-8 first — so a token without one is passed over without decoding.
+ */
+/** With the `u` flag a surrogate range matches only halves that are not part of a pair. */
+const loneSurrogate = /[\ud800-\udfff]/u;
+
+function characterFault(raw: string): string | null {
+  if (!raw.includes('\\u')) return null;
+  const text = decode(raw);
+  if (text.includes('\u0000')) return 'must not contain a NUL character';
+  if (loneSurrogate.test(text))
+    return 'must not contain a lone UTF-16 surrogate (\\ud800–\\udfff without its pair)';
+  return null;
+}
+
+/**
  * What JSON.parse lets through and the API refuses, each at its pointer: a key given
- * twice in one object (JSON.parse keeps the last silently), a NUL character in a key
- * or a string (PostgreSQL text cannot hold it), nesting deeper than `maxBodyDepth`.
+ * twice in one object (JSON.parse keeps the last silently), a NUL character or a lone
+ * surrogate in a key or a string (`characterFault`), nesting deeper than `maxBodyDepth`.
  * One pass over text JSON.parse has already accepted, without recursion, so a deep
  * document cannot overflow the stack.
  */
@@ -38,10 +57,10 @@ function scan(text: string): PunchcardError | null {
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       const raw = text.slice(i, j + 1);
       const top = stack.at(-1);
-      const hasNul = raw.includes('\\u0000') && decode(raw).includes('\u0000');
+      const fault = characterFault(raw);
       if (top && !top.array && top.expectKey) {
         const key = decode(raw);
-        if (hasNul) return invalidAt(pointerOf(stack, key), 'a field name must not contain a NUL character');
+        if (fault) return invalidAt(pointerOf(stack, key), `a field name ${fault}`);
         if (top.keys.has(key))
           return new PunchcardError('malformed', 'the body names a field twice', [
             { path: pointerOf(stack, key), message: 'is given more than once' },
@@ -49,8 +68,8 @@ function scan(text: string): PunchcardError | null {
         top.keys.add(key);
         top.at = key;
         top.expectKey = false;
-      } else if (hasNul) {
-        return invalidAt(pointerOf(stack), 'must not contain a NUL character');
+      } else if (fault) {
+        return invalidAt(pointerOf(stack), fault);
       }
       i = j + 1;
       continue;

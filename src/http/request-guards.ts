@@ -10,12 +10,24 @@ export const defaultBodyLimitBytes = 1024 * 1024;
 
 export const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Bodies larger than the limit are refused while being read: 413, nothing parsed. */
+/**
+ * Bodies larger than the limit are refused while being read: 413, nothing parsed.
+ * The answer says `Connection: close`: the client is likely still sending the rest,
+ * so the socket cannot be reused; said this way, the server finishes writing the 413
+ * (reading and dropping what still arrives) before it closes, and the client reads
+ * the 413 instead of finding the socket reset under it.
+ */
 export const limitBodies = (maxBytes: number): MiddlewareHandler<AppEnv> =>
   bodyLimit({
     maxSize: maxBytes,
-    onError: (c) =>
-      problemResponse(c, new PunchcardError('too_large', `the body is larger than ${maxBytes} bytes`)),
+    onError: (c) => {
+      const answer = problemResponse(
+        c,
+        new PunchcardError('too_large', `the body is larger than ${maxBytes} bytes`),
+      );
+      answer.headers.set('connection', 'close');
+      return answer;
+    },
   });
 
 /** No id, path segment or query value can hold a NUL character (PostgreSQL text cannot). */

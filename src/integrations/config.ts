@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import Type, { type Static } from 'typebox';
 import { type FieldError, PunchcardError } from '../errors.ts';
 import type { EventName } from '../events.ts';
+import { targetFault } from './targets.ts';
 import type { IntegrationConfig, IntegrationPlugin } from './types.ts';
 
 export const IntegrationSettings = Type.Object(
@@ -37,13 +38,13 @@ export interface StoredConfig {
 }
 
 const article = (field: string) => (/^[aeiou]/i.test(field) ? `an ${field}` : `a ${field}`);
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Every fault of a settings body against its plugin, each at its pointer. */
 function faults(
   plugin: IntegrationPlugin,
   body: IntegrationSettings,
   stored: StoredConfig | null,
+  allowPrivate: boolean,
 ): FieldError[] {
   const errors: FieldError[] = [];
   let url: URL | null = null;
@@ -52,13 +53,9 @@ function faults(
   } catch {
     errors.push({ path: '/url', message: 'is not an absolute URL' });
   }
-  if (url && url.protocol !== 'https:' && url.protocol !== 'http:')
-    errors.push({
-      path: '/url',
-      message: `must be an https:// URL (the scheme ${url.protocol} cannot be delivered to)`,
-    });
-  else if (url?.protocol === 'http:' && !loopback.has(url.hostname))
-    errors.push({ path: '/url', message: 'must use https:// (plain http:// only for localhost)' });
+  // The obvious private targets are refused here; every delivery checks the resolved address again.
+  const target = url && targetFault(url, allowPrivate);
+  if (target) errors.push({ path: '/url', message: target });
   const other = plugin.credential === 'apiKey' ? 'secret' : 'apiKey';
   if (body[other] !== undefined)
     errors.push({
@@ -114,9 +111,10 @@ export async function writeConfig(
   plugin: IntegrationPlugin,
   body: IntegrationSettings,
   now: Date,
+  allowPrivate: boolean,
 ): Promise<StoredConfig> {
   const stored = await readConfig(em, tenantId, plugin.name);
-  const errors = faults(plugin, body, stored);
+  const errors = faults(plugin, body, stored, allowPrivate);
   if (errors.length > 0) throw new PunchcardError('invalid', `invalid ${plugin.name} settings`, errors);
   const secrets: StoredSecrets = stored?.secrets ?? { current: null, previous: [] };
   const given = body[plugin.credential];

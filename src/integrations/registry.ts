@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { PunchcardEvent } from '../events.ts';
 import type { Dispatcher } from '../outbox/dispatcher.ts';
 import { activeConfig, readConfig } from './config.ts';
+import { DeliveryFailure, sendOutbound } from './outbound.ts';
 import type { IntegrationConfig, IntegrationPlugin } from './types.ts';
 
 /**
@@ -15,6 +16,8 @@ export function createIntegrations(
   orm: MikroORM,
   dispatcher: Dispatcher,
   timeoutMs: number,
+  /** The development switch (see `targets.ts`): http and private addresses allowed. */
+  allowPrivate: boolean,
 ) {
   const byName = new Map<string, IntegrationPlugin>();
   for (const plugin of plugins) {
@@ -37,13 +40,20 @@ export function createIntegrations(
         }
         const config = turn.get('config') as IntegrationConfig | null;
         if (!config?.events.includes(event.name)) return false;
-        await plugin.handle(published, {
-          tenantId: event.tenantId,
-          config,
-          delivery: { id: event.id, occurredAt: event.occurredAt, attempt },
-          // A little before the dispatcher gives up, so the plugin sees its own timeout.
-          signal: AbortSignal.timeout(Math.max(1, timeoutMs - 50)),
-        });
+        // A little before the dispatcher gives up, so the plugin sees its own timeout.
+        const signal = AbortSignal.timeout(Math.max(1, timeoutMs - 50));
+        try {
+          await plugin.handle(published, {
+            tenantId: event.tenantId,
+            config,
+            delivery: { id: event.id, occurredAt: event.occurredAt, attempt },
+            signal,
+            send: ({ method = 'POST', headers, body }) =>
+              sendOutbound({ url: config.url, method, headers, body, signal }, { allowPrivate }),
+          });
+        } catch (error) {
+          throw error instanceof DeliveryFailure ? error : new DeliveryFailure('the plugin failed');
+        }
         return true;
       },
     });
@@ -51,6 +61,7 @@ export function createIntegrations(
   return {
     get: (name: string) => byName.get(name),
     all: () => [...byName.values()],
+    allowPrivateTargets: allowPrivate,
   };
 }
 

@@ -125,6 +125,14 @@ export const integrationRoutes = new Hono<AppEnv>()
     const plugin = pluginOf(c);
     const body = await readBody(c, IntegrationSettings);
     // Rotation windows run on the wall clock, the one receivers check signatures against.
-    const saved = await writeConfig(c.var.em, tenantOf(c), plugin, body, new Date());
+    const { integrations } = c.var.deps;
+    const saved = await writeConfig(
+      c.var.em,
+      tenantOf(c),
+      plugin,
+      body,
+      new Date(),
+      integrations.allowPrivateTargets,
+    );
     return c.json(presentConfig(plugin, saved, new Date()));
   });

@@ -16,8 +16,20 @@ export interface IntegrationContext {
   config: IntegrationConfig;
   /** The event's stable id (the same on every retry), when it happened, and which try this is. */
   delivery: { id: string; occurredAt: string; attempt: number };
-  /** Aborted when this attempt runs out of time; pass it to fetch. */
+  /** Aborted when this attempt runs out of time (`send` already obeys it). */
   signal: AbortSignal;
+  /**
+   * Sends one request to the tenant's URL under the outbound rules (public addresses
+   * only, https, no redirects, a bounded answer, the attempt's deadline; see
+   * `integrations/outbound.ts`). Resolves with the 2xx status; anything else throws,
+   * and the delivery log keeps only a fixed reason. Plugins open no connections of
+   * their own: this is the only way out.
+   */
+  send: (request: {
+    method?: 'POST' | 'PUT';
+    headers: Record<string, string>;
+    body: string;
+  }) => Promise<number>;
 }
 
 /**
@@ -35,6 +47,10 @@ export interface IntegrationPlugin {
   checkCredential?: (value: string) => string | null;
   /** False when an event needs no delivery at all (nothing is sent or recorded). */
   accepts?: (event: PunchcardEvent) => boolean;
-  /** Delivers one event; throwing makes the outbox retry it later with back-off. */
+  /**
+   * Delivers one event; throwing makes the outbox retry it later with back-off. The
+   * delivery log keeps the reason of a `send` failure, and a fixed 'the plugin failed'
+   * for anything else the plugin throws (its message could hold a credential).
+   */
   handle: (event: PunchcardEvent, ctx: IntegrationContext) => Promise<void>;
 }

@@ -75,6 +75,7 @@ describe('plugin interface', () => {
       '0004-outbox',
       '0005-outbox-order',
       '0006-one-pass',
+      '0007-retention',
       '0008-catalog',
       '0009-client-search',
       '0010-engine-items',

@@ -53,7 +53,7 @@ describe('Club OS forwarding (B23)', () => {
       attempts: 4,
       nextAttemptAt: null,
     });
-    expect(shown.body.integrations.clubos.lastError).toMatch(/abort|time/i);
+    expect(shown.body.integrations.clubos.lastError).toBe('timed out');
     // Four sends, one purchase: every send carried the same key, so Club OS keeps one copy.
     expect(server.calls.length).toBe(4);
     expect([...server.keys()]).toEqual([`punchcard:${t.id}:purchase:${purchase.id}`]);
@@ -120,7 +120,7 @@ describe('Club OS forwarding (B23)', () => {
     }
     expect(failing?.attempts).toBeGreaterThanOrEqual(1);
     const shown = (await staff.get(`/v1/purchases/${purchase.id}`)).body.integrations.clubos;
-    expect(shown).toMatchObject({ status: 'failing', lastError: 'Club OS answered 503: {"ok":false}' });
+    expect(shown).toMatchObject({ status: 'failing', lastError: 'endpoint answered 503' });
     const retried = await staff.post(`/v1/integrations/clubos/deliveries/${failing?.eventId}/retry`);
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ eventId: failing?.eventId, status: 'failing' });

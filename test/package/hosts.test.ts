@@ -156,7 +156,11 @@ async function startClubOs() {
 describe('a Hono host on embedded PGlite', () => {
   let host: RunningHost;
   beforeAll(async () => {
-    host = await startHost(dirs.hono, { HOST_OPERATOR_TOKEN: 'operator' });
+    // Club OS stands in on this machine: the development switch lets it be a target.
+    host = await startHost(dirs.hono, {
+      HOST_OPERATOR_TOKEN: 'operator',
+      PUNCHCARD_ALLOW_PRIVATE_TARGETS: '1',
+    });
   }, 240_000);
   afterAll(() => host?.stop());
 

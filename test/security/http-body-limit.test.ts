@@ -1,3 +1,6 @@
+import { Agent, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.ts';
 import { defaultBodyLimitBytes } from '../../src/http/request-guards.ts';
@@ -74,5 +77,62 @@ describe('request body size limit', () => {
     );
     expect(readConfig({}).host).toBe('127.0.0.1');
     expect(readConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('over a real socket, a 413 reaches the client every time: Connection: close, sent before the socket closes', {
+    timeout: 60_000,
+  }, async () => {
+    const { app } = await testPlugin();
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const t = await newTenant();
+    // A keep-alive client, as fetch and most HTTP libraries are: it asks to reuse the socket.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    /** One POST with a body the client writes whole, as clients do. */
+    const post = (size: number) =>
+      new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/v1/clients',
+            agent,
+            headers: {
+              authorization: `Bearer ${t.staff}`,
+              'content-type': 'application/json',
+              'content-length': String(size),
+            },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+              body += chunk;
+            });
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
+            );
+          },
+        );
+        // Writing the rest may fail once the server has answered and closed: the answer counts.
+        req.on('error', (error) => setTimeout(() => reject(error), 200));
+        req.end(Buffer.alloc(size, 'a'));
+      });
+    try {
+      for (const size of [defaultBodyLimitBytes + 1, 8 * defaultBodyLimitBytes, 32 * defaultBodyLimitBytes])
+        for (let i = 0; i < 10; i++) {
+          const answer = await post(size);
+          expect(answer.status, `${size} bytes, try ${i}`).toBe(413);
+          expect(answer.connection).toBe('close');
+          expect(JSON.parse(answer.body).detail).toBe(
+            `the body is larger than ${defaultBodyLimitBytes} bytes`,
+          );
+        }
+    } finally {
+      agent.destroy();
+      server.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { Migration0003CreditEngine } from './0003-credit-engine.ts';
 import { Migration0004Outbox } from './0004-outbox.ts';
 import { Migration0005OutboxOrder } from './0005-outbox-order.ts';
 import { Migration0006OnePass } from './0006-one-pass.ts';
+import { Migration0007Retention } from './0007-retention.ts';
 import { Migration0008Catalog } from './0008-catalog.ts';
 import { Migration0009ClientSearch } from './0009-client-search.ts';
 import { Migration0010EngineItems } from './0010-engine-items.ts';
@@ -16,6 +17,7 @@ export const migrations = [
   { name: '0004-outbox', class: Migration0004Outbox },
   { name: '0005-outbox-order', class: Migration0005OutboxOrder },
   { name: '0006-one-pass', class: Migration0006OnePass },
+  { name: '0007-retention', class: Migration0007Retention },
   { name: '0008-catalog', class: Migration0008Catalog },
   { name: '0009-client-search', class: Migration0009ClientSearch },
   { name: '0010-engine-items', class: Migration0010EngineItems },

@@ -51,6 +51,7 @@ export const Simulation = component(
     {
       changes: Type.Array(
         Type.Object({ reservationId: Type.String(), before: outcome, after: outcome }, closed),
+        { description: 'The first 1000 changes by session start; totals count every one' },
       ),
       totals: Type.Object({ reservations: count, changed: count, before: perState, after: perState }, closed),
     },
