@@ -50,8 +50,8 @@ export interface EventMap {
     reservationId: string;
     status: string;
     creditState: string;
-    /** What happened: a booking, a check-in, a no-show, a cancellation, or staff moving its credit. */
-    change: 'booked' | 'checked_in' | 'no_show' | 'canceled' | 'reassigned';
+    /** What happened: a booking, a check-in, a no-show, a cancellation (the client's or the studio's class cancel), staff moving its credit, or staff waiving a no-show. */
+    change: 'booked' | 'checked_in' | 'no_show' | 'canceled' | 'reassigned' | 'waived';
     clientId: string;
     sessionId: string;
     locationId: string;

@@ -33,6 +33,8 @@ const allowedMoves: Record<LedgerKind, Partial<Record<keyof Counters, 1 | -1 | 0
   refund: { used: -1, expired: 1, deducted: 1 },
   expiry: { expired: 1, held: -1 },
   void: { deducted: 1 },
+  /** Staff give back the credit a counted no-show used (issue 17). */
+  waive: { used: -1, expired: 1, deducted: 1 },
 };
 
 export class BalanceError extends Error {}

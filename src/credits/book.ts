@@ -12,6 +12,8 @@ export interface BookingInput {
   clientId: string;
   sessionId: string;
   channel: Channel;
+  /** Pay with this purchase (422 at /purchaseId when the policy would not let it pay). */
+  purchaseId?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function book(ctx: CreditContext, input: BookingInput): Promise<Res
   const snapshot = await readClient(ctx, {
     client: { clientId: input.clientId },
     booking: { sessionId: input.sessionId, reservationId: request.id },
+    ...(input.purchaseId ? { purchaseIds: [input.purchaseId] } : {}),
   });
   if (!snapshot) throw unknownReference('/clientId', 'client', input.clientId);
   const active = await policyAt(ctx, snapshot.policyVersion);

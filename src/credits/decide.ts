@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/enums.ts';
-import { conflict, unknownReference } from '../errors.ts';
+import { conflict, invalid, unknownReference } from '../errors.ts';
 import type { CachedActive, Trigger } from '../policy/index.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
 import { post, stepsKept, touchLine, touchReservation, workOn } from './changeset.ts';
@@ -308,11 +308,13 @@ export interface BookingDecision {
 export function decideBooking(
   snapshot: ClientSnapshot,
   active: CachedActive,
-  request: { id: string; clientId: string; sessionId: string; channel: Channel },
+  request: { id: string; clientId: string; sessionId: string; channel: Channel; purchaseId?: string },
   ctx: Pick<CreditContext, 'tenantId' | 'actor' | 'now'>,
 ): BookingDecision {
   const found = snapshot.booking;
   if (!found?.session) throw unknownReference('/sessionId', 'session', request.sessionId);
+  if (found.session.session.canceledAt)
+    throw conflict(`session '${request.sessionId}' was canceled by the studio: it can no longer be booked`);
   if (found.idTaken) throw conflict(`reservation '${request.id}' already exists`);
   if (found.live)
     throw conflict(
@@ -341,7 +343,16 @@ export function decideBooking(
   };
   work.reservations.set(r.id, r);
   const change = touchReservation(work, r, true);
-  assignReservation(work, r, 'auto');
+  // Pay-with: the same automatic decision, among this one purchase only.
+  const { trace } = assignReservation(work, r, 'auto', request.purchaseId);
+  if (request.purchaseId && r.purchaseId !== request.purchaseId) {
+    const why =
+      trace.considered.find((v) => v.purchaseId === request.purchaseId)?.reason ??
+      (trace.considered.length === 0 && trace.summary.startsWith('price is $0')
+        ? trace.summary
+        : `it is not a purchase of client '${request.clientId}' covering item '${r.item.id}'`);
+    throw invalid('/purchaseId', `purchase '${request.purchaseId}' cannot pay for this booking: ${why}`);
+  }
   triggerReservation(work, r, 'booked');
   if (r.session.startsAt <= ctx.now) applyDueTimeTriggers(work, [r], ctx.now);
   work.cs.events.push(reservationChanged(ctx, r, 'booked'));

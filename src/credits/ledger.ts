@@ -252,6 +252,13 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set swept_at = ${at}
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.swept])})))`);
   }
+  if (cs.canceledSessions && cs.canceledSessions.size > 0) {
+    params.push(ctx.now);
+    const at = `$${params.length}::timestamptz`;
+    parts.push(`canceled_sessions as (
+      update sessions s set canceled_at = coalesce(s.canceled_at, ${at})
+       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.canceledSessions])})))`);
+  }
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null

@@ -30,6 +30,21 @@ function claimLabel(
 }
 
 /**
+ * The paying purchase's counts where the seeds show the package icon: credits used,
+ * remaining and the bucket's total as the operation leaves them (issue 17). An
+ * unlimited purchase has no remaining or total to show.
+ */
+export const countsOf = (p: PurchaseSnap | null) =>
+  p
+    ? {
+        used: p.used,
+        remaining: p.unlimited ? null : p.remaining,
+        total: p.unlimited ? null : p.total,
+      }
+    : null;
+export type Counts = ReturnType<typeof countsOf>;
+
+/**
  * A reservation as the answer shows it, from memory: the operation's decision
  * holds the reservation, the purchases as it leaves them, the explanation as
  * committed and the credits used through its latest use. Nothing is read.
@@ -59,6 +74,7 @@ export function reservationView(answer: {
     manualPurchase: r.manualPurchase,
     credit: { state: r.creditState, units: r.coveredUnits },
     label,
+    counts: countsOf(r.creditState === 'none' ? null : purchase),
     explain: answer.explain,
   };
 }
@@ -103,5 +119,6 @@ export function lineView(
       plan: plan ? { price: plan.price, credits: plan.credits, commission: plan.commission } : null,
     }),
     label,
+    counts: countsOf(purchase),
   };
 }

@@ -85,6 +85,10 @@ const clientOf = (ref: ClientRef): { where: string; param: string } =>
 export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<ClientSnapshot | null> {
   const client = clientOf(req.client);
   const lock = (alias: string) => (req.lock === false ? '' : ` for update of ${alias}`);
+  // A booking shares the session's key lock (as its foreign key check does at commit):
+  // a studio's class cancel, which takes the session FOR UPDATE, waits for bookings in
+  // flight and is seen by the next ones.
+  const share = (alias: string) => (req.lock === false ? '' : ` for key share of ${alias}`);
   // $1 tenant, $2 the client's reference, $3 now, $4 the history cutoff; the rest only
   // when the request names them: a smaller statement plans faster, and it is planned
   // on every call.
@@ -172,10 +176,10 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     booking = `,
       (select to_json(b) from (
          select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-                i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
-                i.integrations as i_integrations
+                s.canceled_at as s_canceled_at, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
+                i.bucket_type as i_bucket_type, i.integrations as i_integrations
            from sessions s join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
-          where s.tenant_id = $1 and s.id = ${session}) b) as session,
+          where s.tenant_id = $1 and s.id = ${session}${share('s')}) b) as session,
       (select r.id from reservations r where r.tenant_id = $1 and r.session_id = ${session} and r.client_id = c.id
           and r.status <> 'canceled') as live,
       exists (select 1 from reservations r where r.tenant_id = $1 and r.id = ${param(req.booking.reservationId, 'text')}) as id_taken`;

@@ -12,7 +12,7 @@ export interface ReportRow {
   clientName: string;
   purchaseId: string;
   planName: string;
-  /** `purchase` for the purchase's own row, else the ledger entry: `use` or `refund` (a use given back). */
+  /** `purchase` for the purchase's own row, else the ledger entry: `use`, `refund` (a use given back) or `waive` (a no-show's use given back by staff). */
   entry: string;
   units: number | null;
   reservationId: string | null;
@@ -84,7 +84,7 @@ export async function* creditReport(
                union all
                select p.client_id, p.id, e.seq, e.kind, e.used, e.reservation_id, e.ticket_id, e.occurred_at
                  from ledger_entries e join purchases p on p.tenant_id = e.tenant_id and p.id = e.purchase_id
-                where e.tenant_id = $1 ${scope} and e.kind in ('use', 'refund') and e.used <> 0
+                where e.tenant_id = $1 ${scope} and e.kind in ('use', 'refund', 'waive') and e.used <> 0
                   and ($3::timestamptz is null or e.occurred_at >= $3) and ($4::timestamptz is null or e.occurred_at < $4)
               ) x
          join purchases p on p.tenant_id = $1 and p.id = x.purchase_id

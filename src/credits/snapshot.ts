@@ -142,6 +142,7 @@ export const sessionOf = (r: Row): SessionSnap => ({
   endsAt: asDate(r.ends_at),
   price: orNull(r.s_price),
   units: Number(r.units),
+  ...(r.s_canceled_at == null ? {} : { canceledAt: asDate(r.s_canceled_at) }),
 });
 
 export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {

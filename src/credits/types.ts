@@ -74,6 +74,8 @@ export interface SessionSnap {
   endsAt: Date;
   price: number | null;
   units: number;
+  /** Set when the studio canceled the session: it can no longer be booked. */
+  canceledAt?: Date | null;
 }
 
 export interface TicketSnap {
@@ -204,6 +206,8 @@ export interface ChangeSet {
   newLines: Set<string>;
   /** Sessions this sweep batch has swept (their time triggers all decided). */
   swept: Set<string>;
+  /** Sessions the studio canceled (issue 17): marked with the commit's instant unless already marked. */
+  canceledSessions?: Set<string>;
   events: EventIntent[];
 }
 

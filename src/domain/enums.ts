@@ -20,6 +20,7 @@ export const ledgerKinds = [
   'refund',
   'expiry',
   'void',
+  'waive',
 ] as const;
 
 /** The item type whose session-bucket plans grant credits (B7). */

@@ -21,6 +21,8 @@ const SessionSchema = defineEntity({
     sweptAt: p.datetime().nullable(),
     /** Who runs the session, as the host names staff (optional). */
     staffId: p.string().nullable(),
+    /** When the studio canceled the session (issue 17): no booking after that. */
+    canceledAt: p.datetime().nullable(),
   },
 });
 export class Session extends SessionSchema.class {}

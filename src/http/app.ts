@@ -19,6 +19,7 @@ import { policyVersionRoutes } from './policy-version.ts';
 import { presetRoutes } from './presets.ts';
 import { problemResponse } from './problem.ts';
 import { purchaseRoutes } from './purchases.ts';
+import { quoteRoutes } from './quote.ts';
 import { reportRoutes } from './reports.ts';
 import {
   defaultBodyLimitBytes,
@@ -30,11 +31,13 @@ import {
 import { reservationRoutes } from './reservations.ts';
 import { Health, OpenApiDocument } from './responses/common.ts';
 import { scheduleRoutes } from './schedule.ts';
+import { sessionCancelRoutes } from './session-cancel.ts';
 import { sessionRoutes } from './sessions.ts';
 import { sweepRoutes } from './sweeps.ts';
 import { tenantRoutes } from './tenants.ts';
 import { ticketRoutes } from './tickets.ts';
 import { transactionPerRequest } from './transaction.ts';
+import { waiveRoutes } from './waive.ts';
 
 describeOperation({
   method: 'get',
@@ -67,7 +70,10 @@ const tenantApi = new Hono<AppEnv>()
   .route('/purchases', purchaseRoutes)
   .route('/sessions', sessionRoutes)
   .route('/sessions', scheduleRoutes)
+  .route('/sessions', sessionCancelRoutes)
+  .route('/reservations', quoteRoutes)
   .route('/reservations', reservationRoutes)
+  .route('/reservations', waiveRoutes)
   .route('/tickets', ticketRoutes)
   .route('/sweeps', sweepRoutes)
   .route('/reports', reportRoutes)

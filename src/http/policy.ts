@@ -40,6 +40,7 @@ export const PatchSettings = Type.Object(
   {
     zeroPriceUsesCredits: Type.Optional(settings.zeroPriceUsesCredits),
     unlimitedLabelThreshold: Type.Optional(settings.unlimitedLabelThreshold),
+    staffMayWaive: settings.staffMayWaive,
   },
   { additionalProperties: false },
 );

@@ -13,7 +13,20 @@ import { callerId, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
 export const CreateReservation = Type.Object(
-  { id: Type.Optional(callerId), clientId: refId, sessionId: refId, channel: stringEnum(channels) },
+  {
+    id: Type.Optional(callerId),
+    clientId: refId,
+    sessionId: refId,
+    channel: stringEnum(channels),
+    purchaseId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Pay with this purchase; 422 at /purchaseId, with the reason, when the policy would not let it pay',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const AssignPurchase = Type.Object({ purchaseId: refId }, { additionalProperties: false });

@@ -60,6 +60,7 @@ export const presentSession = (s: Session): Static<typeof SessionSchema> => ({
   units: s.units,
   sweptAt: s.sweptAt ? s.sweptAt.toISOString() : null,
   staffId: s.staffId ?? null,
+  canceledAt: s.canceledAt ? s.canceledAt.toISOString() : null,
 });
 
 export const sessionRoutes = new Hono<AppEnv>()
@@ -87,6 +88,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       units: body.units ?? 1,
       sweptAt: null,
       staffId: body.staffId ?? null,
+      canceledAt: null,
     });
     await em.flush();
     return c.json(presentSession(session), 201);

@@ -34,6 +34,7 @@ export const triggers = [
   'ticket_refunded',
   'session_started',
   'session_ended',
+  'session_canceled',
 ] as const;
 
 export type Decision = (typeof decisions)[number];
@@ -125,6 +126,11 @@ export const RulesetSettingsSchema = Type.Object(
   {
     zeroPriceUsesCredits: Type.Boolean(),
     unlimitedLabelThreshold: Type.Integer({ minimum: 1, maximum: limits.unlimitedLabelThreshold }),
+    staffMayWaive: Type.Optional(
+      Type.Boolean({
+        description: 'Staff (not only admins) may waive a counted no-show; absent means true',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -78,6 +78,7 @@ describe('plugin interface', () => {
       '0007-retention',
       '0008-catalog',
       '0009-client-search',
+      '0010-engine-items',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

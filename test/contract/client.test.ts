@@ -80,9 +80,11 @@ describe('a client generated from /openapi.json', () => {
       },
       replayed: true, // the sale sent twice with one Idempotency-Key sold once
       bookedState: 'held', // MyTime holds at booking (B14)
+      quote: { purchaseId, remaining: 9, label: 'Available in Package' }, // what the booking then did
+      classCanceled: ['canceled:released:9'], // held 1, given back when the studio canceled the class
       ticket: { status: 'closed', total: 0, lineState: 'used' },
       balance: [{ id: purchaseId, total: 10, used: 1, remaining: 9 }],
-      ledger: ['grant', 'hold', 'use'],
+      ledger: ['grant', 'hold', 'use', 'hold', 'release'],
       report: ['purchase:null:9', 'use:1:9'], // the purchase's balance row (B22), then its one use
       csvLines: 3, // header, the balance row, the one use
       policy: { put: 2, versions: [1, 2], rolledBack: 3 },

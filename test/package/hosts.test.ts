@@ -102,7 +102,7 @@ describe('the packed package', () => {
       },
     );
     expect(stdout).toMatch(
-      /^node_modules\/punchcard\/rules\/mytime\.json: valid \(12 rules, sha256 [0-9a-f]{12}\)$/m,
+      /^node_modules\/punchcard\/rules\/mytime\.json: valid \(13 rules, sha256 [0-9a-f]{12}\)$/m,
     );
   });
 

@@ -11,13 +11,13 @@ describe('punchcard command line', () => {
   it('validate: a preset is valid (exit 0)', () => {
     const out = run('validate', 'rules/mytime.json');
     expect(out.status).toBe(0);
-    expect(out.stdout).toMatch(/^rules\/mytime\.json: valid \(12 rules, sha256 [0-9a-f]{12}\)/);
+    expect(out.stdout).toMatch(/^rules\/mytime\.json: valid \(13 rules, sha256 [0-9a-f]{12}\)/);
   });
 
   it('test: each embedded test on a line, with the count', () => {
     const out = run('test', 'rules/gymgo.json');
     expect(out.status).toBe(0);
-    expect(out.stdout.trim().split('\n').at(-1)).toBe('8 passed, 0 failed');
+    expect(out.stdout.trim().split('\n').at(-1)).toBe('10 passed, 0 failed');
   });
 
   it('a faulty file: pointers on stderr, exit 1; bad usage exits 2', () => {
@@ -33,7 +33,7 @@ describe('punchcard command line', () => {
     const both = run('validate', bad, 'rules/mytime.json');
     expect(both.status).toBe(1);
     expect(both.stderr).toContain(`${bad}#/rules/0/conditions/all/0/value`);
-    expect(both.stdout).toMatch(/^rules\/mytime\.json: valid \(12 rules/);
+    expect(both.stdout).toMatch(/^rules\/mytime\.json: valid \(13 rules/);
     const good = run('validate', 'rules/mytime.json', 'rules/gymgo.json');
     expect(good.status).toBe(0);
     expect(good.stdout.trim().split('\n')).toHaveLength(2);

@@ -62,7 +62,7 @@ describe('hashes and explain', () => {
       { rule: 'no-shows-and-cancellations-are-never-charged', priority: 90 },
       { rule: 'after-class-sweep-uses-the-credit', priority: 40 },
     ]);
-    expect(explained.evaluated).toHaveLength(10);
+    expect(explained.evaluated).toHaveLength(11);
     expect(explained.evaluated[0]).toEqual({
       rule: 'cancel-returns-the-credit',
       priority: 100,

@@ -42,7 +42,7 @@ describe('the evaluation cost budget, checked at save', () => {
       eligibility: 0,
       assignment: 1,
       allocation: 1,
-      usage: 27,
+      usage: 29,
     });
   });
 

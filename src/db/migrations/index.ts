@@ -7,6 +7,7 @@ import { Migration0006OnePass } from './0006-one-pass.ts';
 import { Migration0007Retention } from './0007-retention.ts';
 import { Migration0008Catalog } from './0008-catalog.ts';
 import { Migration0009ClientSearch } from './0009-client-search.ts';
+import { Migration0010EngineItems } from './0010-engine-items.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   { name: '0007-retention', class: Migration0007Retention },
   { name: '0008-catalog', class: Migration0008Catalog },
   { name: '0009-client-search', class: Migration0009ClientSearch },
+  { name: '0010-engine-items', class: Migration0010EngineItems },
 ];

@@ -86,6 +86,7 @@ export const Session = component(
       units: count,
       sweptAt: nullable(at),
       staffId: nullable(Type.String({ description: 'Who runs the session' })),
+      canceledAt: nullable(at),
     },
     closed,
   ),

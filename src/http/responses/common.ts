@@ -39,3 +39,15 @@ export const Health = component('Health', Type.Object({ status: Type.Literal('ok
 export const text = Type.String();
 /** This document itself, described only as an object: OpenAPI's own schema says the rest. */
 export const OpenApiDocument = Type.Object({ openapi: Type.String() }, { description: 'OpenAPI 3.1' });
+
+export const Counts = component(
+  'Counts',
+  Type.Object(
+    {
+      used: Type.Integer({ description: 'Credits of the paying purchase used so far' }),
+      remaining: nullable(Type.Integer({ description: 'Credits left; null for an unlimited purchase' })),
+      total: nullable(Type.Integer({ description: "The bucket's size; null for an unlimited purchase" })),
+    },
+    { ...closed, description: 'The paying purchase as the package icon shows it (used, remaining / total)' },
+  ),
+);

@@ -11,7 +11,8 @@ export const ReportRow = component(
       purchaseId: Type.String(),
       planName: Type.String(),
       entry: Type.String({
-        description: '`purchase` for the balance row, else `use` or `refund` (a use given back)',
+        description:
+          '`purchase` for the balance row, else `use`, `refund` (a use given back) or `waive` (a no-show waived by staff)',
       }),
       units: nullable(
         Type.Integer({ description: 'Credits used (negative when given back); null on a balance row' }),

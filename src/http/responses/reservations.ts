@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { channels, creditStates, reservationStatuses } from '../../domain/enums.ts';
 import { triggers } from '../../policy/ruleset-schema.ts';
 import { component } from '../openapi.ts';
-import { at, closed, count, enumOf, nullable } from './common.ts';
+import { at, Counts, closed, count, enumOf, nullable } from './common.ts';
 
 const usageEvents = ['hold', 'use', 'release', 'keep'] as const;
 
@@ -72,8 +72,38 @@ export const Reservation = component(
       manualPurchase: Type.Boolean(),
       credit: Type.Object({ state: enumOf(creditStates), units: count }, closed),
       label: nullable(Type.String()),
+      counts: nullable(Counts),
       explain: nullable(Explanation),
     },
     closed,
+  ),
+);
+
+export const Quote = component(
+  'Quote',
+  Type.Object(
+    {
+      clientId: Type.String(),
+      sessionId: Type.String(),
+      channel: enumOf(channels),
+      purchaseId: nullable(Type.String({ description: 'The purchase that would pay; null when none would' })),
+      credit: Type.Object({ state: enumOf(creditStates), units: count }, closed),
+      label: nullable(Type.String()),
+      counts: nullable(Counts),
+      explain: nullable(Explanation),
+    },
+    { ...closed, description: 'What a booking made now would decide; nothing is written' },
+  ),
+);
+
+export const SessionCancel = component(
+  'SessionCancel',
+  Type.Object(
+    {
+      sessionId: Type.String(),
+      canceledAt: at,
+      reservations: Type.Array(Reservation, { description: 'Every reservation of the session, in id order' }),
+    },
+    { ...closed, description: 'A session the studio canceled and its reservations as the cancel left them' },
   ),
 );

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { creditStates, ticketStatuses } from '../../domain/enums.ts';
 import { component } from '../openapi.ts';
-import { amount, closed, count, enumOf, nullable } from './common.ts';
+import { amount, Counts, closed, count, enumOf, nullable } from './common.ts';
 
 export const TicketLine = component(
   'TicketLine',
@@ -19,6 +19,7 @@ export const TicketLine = component(
       retail: amount,
       commissionBase: Type.Number({ description: 'Minor units (B21)' }),
       label: nullable(Type.String()),
+      counts: nullable(Counts),
     },
     closed,
   ),

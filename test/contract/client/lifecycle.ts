@@ -87,6 +87,13 @@ export async function lifecycle({ baseUrl, platformKey, now, fetch }: LifecycleO
       },
     }),
   );
+  // A quote first: which purchase would pay and what it would leave, nothing written.
+  const quoted = must(
+    'quote',
+    await staff.POST('/v1/reservations/quote', {
+      body: { clientId: client.id, sessionId: session.id, channel: 'in_store' },
+    }),
+  );
   const booked = must(
     'reservation',
     await staff.POST('/v1/reservations', {
@@ -106,6 +113,29 @@ export async function lifecycle({ baseUrl, platformKey, now, fetch }: LifecycleO
   const closed = must(
     'close',
     await staff.POST('/v1/tickets/{id}/close', { params: { path: { id: ticket.id } } }),
+  );
+
+  // The studio cancels a second class the client booked: its credit comes back.
+  const later = must(
+    'second session',
+    await staff.POST('/v1/sessions', {
+      body: {
+        itemId: item.id,
+        locationId: location.id,
+        startsAt: new Date(startsAt.getTime() + 24 * 3600_000).toISOString(),
+        endsAt: new Date(startsAt.getTime() + 25 * 3600_000).toISOString(),
+      },
+    }),
+  );
+  must(
+    'second reservation',
+    await staff.POST('/v1/reservations', {
+      body: { clientId: client.id, sessionId: later.id, channel: 'in_store', purchaseId: purchase.id },
+    }),
+  );
+  const classCanceled = must(
+    'class cancel',
+    await staff.POST('/v1/sessions/{id}/cancel', { params: { path: { id: later.id } } }),
   );
 
   // Balances, ledger, the report (JSON with filters, and CSV).
@@ -204,6 +234,10 @@ export async function lifecycle({ baseUrl, platformKey, now, fetch }: LifecycleO
     },
     replayed,
     bookedState: booked.credit.state,
+    quote: { purchaseId: quoted.purchaseId, remaining: quoted.counts?.remaining, label: quoted.label },
+    classCanceled: classCanceled.reservations.map(
+      (r) => `${r.status}:${r.credit.state}:${r.counts?.remaining}`,
+    ),
     ticket: { status: closed.status, total: closed.total, lineState: closed.lines[0]?.credit.state },
     balance: balances.purchases.map((p) => ({
       id: p.id,

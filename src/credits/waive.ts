@@ -1,0 +1,59 @@
+import { conflict, PunchcardError } from '../errors.ts';
+import { post, touchReservation } from './changeset.ts';
+import type { CreditContext } from './context.ts';
+import type { ReservedView } from './present.ts';
+import { finish, reservationWork } from './reservation-status.ts';
+import type { ReservationSnap, Work } from './types.ts';
+import { planTransition, purchaseView } from './usage.ts';
+
+/**
+ * Staff give back the credit a counted no-show used (seed 003's "fine grain
+ * control"): a `waive` entry of its own in the ledger, the reason in the entry and
+ * in the explanation. The reservation stays a no-show; its credit is released, which
+ * is final, so no later trigger counts it again.
+ */
+export function decideWaive(work: Work, r: ReservationSnap, reason: string): void {
+  if (r.status !== 'no_show') throw conflict(`only a no-show can be waived; this reservation is ${r.status}`);
+  const purchase = r.purchaseId ? (work.purchases.get(r.purchaseId) ?? null) : null;
+  if (r.creditState !== 'used' || !purchase)
+    throw conflict(`this no-show has no credit used (${r.creditState}): nothing to waive`);
+  // The state machine's release of a used credit: back to remaining, or to expired
+  // or deducted when the purchase can no longer be spent.
+  const next = planTransition(
+    { state: r.creditState, covered: r.coveredUnits },
+    'release',
+    r.coveredUnits,
+    purchaseView(purchase),
+  );
+  if (next.kind !== 'move' || !next.posting) throw conflict('nothing to waive');
+  r.creditSeq += 1;
+  const text = `no-show waived by ${work.actor}: ${reason}`;
+  post(work, purchase, {
+    kind: 'waive',
+    delta: next.posting.delta,
+    key: `r:${r.id}:${r.creditSeq}`,
+    reason: text,
+    at: work.now,
+    reservationId: r.id,
+    policyVersion: null,
+  });
+  r.creditState = 'released';
+  r.coveredUnits = 0;
+  touchReservation(work, r).steps.push({
+    trigger: 'no_show',
+    event: 'release',
+    rule: null,
+    reason: text,
+    state: r.creditState,
+    at: work.now.toISOString(),
+  });
+}
+
+/** POST /v1/reservations/{id}/waive: read (locked) → decideWaive → commit → the reservation from memory. */
+export async function waive(ctx: CreditContext, id: string, reason: string): Promise<ReservedView> {
+  const { work, snapshot, reservation: r } = await reservationWork(ctx, id);
+  if (ctx.actor !== 'admin' && work.policy.settings.staffMayWaive === false)
+    throw new PunchcardError('forbidden', "this tenant's settings let only admins waive a no-show");
+  decideWaive(work, r, reason);
+  return finish(ctx, work, snapshot, r, 'waived');
+}
