@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from '../domain/index.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrations } from './migrations/index.ts';
+import { reusePlans } from './plans.ts';
 
 export interface DatabaseOptions {
   /** A postgres:// URL: use that server. */
@@ -30,7 +31,13 @@ const shared = {
 export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
   if (options.databaseUrl) {
     const { MikroORM: PostgresOrm } = await import('@mikro-orm/postgresql');
-    return PostgresOrm.init({ ...shared, clientUrl: options.databaseUrl, pool: { min: 0, max: 10 } });
+    const orm = await PostgresOrm.init({
+      ...shared,
+      clientUrl: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+    });
+    reusePlans(await orm.driver.getConnection().getNativeClient());
+    return orm;
   }
   const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
   const dataDir = options.dataDir && !options.dataDir.startsWith('memory://') ? options.dataDir : undefined;
