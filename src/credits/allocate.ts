@@ -1,9 +1,10 @@
 import { type CompiledPolicy, orderBy } from '../policy/index.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
 import { touchLine, touchReservation } from './changeset.ts';
-import { candidatesFor } from './decide.ts';
+import { candidatesFor, setShares } from './decide.ts';
 import { settingsFact, ticketFact } from './facts.ts';
 import type { LineSnap, ReservationSnap, TicketSnap, Work } from './types.ts';
+import { splitUnits } from './usage.ts';
 
 export interface AllocatableLine {
   lineNo: number;
@@ -81,14 +82,16 @@ export function allocate(
       ...p,
       remaining: p.remaining - (promised.get(p.id) ?? 0),
     }));
-    const { winner } = choosePurchase(work.policy, payable, candidates, 'auto');
+    const { winner, ordered } = choosePurchase(work.policy, payable, candidates, 'auto');
     if (!winner) continue;
-    const covered = winner.unlimited ? line.units : Math.min(line.units, winner.remaining);
-    promised.set(winner.id, (promised.get(winner.id) ?? 0) + covered);
+    // B10 across purchases: what the winner cannot cover falls to the next in the same order.
+    const shares = splitUnits(line.units, ordered);
+    for (const share of shares)
+      promised.set(share.purchaseId, (promised.get(share.purchaseId) ?? 0) + share.units);
     const claim = r ?? line;
-    claim.purchaseId = winner.id;
+    setShares(claim, shares);
     claim.creditState = 'assigned';
-    claim.coveredUnits = covered;
+    claim.coveredUnits = shares.reduce((n, share) => n + share.units, 0);
     if (r) touchReservation(work, r);
     else touchLine(work, line);
   }

@@ -54,7 +54,7 @@ export function choosePurchase(
   line: Payable,
   candidates: PurchaseSnap[],
   mode: AssignMode = 'auto',
-): AssignmentTrace & { winner: PurchaseSnap | null } {
+): AssignmentTrace & { winner: PurchaseSnap | null; ordered: PurchaseSnap[] } {
   const base = lineFacts(policy, line);
   const considered: CandidateVerdict[] = [];
   const eligible: PurchaseSnap[] = [];
@@ -96,6 +96,8 @@ export function choosePurchase(
     chosen: winner?.id ?? null,
     summary,
     winner,
+    /** The eligible purchases in the assignment order: a claim's later shares (B10). */
+    ordered: sorted,
   };
 }
 

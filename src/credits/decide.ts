@@ -22,7 +22,15 @@ import type {
   UsageStep,
   Work,
 } from './types.ts';
-import { planTransition, purchaseView, type Transition, type UsageEvent } from './usage.ts';
+import {
+  type ClaimTransition,
+  planClaim,
+  purchaseView,
+  type Share,
+  sharesOf,
+  splitUnits,
+  type UsageEvent,
+} from './usage.ts';
 
 /**
  * The decisions every credit operation is made of, on working snapshot data: pure
@@ -57,21 +65,35 @@ interface ClaimRef {
   lineNo: number | null;
 }
 
-/** Applies a planned move: the ledger posting (if any) and the claim's new state. */
+/** A claim's shares as decided: the first names the claim's purchase; one share needs no list. */
+export function setShares(claim: ClaimSnap, shares: Share[]): void {
+  claim.purchaseId = shares[0]?.purchaseId ?? null;
+  if (shares.length > 1) claim.shares = shares;
+  else delete claim.shares;
+}
+
+/** The state machine's move for a claim, share by share, on the working purchases. */
+export const planFor = (work: Work, claim: ClaimSnap, event: UsageEvent, units: number): ClaimTransition =>
+  planClaim({ state: claim.creditState, shares: sharesOf(claim) }, event, units, (id) =>
+    purchaseView(work.purchases.get(id)),
+  );
+
+/** Applies a planned move: one ledger posting per share that moves, and the claim's new state. */
 export function applyMove(
   work: Work,
   claim: ReservationSnap | LineSnap,
   ref: ClaimRef,
-  purchase: PurchaseSnap | null,
-  move: Extract<Transition, { kind: 'move' }>,
+  move: Extract<ClaimTransition, { kind: 'move' }>,
   reason: string,
   at: Date,
 ): void {
-  if (move.posting && purchase) {
+  for (const p of move.postings) {
+    const purchase = work.purchases.get(p.purchaseId);
+    if (!purchase) continue;
     claim.creditSeq += 1;
     post(work, purchase, {
-      kind: move.posting.kind,
-      delta: move.posting.delta,
+      kind: p.kind,
+      delta: p.delta,
       key: `${keyOf(claim)}:${claim.creditSeq}`,
       reason,
       at,
@@ -80,7 +102,7 @@ export function applyMove(
   }
   claim.creditState = move.state;
   claim.coveredUnits = move.covered;
-  if (move.state === 'none') claim.purchaseId = null;
+  setShares(claim, move.state === 'none' ? [] : move.shares);
   if ('lineNo' in claim) touchLine(work, claim);
   else touchReservation(work, claim);
 }
@@ -106,6 +128,7 @@ export function assignReservation(
       chosen: null,
       summary: 'price is $0 and zeroPriceUsesCredits is off: no credit',
       winner: null,
+      ordered: [],
     };
     change.assignment = withoutWinner(trace);
     return { purchase: null, trace };
@@ -116,14 +139,16 @@ export function assignReservation(
   change.assignment = withoutWinner(trace);
   const winner = trace.winner;
   if (!winner) return { purchase: null, trace };
-  r.purchaseId = winner.id;
+  // B10 across purchases: the units the winner cannot cover fall to the next in the same order.
+  const shares = splitUnits(line.units, trace.ordered);
+  setShares(r, shares);
   r.creditState = 'assigned';
-  r.coveredUnits = winner.unlimited ? line.units : Math.min(line.units, winner.remaining);
+  r.coveredUnits = shares.reduce((n, share) => n + share.units, 0);
   r.manualPurchase = mode === 'manual';
   return { purchase: winner, trace };
 }
 
-const withoutWinner = ({ winner: _, ...trace }: ReturnType<typeof choosePurchase>) => trace;
+const withoutWinner = ({ winner: _, ordered: __, ...trace }: ReturnType<typeof choosePurchase>) => trace;
 
 const reasonOf = (rule: string | null, trigger: string) =>
   rule ? `rule '${rule}' on ${trigger}` : `default on ${trigger}`;
@@ -160,29 +185,16 @@ export function triggerReservation(
     : { ...work.policy.decide('usage', facts), matched: undefined, reason: undefined };
   const event = decision.type as UsageEvent;
   const units = r.session.units;
-  let next = planTransition(
-    { state: r.creditState, covered: r.coveredUnits },
-    event,
-    units,
-    purchaseView(purchase),
-  );
+  let next = planFor(work, r, event, units);
   if (next.kind === 'assign-first') {
     purchase = assignReservation(work, r, 'auto').purchase;
-    next = purchase
-      ? planTransition(
-          { state: r.creditState, covered: r.coveredUnits },
-          event,
-          units,
-          purchaseView(purchase),
-        )
-      : { kind: 'none' };
+    next = purchase ? planFor(work, r, event, units) : { kind: 'none' };
   }
   if (next.kind === 'move') {
     applyMove(
       work,
       r,
       { reservationId: r.id, ticketId, lineNo: null },
-      purchase,
       next,
       reasonOf(decision.rule, trigger),
       at,
@@ -230,18 +242,12 @@ export function triggerLine(
       price: line.unitPrice,
     }),
   );
-  const next = planTransition(
-    { state: line.creditState, covered: line.coveredUnits },
-    decision.type as UsageEvent,
-    line.units,
-    purchaseView(purchase),
-  );
+  const next = planFor(work, line, decision.type as UsageEvent, line.units);
   if (next.kind === 'move') {
     applyMove(
       work,
       line,
       { reservationId: null, ticketId: ticket.id, lineNo: line.lineNo },
-      purchase,
       next,
       reasonOf(decision.rule, trigger),
       work.now,
@@ -256,38 +262,16 @@ export function releaseClaim(
   ref: ClaimRef,
   reason: string,
 ): void {
-  const purchase = claim.purchaseId ? (work.purchases.get(claim.purchaseId) ?? null) : null;
-  const next = planTransition(
-    { state: claim.creditState, covered: claim.coveredUnits },
-    'release',
-    claim.coveredUnits,
-    purchaseView(purchase),
-  );
-  if (next.kind === 'move') applyMove(work, claim, ref, purchase, next, reason, work.now);
+  const next = planFor(work, claim, 'release', claim.coveredUnits);
+  if (next.kind === 'move') applyMove(work, claim, ref, next, reason, work.now);
 }
 
 /** Takes credits for a claim already `assigned`: held or used straight away (a staff move, B5). */
 export function takeFor(work: Work, claim: ReservationSnap, state: 'held' | 'used', reason: string): void {
-  const purchase = claim.purchaseId ? (work.purchases.get(claim.purchaseId) ?? null) : null;
-  const next = planTransition(
-    { state: claim.creditState, covered: claim.coveredUnits } as ClaimSnapState,
-    state === 'held' ? 'hold' : 'use',
-    claim.coveredUnits,
-    purchaseView(purchase),
-  );
+  const next = planFor(work, claim, state === 'held' ? 'hold' : 'use', claim.coveredUnits);
   if (next.kind === 'move')
-    applyMove(
-      work,
-      claim,
-      { reservationId: claim.id, ticketId: null, lineNo: null },
-      purchase,
-      next,
-      reason,
-      work.now,
-    );
+    applyMove(work, claim, { reservationId: claim.id, ticketId: null, lineNo: null }, next, reason, work.now);
 }
-
-type ClaimSnapState = { state: ClaimSnap['creditState']; covered: number };
 
 /** A booking as decided: its change set, and what the answer shows. */
 export interface BookingDecision {

@@ -2,7 +2,7 @@ import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
-import type { ChangeSet, Posting, ReservationSnap, UsageStep } from './types.ts';
+import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from './types.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -123,11 +123,11 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     }));
     parts.push(`new_reservations as (
       insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
-        credit_state, covered_units, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
+        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
       select $1, v.id, v.client_id, v.session_id, v.channel, v.status, v.purchase_id, v.manual_purchase, v.credit_state,
-             v.covered_units, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
+             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
-             purchase_id text, manual_purchase boolean, credit_state text, covered_units int, credit_seq int,
+             purchase_id text, manual_purchase boolean, credit_state text, covered_units int, shares jsonb, credit_seq int,
              started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz))`);
   }
   if (updates.length > 0) {
@@ -143,7 +143,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     parts.push(`changed_reservations as (
       update reservations r set status = v.status, purchase_id = v.purchase_id,
              manual_purchase = coalesce(v.manual_purchase, false), credit_state = v.credit_state,
-             covered_units = coalesce(v.covered_units, 0), credit_seq = coalesce(v.credit_seq, 0),
+             covered_units = coalesce(v.covered_units, 0), shares = v.shares, credit_seq = coalesce(v.credit_seq, 0),
              started_applied = coalesce(v.started_applied, false), ended_applied = coalesce(v.ended_applied, false),
              policy_version = $2::int,
              explain = jsonb_build_object(
@@ -156,8 +156,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
                                       order by n desc limit ${stepsKept}) u) end,
                'policyVersion', $2::int, 'policyHash', $3::text)
         from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
-             credit_state text, covered_units int, credit_seq int, started_applied boolean, ended_applied boolean,
-             set_assignment boolean, assignment jsonb, steps jsonb)
+             credit_state text, covered_units int, shares jsonb, credit_seq int, started_applied boolean,
+             ended_applied boolean, set_assignment boolean, assignment jsonb, steps jsonb)
         -- Steps expanded from the dictionary; one step (a sweep's) without an aggregate.
         cross join lateral (
           select case jsonb_array_length(coalesce(v.steps, '[]'::jsonb))
@@ -218,15 +218,17 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       purchase_id: l.purchaseId,
       credit_state: l.creditState,
       covered_units: l.coveredUnits,
+      shares: sharesColumn(l),
       credit_seq: l.creditSeq,
     }));
     parts.push(`new_lines as (
       insert into ticket_lines (tenant_id, ticket_id, line_no, item_id, reservation_id, unit_price, units, purchase_id,
-        credit_state, covered_units, credit_seq)
+        credit_state, covered_units, shares, credit_seq)
       select $1, v.ticket_id, v.line_no, v.item_id, v.reservation_id, v.unit_price, v.units, v.purchase_id,
-             v.credit_state, v.covered_units, v.credit_seq
+             v.credit_state, v.covered_units, v.shares, v.credit_seq
         from jsonb_to_recordset(${bind(rows)}) as v(ticket_id text, line_no int, item_id text, reservation_id text,
-             unit_price bigint, units int, purchase_id text, credit_state text, covered_units int, credit_seq int))`);
+             unit_price bigint, units int, purchase_id text, credit_state text, covered_units int, shares jsonb,
+             credit_seq int))`);
   }
   const changedLines = [...cs.lines.values()].filter((l) => !cs.newLines.has(lineKey(l)));
   if (changedLines.length > 0) {
@@ -236,13 +238,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       purchase_id: l.purchaseId,
       credit_state: l.creditState,
       covered_units: l.coveredUnits,
+      shares: sharesColumn(l),
       credit_seq: l.creditSeq,
     }));
     parts.push(`changed_lines as (
       update ticket_lines l set purchase_id = v.purchase_id, credit_state = v.credit_state,
-             covered_units = v.covered_units, credit_seq = v.credit_seq
+             covered_units = v.covered_units, shares = v.shares, credit_seq = v.credit_seq
         from jsonb_to_recordset(${bind(rows)}) as v(ticket_id text, line_no int, purchase_id text, credit_state text,
-             covered_units int, credit_seq int)
+             covered_units int, shares jsonb, credit_seq int)
        where l.tenant_id = $1 and l.ticket_id = v.ticket_id and l.line_no = v.line_no)`);
   }
   if (cs.swept.size > 0) {
@@ -313,6 +316,9 @@ const compact = (row: Record<string, unknown>) => {
   return row;
 };
 
+/** The shares column: the list when more than one purchase pays, else null (purchase_id says it all). */
+const sharesColumn = (claim: ClaimSnap) => (claim.shares && claim.shares.length > 1 ? claim.shares : null);
+
 const reservationRow = (r: ReservationSnap) => ({
   id: r.id,
   client_id: r.clientId,
@@ -323,6 +329,7 @@ const reservationRow = (r: ReservationSnap) => ({
   manual_purchase: r.manualPurchase,
   credit_state: r.creditState,
   covered_units: r.coveredUnits,
+  shares: sharesColumn(r),
   credit_seq: r.creditSeq,
   started_applied: r.startedApplied,
   ended_applied: r.endedApplied,

@@ -2,6 +2,7 @@ import type { CreditState } from '../domain/enums.ts';
 import { commissionBase } from './commission.ts';
 import { creditLabel } from './labels.ts';
 import type { LineSnap, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
+import { sharesOf } from './usage.ts';
 
 /**
  * What a claim shows the POS: its label (B20), amount due (B10), commission base
@@ -44,6 +45,36 @@ export const countsOf = (p: PurchaseSnap | null) =>
     : null;
 export type Counts = ReturnType<typeof countsOf>;
 
+const covering = new Set(['assigned', 'held', 'used']);
+
+/**
+ * Each purchase's share of a covering claim (B10 across purchases), with its own
+ * label: the first share's `#X` counts through the claim's latest use, a later
+ * share's counts its purchase's credits used as they now stand.
+ */
+function sharesView(
+  claim: Pick<ReservationSnap, 'purchaseId' | 'coveredUnits' | 'shares' | 'creditState'>,
+  noShow: boolean,
+  purchases: Map<string, PurchaseSnap>,
+  threshold: number,
+  usedThrough: number,
+) {
+  if (!covering.has(claim.creditState)) return [];
+  return sharesOf(claim).map((share, i) => {
+    const purchase = purchases.get(share.purchaseId) ?? null;
+    return {
+      purchaseId: share.purchaseId,
+      units: share.units,
+      label: claimLabel(
+        { creditState: claim.creditState, noShow },
+        purchase,
+        threshold,
+        i === 0 ? usedThrough : (purchase?.used ?? 0),
+      ),
+    };
+  });
+}
+
 /**
  * A reservation as the answer shows it, from memory: the operation's decision
  * holds the reservation, the purchases as it leaves them, the explanation as
@@ -75,12 +106,11 @@ export function reservationView(answer: {
     credit: { state: r.creditState, units: r.coveredUnits },
     label,
     counts: countsOf(r.creditState === 'none' ? null : purchase),
+    shares: sharesView(r, r.status === 'no_show', answer.purchases, answer.threshold, answer.usedThrough),
     explain: answer.explain,
   };
 }
 export type ReservedView = ReturnType<typeof reservationView>;
-
-const covering = new Set(['assigned', 'held', 'used']);
 
 /** One ticket line as the POS shows it; a reservation line follows its reservation's claim. */
 export function lineView(
@@ -120,5 +150,9 @@ export function lineView(
     }),
     label,
     counts: countsOf(purchase),
+    shares:
+      covered > 0
+        ? sharesView(claim, reservation?.status === 'no_show', purchases, threshold, usedThrough)
+        : [],
   };
 }

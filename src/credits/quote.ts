@@ -31,6 +31,7 @@ export async function quote(ctx: CreditContext, input: BookingInput) {
     credit: view.credit,
     label: view.label,
     counts: view.counts,
+    shares: view.shares,
     explain: view.explain,
   };
 }

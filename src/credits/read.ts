@@ -122,6 +122,10 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     `select r.purchase_id from reservations r
       where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = (select id from c)
         and r.purchase_id is not null`,
+    // Every purchase a claim draws a share from (B10 across purchases): its credits move with the claim.
+    `select s.value ->> 'purchaseId' from reservations r cross join jsonb_array_elements(r.shares) s
+      where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = (select id from c)
+        and r.shares is not null`,
     namedPurchases &&
       `select p.id from purchases p
         where p.tenant_id = $1 and p.id = any(array(select jsonb_array_elements_text(${namedPurchases})))
@@ -130,6 +134,11 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
       `select tl.purchase_id from ticket_lines tl join tickets t on t.tenant_id = tl.tenant_id and t.id = tl.ticket_id
         where tl.tenant_id = $1 and tl.ticket_id = ${ticket} and t.client_id = (select id from c)
           and tl.purchase_id is not null`,
+    ticket &&
+      `select s.value ->> 'purchaseId' from ticket_lines tl join tickets t on t.tenant_id = tl.tenant_id and t.id = tl.ticket_id
+        cross join jsonb_array_elements(tl.shares) s
+        where tl.tenant_id = $1 and tl.ticket_id = ${ticket} and t.client_id = (select id from c)
+          and tl.shares is not null`,
   ];
   // For the answer (B20 labels, explain): only for the reservations the request names.
   // The reservations the answer shows: those named, and those on the ticket named.
@@ -157,7 +166,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
                 t.closed_at
            from tickets t where t.tenant_id = $1 and t.id = ${ticket} and t.client_id = c.id${lock('t')}) t) as ticket,
       (select coalesce(json_agg(q order by q.line_no), '[]') from (
-         select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units,
+         select l.ticket_id, l.line_no, l.item_id, l.reservation_id, l.unit_price, l.units, l.covered_units, l.shares,
                 l.purchase_id, l.credit_state, l.credit_seq, i.kind as i_kind, i.price as i_price,
                 i.item_type as i_item_type, i.bucket_type as i_bucket_type,
                 case when l.credit_state = 'used' and l.purchase_id is not null then (

@@ -6,6 +6,7 @@ import type { CreditContext } from './context.ts';
 import { assignReservation, triggerReservation } from './decide.ts';
 import { readPurchases, readReservations } from './snapshot.ts';
 import type { PurchaseSnap, ReservationSnap } from './types.ts';
+import { sharesOf } from './usage.ts';
 
 export interface SimulatedChange {
   reservationId: string;
@@ -27,12 +28,16 @@ function replay(
   purchases: Map<string, PurchaseSnap>,
 ): { purchaseId: string | null; state: CreditState } {
   const copies = new Map([...purchases].map(([id, p]) => [id, { ...p }]));
-  const own = original.purchaseId ? copies.get(original.purchaseId) : undefined;
-  if (own && (original.creditState === 'held' || original.creditState === 'used')) {
-    own.remaining += original.coveredUnits;
+  if (original.creditState === 'held' || original.creditState === 'used') {
+    // Each purchase that pays a share gets that share back (B10 across purchases).
+    for (const share of sharesOf(original)) {
+      const own = copies.get(share.purchaseId);
+      if (own) own.remaining += share.units;
+    }
   }
+  const { shares: _, ...unshared } = original;
   const r: ReservationSnap = {
-    ...original,
+    ...unshared,
     purchaseId: null,
     creditState: 'none',
     coveredUnits: 0,

@@ -8,6 +8,7 @@ import type {
   PurchaseSnap,
   ReservationSnap,
   SessionSnap,
+  Share,
   TicketRow,
   TicketSnap,
 } from './types.ts';
@@ -96,8 +97,14 @@ export async function readExpiredUnsettled(
   return new Map(rows.map((r) => [String(r.id), purchaseOf(r)]));
 }
 
+/** A claim's stored shares (B10 across purchases): present only when more than one purchase pays. */
+const sharesOfRow = (r: Row): { shares?: Share[] } => {
+  const shares = typeof r.shares === 'string' ? JSON.parse(r.shares) : r.shares;
+  return Array.isArray(shares) && shares.length > 1 ? { shares } : {};
+};
+
 export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
-  r.credit_state, r.covered_units, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
+  r.credit_state, r.covered_units, r.shares, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
   s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
   i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
   i.integrations as i_integrations`;
@@ -156,6 +163,7 @@ export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSna
     manualPurchase: Boolean(r.manual_purchase),
     creditState: r.credit_state,
     coveredUnits: Number(r.covered_units),
+    ...sharesOfRow(r),
     creditSeq: Number(r.credit_seq),
     startedApplied: Boolean(r.started_applied),
     endedApplied: Boolean(r.ended_applied),
@@ -234,6 +242,7 @@ export const lineOf = (r: Row): LineSnap => ({
   unitPrice: Number(r.unit_price),
   units: Number(r.units),
   coveredUnits: Number(r.covered_units),
+  ...sharesOfRow(r),
   purchaseId: r.purchase_id ?? null,
   creditState: r.credit_state,
   creditSeq: Number(r.credit_seq),

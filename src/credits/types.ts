@@ -15,7 +15,9 @@ import type { PunchcardEvent } from '../events.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { AssignmentTrace } from './assign.ts';
 import type { Counters } from './balance.ts';
-import type { UsageEvent } from './usage.ts';
+import type { Share, UsageEvent } from './usage.ts';
+
+export type { Share } from './usage.ts';
 
 /**
  * The plain data every decision reads: no entity instances, no ORM. Loaded with a
@@ -103,6 +105,11 @@ export interface ClaimSnap {
   purchaseId: string | null;
   creditState: CreditState;
   coveredUnits: number;
+  /**
+   * Each purchase's share when more than one pays (B10 across purchases), in the
+   * assignment order; the first is `purchaseId`. Absent: `purchaseId` covers it all.
+   */
+  shares?: Share[];
   /** Postings made for it so far: part of each posting's idempotency key. */
   creditSeq: number;
 }

@@ -113,3 +113,113 @@ export function planTransition(
     }
   }
 }
+
+/** One purchase's part of a claim: the units it covers (B10 across purchases). */
+export interface Share {
+  purchaseId: string;
+  units: number;
+}
+
+/** A claim's shares: the stored list, or the one purchase that pays. */
+export const sharesOf = (claim: {
+  purchaseId: string | null;
+  coveredUnits: number;
+  shares?: Share[];
+}): Share[] =>
+  claim.shares && claim.shares.length > 0
+    ? claim.shares
+    : claim.purchaseId
+      ? [{ purchaseId: claim.purchaseId, units: claim.coveredUnits }]
+      : [];
+
+/**
+ * B10 across purchases: the units of a claim split over the eligible purchases in
+ * the assignment's order — the first covers what it can, the next the rest, until
+ * every unit is covered or none is left. The first (the winner) is always named.
+ */
+export function splitUnits(
+  units: number,
+  ordered: { id: string; remaining: number; unlimited: boolean }[],
+): Share[] {
+  const shares: Share[] = [];
+  let need = units;
+  for (const p of ordered) {
+    if (need <= 0 && shares.length > 0) break;
+    const n = p.unlimited ? need : Math.min(need, Math.max(p.remaining, 0));
+    if (n > 0 || shares.length === 0) shares.push({ purchaseId: p.id, units: n });
+    need -= n;
+  }
+  return shares;
+}
+
+/** A claim's move: its new state and shares, and one ledger posting per share that moves. */
+export type ClaimTransition =
+  | { kind: 'none' }
+  | { kind: 'assign-first' }
+  | {
+      kind: 'move';
+      state: CreditState;
+      covered: number;
+      shares: Share[];
+      postings: { purchaseId: string; kind: LedgerKind; delta: Delta }[];
+    };
+
+/**
+ * The state machine on a claim of several shares: each share moves as a claim of
+ * one purchase would (planTransition), so a claim of one share moves exactly as
+ * before. Taking (hold or use from `assigned`) walks the shares in order and takes
+ * what each purchase has left until the units are covered; every other move
+ * (held → used, release) moves each share's own units on its own purchase. A
+ * released claim keeps its shares as a record of what was given back. Pure.
+ */
+export function planClaim(
+  claim: { state: CreditState; shares: Share[] },
+  event: UsageEvent,
+  units: number,
+  view: (purchaseId: string) => PurchaseView | null,
+): ClaimTransition {
+  if (event === 'keep') return { kind: 'none' };
+  if (claim.state === 'none') return event === 'release' ? { kind: 'none' } : { kind: 'assign-first' };
+  if (claim.state === 'assigned' && (event === 'hold' || event === 'use')) {
+    let need = units;
+    let state: CreditState = 'none';
+    const shares: Share[] = [];
+    const postings: Extract<ClaimTransition, { kind: 'move' }>['postings'] = [];
+    for (const share of claim.shares) {
+      if (need <= 0) break;
+      const t = planTransition({ state: 'assigned', covered: 0 }, event, need, view(share.purchaseId));
+      if (t.kind !== 'move' || !t.posting) continue;
+      state = t.state;
+      shares.push({ purchaseId: share.purchaseId, units: t.covered });
+      postings.push({ purchaseId: share.purchaseId, ...t.posting });
+      need -= t.covered;
+    }
+    return { kind: 'move', state, covered: units - need, shares, postings };
+  }
+  const moves = claim.shares.map((share) => ({
+    share,
+    t: planTransition(
+      { state: claim.state, covered: share.units },
+      event,
+      share.units,
+      view(share.purchaseId),
+    ),
+  }));
+  const first = moves[0]?.t;
+  if (!first || first.kind !== 'move') return { kind: 'none' };
+  return {
+    kind: 'move',
+    state: first.state,
+    covered: moves.reduce((n, { t }) => n + (t.kind === 'move' ? t.covered : 0), 0),
+    shares:
+      first.state === 'released'
+        ? claim.shares
+        : moves.map(({ share, t }) => ({
+            purchaseId: share.purchaseId,
+            units: t.kind === 'move' ? t.covered : 0,
+          })),
+    postings: moves.flatMap(({ share, t }) =>
+      t.kind === 'move' && t.posting ? [{ purchaseId: share.purchaseId, ...t.posting }] : [],
+    ),
+  };
+}

@@ -1,10 +1,10 @@
 import { conflict, PunchcardError } from '../errors.ts';
 import { post, touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
+import { planFor } from './decide.ts';
 import type { ReservedView } from './present.ts';
 import { finish, reservationWork } from './reservation-status.ts';
 import type { ReservationSnap, Work } from './types.ts';
-import { planTransition, purchaseView } from './usage.ts';
 
 /**
  * Staff give back the credit a counted no-show used (seed 003's "fine grain
@@ -14,29 +14,27 @@ import { planTransition, purchaseView } from './usage.ts';
  */
 export function decideWaive(work: Work, r: ReservationSnap, reason: string): void {
   if (r.status !== 'no_show') throw conflict(`only a no-show can be waived; this reservation is ${r.status}`);
-  const purchase = r.purchaseId ? (work.purchases.get(r.purchaseId) ?? null) : null;
-  if (r.creditState !== 'used' || !purchase)
+  if (r.creditState !== 'used' || !r.purchaseId)
     throw conflict(`this no-show has no credit used (${r.creditState}): nothing to waive`);
-  // The state machine's release of a used credit: back to remaining, or to expired
-  // or deducted when the purchase can no longer be spent.
-  const next = planTransition(
-    { state: r.creditState, covered: r.coveredUnits },
-    'release',
-    r.coveredUnits,
-    purchaseView(purchase),
-  );
-  if (next.kind !== 'move' || !next.posting) throw conflict('nothing to waive');
-  r.creditSeq += 1;
+  // The state machine's release of each share's used credits: back to remaining, or to
+  // expired or deducted when that purchase can no longer be spent.
+  const next = planFor(work, r, 'release', r.coveredUnits);
+  if (next.kind !== 'move' || next.postings.length === 0) throw conflict('nothing to waive');
   const text = `no-show waived by ${work.actor}: ${reason}`;
-  post(work, purchase, {
-    kind: 'waive',
-    delta: next.posting.delta,
-    key: `r:${r.id}:${r.creditSeq}`,
-    reason: text,
-    at: work.now,
-    reservationId: r.id,
-    policyVersion: null,
-  });
+  for (const p of next.postings) {
+    const purchase = work.purchases.get(p.purchaseId);
+    if (!purchase) continue;
+    r.creditSeq += 1;
+    post(work, purchase, {
+      kind: 'waive',
+      delta: p.delta,
+      key: `r:${r.id}:${r.creditSeq}`,
+      reason: text,
+      at: work.now,
+      reservationId: r.id,
+      policyVersion: null,
+    });
+  }
   r.creditState = 'released';
   r.coveredUnits = 0;
   touchReservation(work, r).steps.push({

@@ -20,6 +20,8 @@ const ReservationSchema = defineEntity({
     creditState: p.enum(creditStates),
     /** Units the credit covers (B10); 0 when nothing pays. */
     coveredUnits: p.integer(),
+    /** Each purchase's share when more than one pays (B10 across purchases), in assignment order. */
+    shares: p.json<{ purchaseId: string; units: number }[]>().nullable(),
     /** Ledger postings made for it so far: makes each posting's idempotency key unique. */
     creditSeq: p.integer().default(0),
     /** Time-based triggers already applied, so each applies exactly once (B12). */

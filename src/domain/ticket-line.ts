@@ -20,6 +20,8 @@ const TicketLineSchema = defineEntity({
     unitPrice: p.bigint('number'),
     units: p.integer(),
     coveredUnits: p.integer(),
+    /** Each purchase's share when more than one pays (B10 across purchases), in assignment order. */
+    shares: p.json<{ purchaseId: string; units: number }[]>().nullable(),
     purchaseId: p.string().nullable(),
     creditState: p.enum(creditStates),
     /** Ledger postings made for it so far: makes each posting's idempotency key unique. */

@@ -79,6 +79,7 @@ describe('plugin interface', () => {
       '0008-catalog',
       '0009-client-search',
       '0010-engine-items',
+      '0011-claim-shares',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

@@ -8,6 +8,7 @@ import { Migration0007Retention } from './0007-retention.ts';
 import { Migration0008Catalog } from './0008-catalog.ts';
 import { Migration0009ClientSearch } from './0009-client-search.ts';
 import { Migration0010EngineItems } from './0010-engine-items.ts';
+import { Migration0011ClaimShares } from './0011-claim-shares.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   { name: '0008-catalog', class: Migration0008Catalog },
   { name: '0009-client-search', class: Migration0009ClientSearch },
   { name: '0010-engine-items', class: Migration0010EngineItems },
+  { name: '0011-claim-shares', class: Migration0011ClaimShares },
 ];

@@ -51,3 +51,19 @@ export const Counts = component(
     { ...closed, description: 'The paying purchase as the package icon shows it (used, remaining / total)' },
   ),
 );
+
+export const ClaimShare = component(
+  'ClaimShare',
+  Type.Object(
+    {
+      purchaseId: Type.String(),
+      units: Type.Integer({ minimum: 0, description: 'Units (nights, sessions) this purchase covers' }),
+      label: Type.Optional(nullable(Type.String({ description: "This purchase's label (B20)" }))),
+    },
+    {
+      ...closed,
+      description:
+        "One purchase's share of a claim: a stay longer than one purchase has credits draws from the next eligible purchase in the assignment order (B10)",
+    },
+  ),
+);

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { channels, creditStates, reservationStatuses } from '../../domain/enums.ts';
 import { triggers } from '../../policy/ruleset-schema.ts';
 import { component } from '../openapi.ts';
-import { at, Counts, closed, count, enumOf, nullable } from './common.ts';
+import { at, ClaimShare, Counts, closed, count, enumOf, nullable } from './common.ts';
 
 const usageEvents = ['hold', 'use', 'release', 'keep'] as const;
 
@@ -73,6 +73,9 @@ export const Reservation = component(
       credit: Type.Object({ state: enumOf(creditStates), units: count }, closed),
       label: nullable(Type.String()),
       counts: nullable(Counts),
+      shares: Type.Array(ClaimShare, {
+        description: "Each purchase's share, in the assignment order (empty when no credit is assigned)",
+      }),
       explain: nullable(Explanation),
     },
     closed,
@@ -90,6 +93,9 @@ export const Quote = component(
       credit: Type.Object({ state: enumOf(creditStates), units: count }, closed),
       label: nullable(Type.String()),
       counts: nullable(Counts),
+      shares: Type.Array(ClaimShare, {
+        description: "Each purchase's share, in the assignment order (empty when no credit is assigned)",
+      }),
       explain: nullable(Explanation),
     },
     { ...closed, description: 'What a booking made now would decide; nothing is written' },

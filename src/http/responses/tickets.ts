@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { creditStates, ticketStatuses } from '../../domain/enums.ts';
 import { component } from '../openapi.ts';
-import { amount, Counts, closed, count, enumOf, nullable } from './common.ts';
+import { amount, ClaimShare, Counts, closed, count, enumOf, nullable } from './common.ts';
 
 export const TicketLine = component(
   'TicketLine',
@@ -20,6 +20,9 @@ export const TicketLine = component(
       commissionBase: Type.Number({ description: 'Minor units (B21)' }),
       label: nullable(Type.String()),
       counts: nullable(Counts),
+      shares: Type.Array(ClaimShare, {
+        description: "Each purchase's share, in the assignment order (empty when no credit covers the line)",
+      }),
     },
     closed,
   ),
