@@ -18,8 +18,9 @@ async function boarding(credits: [number, number]) {
   await t
     .as('admin')
     .post('/v1/items', { id: 'suite', name: 'Boarding suite', kind: 'appointment', price: 6500 });
+  await t.as('admin').post('/v1/items', { id: 'treat', name: 'Treat', kind: 'product', price: 1000 });
   const plan = async (n: number) =>
-    addPlan(t, { name: `${n} nights`, kind: 'membership', credits: n, itemIds: ['suite'] });
+    addPlan(t, { name: `${n} nights`, kind: 'membership', credits: n, itemIds: ['suite', 'treat'] });
   // FIFO (seed 004): the earlier purchase pays first.
   const first = await buy(t, await plan(credits[0]), { purchasedAt: '2026-03-01T09:00:00-05:00' });
   const second = await buy(t, await plan(credits[1]), { purchasedAt: '2026-03-02T09:00:00-05:00' });
@@ -130,5 +131,33 @@ describe('B10 across purchases: a stay draws from as many purchases as it needs'
       credit: { state: 'held', units: 4 },
       shares: [{ purchaseId: first.id, units: 4 }],
     });
+  });
+
+  it('own: a product line of 4 over two 3-credit packs takes 3 + 1; refunding the ticket gives each back', async () => {
+    const { t, first, second } = await boarding([3, 3]);
+    const ticket = await t.as('staff').post('/v1/tickets', {
+      clientId: 'sarah',
+      locationId: 'loc',
+      lines: [{ itemId: 'treat', units: 4 }],
+    });
+    expectStatus(ticket, 201);
+    expect(ticket.body.lines[0]).toMatchObject({
+      coveredUnits: 4,
+      amountDue: 0,
+      purchaseId: first.id,
+      shares: [
+        { purchaseId: first.id, units: 3 },
+        { purchaseId: second.id, units: 1 },
+      ],
+    });
+    const closed = await t.as('staff').post(`/v1/tickets/${ticket.body.id}/close`);
+    expectStatus(closed, 200);
+    expect(await balanceOf(t, first.id)).toMatchObject({ used: 3, remaining: 0 });
+    expect(await balanceOf(t, second.id)).toMatchObject({ used: 1, remaining: 2 });
+    const refunded = await t.as('staff').post(`/v1/tickets/${ticket.body.id}/refund`);
+    expectStatus(refunded, 200);
+    expect(await ledgerKinds(t, first.id)).toEqual(['grant', 'use', 'refund']);
+    expect(await ledgerKinds(t, second.id)).toEqual(['grant', 'use', 'refund']);
+    expect((await balanceOf(t, second.id)).remaining).toBe(3);
   });
 });
