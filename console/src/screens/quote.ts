@@ -122,7 +122,7 @@ export async function quoteSection(
         },
       },
       h('div', {}, h('label', { for: 'quote-session' }, 'Session'), select),
-      h('div', {}, h('label', { for: 'quote-channel' }, 'Booked'), channel),
+      h('div', {}, h('label', { for: 'quote-channel' }, 'Booked from'), channel),
       h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Quote')),
       schedule.data.next
         ? h('p', { class: 'hint' }, `The first ${pageLimit} sessions of the next two weeks are listed.`)
