@@ -15,3 +15,5 @@ export type Explanation = Schemas['Explanation'];
 export type UsageStep = Schemas['UsageStep'];
 export type PolicyVersionDetail = Schemas['PolicyVersionDetail'];
 export type ClientReservation = Schemas['ClientReservations']['reservations'][number];
+export type Counts = Schemas['Counts'];
+export type ScheduledSession = Schemas['ScheduledSession'];

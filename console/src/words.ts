@@ -4,7 +4,7 @@
  * themselves; nothing is written per preset.
  */
 import type { Condition, Rule, Ruleset } from '../../src/policy/ruleset-schema.ts';
-import type { Explanation, UsageStep } from './shapes.ts';
+import type { Counts, Explanation, UsageStep } from './shapes.ts';
 
 const triggerWords: Record<string, string> = {
   booked: 'a booking is made',
@@ -18,6 +18,7 @@ const triggerWords: Record<string, string> = {
   ticket_refunded: 'its ticket is refunded',
   session_started: "the session's start time passes",
   session_ended: 'the session ends',
+  session_canceled: 'the studio cancels the session',
 };
 
 const statusWords: Record<string, string> = {
@@ -310,3 +311,12 @@ function stepText(step: UsageStep): string {
 }
 
 export const creditStateText = (state: string) => stateWords[state] ?? state;
+
+/**
+ * The seeds' package icon in words: the paying purchase's credits used and left,
+ * e.g. "3 used · 7 left of 10"; an unlimited purchase has no count left.
+ */
+export const countsText = (c: Counts) =>
+  c.remaining === null || c.total === null
+    ? `${c.used} used · unlimited`
+    : `${c.used} used · ${c.remaining} left of ${c.total}`;

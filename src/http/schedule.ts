@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import { rosterViews } from '../credits/roster.ts';
 import { query } from '../db/sql.ts';
 import { channels, creditStates, reservationStatuses } from '../domain/enums.ts';
+import { Item } from '../domain/item.ts';
 import { Session } from '../domain/session.ts';
 import { notFound } from '../errors.ts';
 import { requireRole } from './auth.ts';
@@ -34,11 +35,20 @@ export const ScheduleQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** A schedule row: the session and its item's name, so a person picks a class by what it is called. */
+export const ScheduledSession = component(
+  'ScheduledSession',
+  Type.Object(
+    { ...SessionSchema.properties, itemName: Type.String({ description: "The session's item, by name" }) },
+    closed,
+  ),
+);
+
 export const SchedulePage = component(
   'SchedulePage',
   Type.Object(
     {
-      sessions: Type.Array(SessionSchema),
+      sessions: Type.Array(ScheduledSession),
       next: nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last' })),
     },
     closed,
@@ -113,8 +123,10 @@ export const scheduleRoutes = new Hono<AppEnv>()
     );
     const page = found.slice(0, limit);
     const last = page.at(-1);
+    const items = await c.var.em.find(Item, { id: { $in: [...new Set(page.map((s) => s.itemId))] } });
+    const nameOf = new Map(items.map((i) => [i.id, i.name]));
     const body: Static<typeof SchedulePage> = {
-      sessions: page.map(presentSession),
+      sessions: page.map((s) => ({ ...presentSession(s), itemName: nameOf.get(s.itemId) ?? s.itemId })),
       next: found.length > limit && last ? encodePosition({ at: last.startsAt, id: last.id }) : null,
     };
     return c.json(body);

@@ -36,6 +36,8 @@ describe('the schedule and the roster (issue 17, item 4)', () => {
     const all = await staff.get('/v1/sessions');
     expect(ids(all.body)).toEqual(['s1', 's2', 's3', 's4', 's5']);
     expect(all.body.next).toBeNull();
+    // Each row names its item, so the desk picks a class by what it is called.
+    expect(all.body.sessions[0]).toMatchObject({ id: 's1', itemId: 'yoga', itemName: 'Yoga' });
     expect(ids((await staff.get('/v1/sessions?locationId=loc&staffId=ana')).body)).toEqual(['s1', 's3']);
     const window = `from=${encodeURIComponent('2026-03-03T12:00:00-05:00')}&to=${encodeURIComponent('2026-03-06T00:00:00-05:00')}`;
     expect(ids((await staff.get(`/v1/sessions?${window}`)).body)).toEqual(['s2', 's3', 's4']);

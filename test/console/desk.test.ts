@@ -327,8 +327,7 @@ describe('the console at the front desk (issue 18)', () => {
       'Paid by “10 classes” (p-old)',
     );
     await expectAccessible(page, 'client after a move');
-    await page.locator('h1').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: new URL('../../docs/console-client-view.png', import.meta.url).pathname });
+    // The README's picture of the client view is taken by quote.test.ts (with a quote).
     await screenshot(page, '16-client-moved');
     expect(artifacts.pathname).toContain('test-artifacts');
   }, 120_000);

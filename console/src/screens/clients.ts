@@ -3,7 +3,8 @@ import { confirmChange } from '../confirm.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { refusalText } from '../refusal.ts';
 import type { ClientReservation, LedgerEntry, Purchase } from '../shapes.ts';
-import { creditStateText, explainText } from '../words.ts';
+import { countsText, creditStateText, explainText } from '../words.ts';
+import { quoteSection } from './quote.ts';
 
 const balanceText = (p: Purchase) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
 
@@ -255,11 +256,11 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
     await clientsScreen(main, shown);
     (main.querySelector('#client-note') as HTMLElement | null)?.scrollIntoView();
   };
-  // The quote (which purchase would pay if this client booked a given session now,
-  // with the counts after) belongs here, above the purchases, once the service
-  // offers POST /v1/reservations/quote (issue 17); nothing is guessed in its place.
+  // The quote sits above the purchases: the desk asks it before booking.
+  const quote = await quoteSection(client.data, planOf);
 
   main.append(
+    quote,
     h(
       'section',
       { 'aria-labelledby': 'purchases-title' },
@@ -350,6 +351,7 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
                       {},
                       creditStateText(r.credit.state),
                       r.label ? h('div', { class: 'hint' }, r.label) : null,
+                      r.counts ? h('div', { class: 'counts' }, countsText(r.counts)) : null,
                     ),
                     h(
                       'td',
