@@ -206,7 +206,7 @@ export function planClaim(
     ),
   }));
   const first = moves[0]?.t;
-  if (!first || first.kind !== 'move') return { kind: 'none' };
+  if (first?.kind !== 'move') return { kind: 'none' };
   return {
     kind: 'move',
     state: first.state,
