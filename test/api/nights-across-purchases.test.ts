@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
+import { setNow } from '../support/clock.ts';
 import { addPlan, addSession, balanceOf, buy, ledgerKinds, newStudio, reserve } from '../support/fixtures.ts';
 
 // Issue 17 item 5 (B10, seed 004): "if the appointment lasts for seven nights and the client
@@ -159,5 +160,25 @@ describe('B10 across purchases: a stay draws from as many purchases as it needs'
     expect(await ledgerKinds(t, first.id)).toEqual(['grant', 'use', 'refund']);
     expect(await ledgerKinds(t, second.id)).toEqual(['grant', 'use', 'refund']);
     expect((await balanceOf(t, second.id)).remaining).toBe(3);
+  });
+
+  it('own: the stay starting uses each held share (time trigger, no ticket); the sweep after it changes nothing', async () => {
+    const { t, first, second } = await boarding([3, 3]);
+    const r = await reserve(t, await addSession(t, stay(5)));
+    setNow('2026-03-10T20:00:00Z');
+    const read = await t.as('staff').get(`/v1/reservations/${r.id}`);
+    expect(read.body).toMatchObject({
+      credit: { state: 'used', units: 5 },
+      shares: [
+        { purchaseId: first.id, units: 3, label: 'Membership Used' },
+        { purchaseId: second.id, units: 2, label: 'Membership Used' },
+      ],
+    });
+    setNow('2026-03-16T12:00:00Z');
+    expectStatus(await t.as('admin').post('/v1/sweeps', {}), 200);
+    expect(await balanceOf(t, first.id)).toMatchObject({ held: 0, used: 3, remaining: 0 });
+    expect(await balanceOf(t, second.id)).toMatchObject({ held: 0, used: 2, remaining: 1 });
+    expect(await ledgerKinds(t, first.id)).toEqual(['grant', 'hold', 'use']);
+    expect(await ledgerKinds(t, second.id)).toEqual(['grant', 'hold', 'use']);
   });
 });

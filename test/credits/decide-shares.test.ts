@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideBooking, releaseClaim } from '../../src/credits/decide.ts';
 import type { ClientSnapshot, PurchaseSnap } from '../../src/credits/types.ts';
 import { planClaim, splitUnits } from '../../src/credits/usage.ts';
+import { decideWaive } from '../../src/credits/waive.ts';
 import { compilePolicy, loadPreset } from '../../src/policy/index.ts';
 import { at, counters, postings, purchase, reservation, work } from './snapshots.ts';
 
@@ -136,5 +137,27 @@ describe('moving a claim of several shares', () => {
         { purchaseId: 'b', units: 2 },
       ],
     });
+  });
+
+  it('a waive gives each used share back with a waive entry of its own', () => {
+    const w = work('gymgo', [purchase('a', { credits: 3, used: 3 }), purchase('b', { credits: 2, used: 2 })]);
+    const r = reservation('r1', {
+      status: 'no_show',
+      purchaseId: 'a',
+      creditState: 'used',
+      coveredUnits: 5,
+      creditSeq: 2,
+      shares: [
+        { purchaseId: 'a', units: 3 },
+        { purchaseId: 'b', units: 2 },
+      ],
+    });
+    decideWaive(w, r, 'car broke down');
+    expect(postings(w)).toEqual([
+      ['a', 'waive', { used: -3 }],
+      ['b', 'waive', { used: -2 }],
+    ]);
+    expect([w.purchases.get('a')?.remaining, w.purchases.get('b')?.remaining]).toEqual([3, 2]);
+    expect(r).toMatchObject({ creditState: 'released', coveredUnits: 0 });
   });
 });
