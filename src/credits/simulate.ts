@@ -68,11 +68,11 @@ function replay(
 export const simulateLimits = { reservations: 100_000, rangeDays: 366, listedChanges: 1000 } as const;
 
 /** Replayed between two yields to the event loop, so other requests (other tenants') run meanwhile. */
-const chunk = 500;
+const chunk = 100;
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reservations read per set read: the next window is read while this one is replayed. */
-const window = 5000;
+const window = 1000;
 
 /**
  * Refuses a range wider than the limit, or one holding more reservations than one call
