@@ -1,31 +1,13 @@
-import type { EntityManager } from '@mikro-orm/sql';
 import { describe, expect, it } from 'vitest';
 import { emptyChangeSet, post, touchReservation, workOn } from '../../src/credits/changeset.ts';
-import type { CreditContext } from '../../src/credits/context.ts';
 import { commit } from '../../src/credits/ledger.ts';
 import { policyAt, readClient } from '../../src/credits/read.ts';
 import type { PurchaseSnap, ReservationSnap } from '../../src/credits/types.ts';
 import { query } from '../../src/db/sql.ts';
-import type { PunchcardEvent } from '../../src/events.ts';
+import { inTransaction } from '../support/credit-transaction.ts';
 import { addPlan, addSession, buy, newStudio } from '../support/fixtures.ts';
-import { testPlugin } from '../support/plugin.ts';
 
 /** commit on its own: a hand-made change set goes to the tables in one statement, or nothing does. */
-
-async function inTransaction<T>(tenantId: string, run: (ctx: CreditContext) => Promise<T>): Promise<T> {
-  const { orm } = await testPlugin();
-  const em = orm.em.fork() as unknown as EntityManager;
-  em.setFilterParams('tenant', { tenantId });
-  return em.transactional((tx) =>
-    run({
-      tx,
-      tenantId,
-      now: new Date('2026-03-02T15:00:00Z'),
-      actor: 'staff',
-      events: [] as PunchcardEvent[],
-    }),
-  );
-}
 
 async function setup() {
   const t = await newStudio('mytime');

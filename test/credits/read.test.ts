@@ -1,28 +1,10 @@
-import type { EntityManager } from '@mikro-orm/sql';
 import { describe, expect, it } from 'vitest';
-import type { CreditContext } from '../../src/credits/context.ts';
 import { readClient } from '../../src/credits/read.ts';
 import { query } from '../../src/db/sql.ts';
-import type { PunchcardEvent } from '../../src/events.ts';
+import { inTransaction } from '../support/credit-transaction.ts';
 import { addPlan, buy, newStudio } from '../support/fixtures.ts';
-import { testPlugin } from '../support/plugin.ts';
 
 /** The one locking read takes what can change: live purchases, not years of used-up ones. */
-
-async function inTransaction<T>(tenantId: string, run: (ctx: CreditContext) => Promise<T>): Promise<T> {
-  const { orm } = await testPlugin();
-  const em = orm.em.fork() as unknown as EntityManager;
-  em.setFilterParams('tenant', { tenantId });
-  return em.transactional((tx) =>
-    run({
-      tx,
-      tenantId,
-      now: new Date('2026-03-02T15:00:00Z'),
-      actor: 'staff',
-      events: [] as PunchcardEvent[],
-    }),
-  );
-}
 
 describe('readClient', () => {
   it('takes live purchases and those named; used-up history stays out', async () => {
