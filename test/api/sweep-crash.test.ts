@@ -72,6 +72,10 @@ describe('the scheduled sweep', () => {
     setNow('2026-03-10T12:00:00Z');
     const plugin = await testPlugin();
     const seen: string[] = [];
+    // A new subscriber receives what was committed from the (millisecond) moment it
+    // subscribed on, erring towards one event too many, never one too few: let the
+    // clock move past the last booking's commit so only the sweep's events are new.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const off = plugin.on('credit.changed', (e) => {
       if (e.tenantId === t.id) seen.push(`${e.kind}:${e.reservationId}`);
     });
