@@ -21,6 +21,13 @@ export const ledgerKinds = [
   'expiry',
   'void',
   'waive',
+  // Studio policies (issue 20): late-cancel and no-show outcomes, forgiveness, transfers.
+  'late_cancel',
+  'no_show_forfeit',
+  'forgiven',
+  'forfeit_waive',
+  'transfer_out',
+  'transfer_in',
 ] as const;
 
 /** The item type whose session-bucket plans grant credits (B7). */

@@ -80,6 +80,7 @@ describe('plugin interface', () => {
       '0009-client-search',
       '0010-engine-items',
       '0011-claim-shares',
+      '0012-studio-ledger-kinds',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);
