@@ -2,6 +2,7 @@ import type { LedgerKind } from '../domain/enums.ts';
 import type { CachedActive } from '../policy/index.ts';
 import { applyDelta, type Counters, type Delta } from './balance.ts';
 import type { CreditContext } from './context.ts';
+import { trackPoolUse } from './pool.ts';
 import type {
   ChangeSet,
   ClientSnapshot,
@@ -57,12 +58,17 @@ export function post(
     lineNo?: number | null;
     /** Staff adjustments are not decided by the rule set. */
     policyVersion?: number | null;
+    /** Whom the credits move for (a claim's client); the purchase's owner when absent. */
+    clientId?: string | undefined;
   },
 ): Posting {
   const next = applyDelta(purchase, entry.kind, entry.delta, purchase.unlimited);
   Object.assign(purchase, next);
+  const clientId = entry.clientId ?? purchase.clientId;
+  trackPoolUse(purchase, clientId, entry.delta);
   const posting: Posting = {
     purchaseId: purchase.id,
+    clientId,
     kind: entry.kind,
     delta: full(entry.delta),
     key: entry.key,
@@ -131,5 +137,6 @@ export function workOn(
   const copy = structuredClone({ purchases: snapshot.purchases, reservations: snapshot.reservations });
   const work = newWork(ctx, active, copy.purchases);
   work.reservations = copy.reservations;
+  work.clientId = snapshot.clientId;
   return work;
 }

@@ -7,6 +7,7 @@ import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, decideDue } from './due.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
+import { cappedView, mayPay } from './pool.ts';
 import { reservationChanged } from './reservation-event.ts';
 import type {
   ChangeSet,
@@ -49,10 +50,10 @@ export const payableOf = (r: ReservationSnap, at: Date): Payable => ({
   at,
 });
 
-/** The client's purchases of plans covering the item (the voided ones can never pay). */
+/** The client's purchases, and those shared with it, of plans covering the item (the voided ones can never pay). */
 export const candidatesFor = (work: Work, clientId: string, itemId: string): PurchaseSnap[] =>
   [...work.purchases.values()].filter(
-    (p) => p.clientId === clientId && p.status !== 'voided' && p.plan.itemIds.includes(itemId),
+    (p) => mayPay(p, clientId) && p.status !== 'voided' && p.plan.itemIds.includes(itemId),
   );
 
 /** A claim's key in ledger idempotency keys: `r:<reservation>` or `l:<ticket>:<line>`. */
@@ -92,6 +93,7 @@ export function applyMove(
     if (!purchase) continue;
     claim.creditSeq += 1;
     post(work, purchase, {
+      clientId: 'lineNo' in claim ? work.clientId : claim.clientId,
       kind: p.kind,
       delta: p.delta,
       key: `${keyOf(claim)}:${claim.creditSeq}`,
@@ -140,7 +142,10 @@ export function assignReservation(
   const winner = trace.winner;
   if (!winner) return { purchase: null, trace };
   // B10 across purchases: the units the winner cannot cover fall to the next in the same order.
-  const shares = splitUnits(line.units, trace.ordered);
+  const shares = splitUnits(
+    line.units,
+    trace.ordered.map((p) => cappedView(p, r.clientId)),
+  );
   setShares(r, shares);
   r.creditState = 'assigned';
   r.coveredUnits = shares.reduce((n, share) => n + share.units, 0);

@@ -34,6 +34,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       compact({
         id: ids.get(p),
         purchase_id: p.purchaseId,
+        client_id: p.clientId,
         kind: p.kind,
         ...p.delta,
         reservation_id: p.reservationId,
@@ -47,13 +48,13 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       }),
     );
     parts.push(`ledger as (
-      insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
+      insert into ledger_entries (tenant_id, id, purchase_id, client_id, kind, total, held, used, deducted, expired,
         reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
-      select $1, x.id, x.purchase_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
+      select $1, x.id, x.purchase_id, x.client_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
              coalesce(x.deducted, 0), coalesce(x.expired, 0),
              x.reservation_id, x.ticket_id, x.line_no, x.actor, r.reasons ->> coalesce(x.reason, 0), x.idempotency_key,
              x.policy_version, x.occurred_at
-        from reasons r, jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, kind text, total int, held int,
+        from reasons r, jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, client_id text, kind text, total int, held int,
              used int, deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason int,
              idempotency_key text, policy_version int, occurred_at timestamptz))`);
   }
@@ -75,18 +76,19 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       deducted: p.deducted,
       expired: p.expired,
       remaining: p.remaining,
+      pool: p.pool ?? null,
       created_at: ctx.now.toISOString(),
     }));
     // Inserted with the counters its first entries leave: one statement sees one
     // snapshot, so the balances update below could not see a row inserted here.
     parts.push(`new_purchases as (
       insert into purchases (tenant_id, id, client_id, plan_id, location_id, purchased_at, expires_at, status, source,
-        unlimited, total, held, used, deducted, expired, remaining, created_at)
+        unlimited, total, held, used, deducted, expired, remaining, pool, created_at)
       select $1, v.id, v.client_id, v.plan_id, v.location_id, v.purchased_at, v.expires_at, v.status, v.source,
-             v.unlimited, v.total, v.held, v.used, v.deducted, v.expired, v.remaining, v.created_at
+             v.unlimited, v.total, v.held, v.used, v.deducted, v.expired, v.remaining, v.pool, v.created_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, plan_id text, location_id text,
              purchased_at timestamptz, expires_at timestamptz, status text, source text, unlimited boolean, total int,
-             held int, used int, deducted int, expired int, remaining int, created_at timestamptz))`);
+             held int, used int, deducted int, expired int, remaining int, pool jsonb, created_at timestamptz))`);
   }
   const changed = [...cs.purchases.values()].filter((p) => !cs.newPurchases.has(p.id));
   if (changed.length > 0) {
@@ -99,12 +101,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       deducted: p.deducted,
       expired: p.expired,
       remaining: p.remaining,
+      // A pool's members and counts as decided on the locked row; absent leaves it as it is.
+      ...(p.pool ? { pool: p.pool } : {}),
     }));
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
-             expired = v.expired, remaining = v.remaining
+             expired = v.expired, remaining = v.remaining, pool = coalesce(v.pool, p.pool)
         from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, total int, held int, used int, deducted int,
-             expired int, remaining int)
+             expired int, remaining int, pool jsonb)
        where p.tenant_id = $1 and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];

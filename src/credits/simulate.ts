@@ -136,8 +136,10 @@ export async function simulate(ctx: CreditContext, draft: CompiledPolicy, from: 
     next = read(i + 1);
     const byClient = new Map<string, Map<string, PurchaseSnap>>();
     for (const [id, p] of purchases) {
-      const mine = byClient.get(p.clientId) ?? new Map<string, PurchaseSnap>();
-      byClient.set(p.clientId, mine.set(id, p));
+      for (const clientId of [p.clientId, ...(p.pool?.members ?? [])]) {
+        const mine = byClient.get(clientId) ?? new Map<string, PurchaseSnap>();
+        byClient.set(clientId, mine.set(id, p));
+      }
     }
     for (const r of reservations) {
       if (++replayed % chunk === 0) await yieldToOthers();
