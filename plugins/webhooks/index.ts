@@ -8,6 +8,8 @@ const allEvents: EventName[] = [
   'reservation.changed',
   'ticket.changed',
   'policy.changed',
+  'purchase.members_changed',
+  'purchase.transferred',
 ];
 
 /**

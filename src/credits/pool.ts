@@ -68,13 +68,16 @@ export interface MembersRequest {
  * purchase its claims hold credits of). Pure: returns the new pool.
  */
 export function poolWith(p: Pick<PurchaseSnap, 'pool'>, request: MembersRequest): Pool {
-  const used: Record<string, number> = { ...(p.pool?.used ?? {}) };
-  const caps: Record<string, number> = {};
-  for (const id of request.clientIds) {
-    if (!Object.hasOwn(used, id)) used[id] = 0;
-    const cap = request.caps && Object.hasOwn(request.caps, id) ? request.caps[id] : undefined;
-    if (cap !== undefined) caps[id] = cap;
-  }
+  // Built with fromEntries (own data properties): a client may be called '__proto__'.
+  const before = p.pool?.used ?? {};
+  const used = Object.fromEntries([
+    ...Object.entries(before),
+    ...request.clientIds.filter((id) => !Object.hasOwn(before, id)).map((id) => [id, 0] as const),
+  ]);
+  const requested = request.caps ?? {};
+  const caps = Object.fromEntries(
+    request.clientIds.filter((id) => Object.hasOwn(requested, id)).map((id) => [id, requested[id] as number]),
+  );
   return { members: [...request.clientIds], caps, used };
 }
 
