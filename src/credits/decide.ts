@@ -74,10 +74,19 @@ export function setShares(claim: ClaimSnap, shares: Share[]): void {
 }
 
 /** The state machine's move for a claim, share by share, on the working purchases. */
-export const planFor = (work: Work, claim: ClaimSnap, event: UsageEvent, units: number): ClaimTransition =>
-  planClaim({ state: claim.creditState, shares: sharesOf(claim) }, event, units, (id) =>
-    purchaseView(work.purchases.get(id)),
-  );
+export function planFor(work: Work, claim: ClaimSnap, event: UsageEvent, units: number): ClaimTransition {
+  // Taking credits for an assigned claim: a pool member takes no more than its cap leaves.
+  const taker =
+    claim.creditState === 'assigned'
+      ? 'clientId' in claim
+        ? String(claim.clientId)
+        : work.clientId
+      : undefined;
+  return planClaim({ state: claim.creditState, shares: sharesOf(claim) }, event, units, (id) => {
+    const p = work.purchases.get(id);
+    return purchaseView(p && taker ? { ...p, ...cappedView(p, taker) } : p);
+  });
+}
 
 /** Applies a planned move: one ledger posting per share that moves, and the claim's new state. */
 export function applyMove(
