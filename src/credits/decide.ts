@@ -31,6 +31,7 @@ import {
   splitUnits,
   type UsageEvent,
 } from './usage.ts';
+import { capRefusalPrefix, countVisit, refusingCap } from './visit-cap.ts';
 
 /**
  * The decisions every credit operation is made of, on working snapshot data: pure
@@ -145,6 +146,7 @@ export function assignReservation(
   r.creditState = 'assigned';
   r.coveredUnits = shares.reduce((n, share) => n + share.units, 0);
   r.manualPurchase = mode === 'manual';
+  countVisit(work, r);
   return { purchase: winner, trace };
 }
 
@@ -329,6 +331,7 @@ export function decideBooking(
   const change = touchReservation(work, r, true);
   // Pay-with: the same automatic decision, among this one purchase only.
   const { trace } = assignReservation(work, r, 'auto', request.purchaseId);
+  if (r.purchaseId === null) noCreditOverCap(work, r, trace, change);
   if (request.purchaseId && r.purchaseId !== request.purchaseId) {
     const why =
       trace.considered.find((v) => v.purchaseId === request.purchaseId)?.reason ??
@@ -347,6 +350,29 @@ export function decideBooking(
     purchases: work.purchases,
     usedThrough: usedThroughAfter(work.cs, { reservationId: r.id }, 0),
   };
+}
+
+/**
+ * Visit caps (issue 20): nothing pays and a capped purchase was refused for its
+ * cap. A plan in mode `refuse` refuses the booking (409); in mode `no_credit` it
+ * is booked without a credit and the explanation says so.
+ */
+function noCreditOverCap(
+  work: Work,
+  r: ReservationSnap,
+  trace: ReturnType<typeof assignReservation>['trace'],
+  change: ReservationChange,
+): void {
+  const refusing = refusingCap(trace.considered, work.purchases);
+  if (refusing) {
+    const { purchase, reason } = refusing;
+    throw conflict(
+      `the visit cap of plan '${purchase.plan.name}' (purchase '${purchase.id}') refuses this booking: ${reason}, and no other purchase of client '${r.clientId}' can pay`,
+    );
+  }
+  if (change.assignment && trace.considered.some((v) => v.reason.startsWith(capRefusalPrefix)))
+    change.assignment.summary +=
+      '; booked without a credit: the plan books over its visit cap (mode no_credit)';
 }
 
 /** A reservation's explanation as the commit stores it: the new assignment if decided, the latest steps. */

@@ -1,5 +1,6 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
 import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
+import { capFacts } from './visit-cap.ts';
 
 /**
  * Snapshot data turned into the plain facts the policy reads (the catalogue in
@@ -108,7 +109,9 @@ export function usageFacts(s: UsageScene) {
     trigger: s.trigger,
     item: itemFact(s.item),
     plan: s.purchase ? planFact(s.purchase.plan) : null,
-    purchase: s.purchase ? purchaseFact(s.purchase) : null,
+    purchase: s.purchase
+      ? { ...purchaseFact(s.purchase), ...capFacts(s.purchase, s.session, s.reservation?.id ?? null) }
+      : null,
     session: s.session ? sessionFact(s.session) : null,
     reservation: s.reservation ? reservationFact(s.reservation) : null,
     ticket: s.ticket ? ticketFact(s.ticket) : null,

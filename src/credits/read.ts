@@ -11,7 +11,7 @@ import type { CreditContext } from './context.ts';
 import {
   itemOf,
   lineOf,
-  purchaseColumns,
+  purchaseBaseColumns,
   purchaseOf,
   reservationColumns,
   reservationFrom,
@@ -20,6 +20,7 @@ import {
   ticketOf,
 } from './snapshot.ts';
 import type { ClientSnapshot, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
+import { capColumns, sessionZoneColumn } from './visit-cap-read.ts';
 
 /** A purchase that ended (used up, expired, voided) and holds nothing drops out of the lock this long after its sale. */
 export const historyDays = 90;
@@ -105,6 +106,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
   const named = req.reservationIds?.length ? param(JSON.stringify(req.reservationIds), 'jsonb') : null;
   const namedPurchases = req.purchaseIds?.length ? param(JSON.stringify(req.purchaseIds), 'jsonb') : null;
   const ticket = req.ticketId ? param(req.ticketId, 'text') : null;
+  const bookedSession = req.booking ? param(req.booking.sessionId, 'text') : null;
   const reservationIds = [
     `select r.id from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
       where r.tenant_id = $1 and r.client_id = (select id from c) and not r.ended_applied
@@ -181,11 +183,11 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     : '';
   let booking = '';
   if (req.booking) {
-    const session = param(req.booking.sessionId, 'text');
+    const session = bookedSession as string;
     booking = `,
       (select to_json(b) from (
          select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-                s.canceled_at as s_canceled_at, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
+                s.canceled_at as s_canceled_at, ${sessionZoneColumn('s')}, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
                 i.bucket_type as i_bucket_type, i.integrations as i_integrations
            from sessions s join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
           where s.tenant_id = $1 and s.id = ${session}${share('s')}) b) as session,
@@ -203,7 +205,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
      pids as (${purchaseIds.filter(Boolean).join(' union ')})
      select c.id as client_id, c.active_version,
        (select coalesce(json_agg(q order by q.id), '[]') from (
-          select ${purchaseColumns}
+          select ${purchaseBaseColumns}, ${capColumns(bookedSession ? { session: bookedSession } : undefined)}
             from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
            where p.tenant_id = $1 and p.id = any(array(select id from pids))
            order by p.id${lock('p')}) q) as purchases,

@@ -10,12 +10,13 @@ import type {
   ReservationStatus,
   TicketStatus,
 } from '../domain/enums.ts';
-import type { CommissionSetting } from '../domain/plan.ts';
+import type { CommissionSetting, VisitCap } from '../domain/plan.ts';
 import type { PunchcardEvent } from '../events.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { AssignmentTrace } from './assign.ts';
 import type { Counters } from './balance.ts';
 import type { Share, UsageEvent } from './usage.ts';
+import type { CapVisit } from './visit-cap.ts';
 
 export type { Share } from './usage.ts';
 
@@ -37,6 +38,8 @@ export interface PlanSnap {
   priority: number;
   itemIds: string[];
   commission: CommissionSetting;
+  /** Visits allowed per period (issue 20); absent or null: uncapped. */
+  cap?: VisitCap | null;
 }
 
 export interface PurchaseSnap {
@@ -56,6 +59,10 @@ export interface PurchaseSnap {
   expired: number;
   remaining: number;
   plan: PlanSnap;
+  /** Capped plans only: the live visits it pays for (visit-cap.ts). */
+  capVisits?: CapVisit[];
+  /** Capped plans only: the zone of the location it was sold at (its periods start on its local start date). */
+  capZone?: string;
 }
 
 export interface ItemSnap {
@@ -76,6 +83,8 @@ export interface SessionSnap {
   endsAt: Date;
   price: number | null;
   units: number;
+  /** The zone of the session's location: visit caps count its local date. */
+  timeZone?: string;
   /** Set when the studio canceled the session: it can no longer be booked. */
   canceledAt?: Date | null;
 }

@@ -56,7 +56,8 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
     },
   },
   purchase: {
-    description: 'The purchase considered or assigned (null when none is)',
+    description:
+      "The purchase considered or assigned (null when none is); `capUsed` / `capRemaining`: visits counted / left in the session's visit-cap period (null when the plan is uncapped)",
     nullable: true,
     fields: {
       id: str(),
@@ -70,6 +71,14 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
       locationId: str(),
       source: str(['pos', 'recurring']),
       priority: num(),
+      capUsed: {
+        ...num(true),
+        description: "Visits already counted in the session's cap period (null: the plan is uncapped)",
+      },
+      capRemaining: {
+        ...num(true),
+        description: "Visits left in the session's cap period, rollover included (null: uncapped)",
+      },
     },
   },
   session: {
@@ -207,6 +216,8 @@ const neutral: Record<string, unknown> = {
     locationId: 'loc',
     source: 'pos',
     priority: 100,
+    capUsed: null,
+    capRemaining: null,
   },
   session: {
     id: 'session',

@@ -14,6 +14,8 @@ import { newStudio, type Studio } from '../support/fixtures.ts';
  * credits given back to voided or expired purchases, `held`/`used` from the claims
  * the service shows; every request's status must be the one the model predicts;
  * and each reservation's ledger entries must add up to its claim (nothing used twice).
+ * One plan caps its visits (issue 20): a capped purchase never pays for more live
+ * reservations in a week than its cap allows, whatever the sequence.
  */
 
 type Status = 'active' | 'on_hold' | 'expired' | 'voided';
@@ -24,6 +26,8 @@ interface ModelPurchase {
   expired: number;
   status: Status;
   expiresAt: number | null;
+  /** Visits allowed per week (every session is in the week of 2026-03-02); null: uncapped. */
+  cap: number | null;
 }
 interface Claim {
   state: string;
@@ -53,7 +57,19 @@ interface Real {
 const plans = [
   { id: 'three', credits: 3, daysToExpire: 0 },
   { id: 'two-days', credits: 2, daysToExpire: 2 },
-];
+  { id: 'once-a-week', credits: 3, daysToExpire: 0, cap: { count: 1, period: 'week', mode: 'no_credit' } },
+] as const;
+
+const paying = ['assigned', 'held', 'used'];
+/** The live visits a purchase pays for, apart from one reservation. */
+const visitsOf = (m: Model, p: ModelPurchase, except: string | null = null) =>
+  m.reservations.filter(
+    (r) =>
+      r.id !== except &&
+      r.status !== 'canceled' &&
+      r.claim.purchaseId === p.id &&
+      paying.includes(r.claim.state),
+  ).length;
 const policies = ['mytime', 'gymgo', 'abc-scheduler', 'soonest-expiring', 'end-releases'] as const;
 const start = Date.parse('2026-03-02T15:00:00Z');
 
@@ -104,6 +120,7 @@ const steps = {
         expired: 0,
         status: 'active',
         expiresAt: res.body.expiresAt ? Date.parse(res.body.expiresAt) : null,
+        cap: 'cap' in plans[plan] ? plans[plan].cap.count : null,
       });
     },
   }),
@@ -188,7 +205,8 @@ const steps = {
       if (r.status === 'canceled') return expectStatus('reassign canceled', res, 409);
       if (r.claim.purchaseId === p.id) return expectStatus('reassign same', res, 200);
       const ownBack = r.claim.purchaseId === null && ['held', 'used'].includes(r.claim.state) ? 0 : 0;
-      const refused = p.status === 'voided' || remaining(m, p) + ownBack < 1;
+      const capFull = p.cap !== null && visitsOf(m, p, r.id) >= p.cap;
+      const refused = p.status === 'voided' || remaining(m, p) + ownBack < 1 || capFull;
       expectStatus('reassign', res, refused ? 422 : 200);
     },
   }),
@@ -303,6 +321,9 @@ async function observe(m: Model, real: Real, after: string): Promise<void> {
       `${after}: ${p.id} [status, total, held, used, deducted, expired, remaining]`,
     ).toEqual(expected);
     expect(remaining(m, p)).toBeGreaterThanOrEqual(0);
+    // Caps never exceeded: every session is in one week.
+    if (p.cap !== null)
+      expect(visitsOf(m, p), `${after}: visits of capped ${p.id}`).toBeLessThanOrEqual(p.cap);
     // Nothing used twice: each reservation's entries on this purchase add up to what its claim covers now.
     const ledger = await real.staff.get(`/v1/purchases/${p.id}/ledger`);
     const net = new Map<string, number>();
@@ -322,7 +343,7 @@ async function observe(m: Model, real: Real, after: string): Promise<void> {
 }
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.tuple(fc.nat(1), fc.nat(48)).map(([p, h]) => steps.buy(p, h)), weight: 3 },
+  { arbitrary: fc.tuple(fc.nat(2), fc.nat(48)).map(([p, h]) => steps.buy(p, h)), weight: 3 },
   {
     arbitrary: fc
       .tuple(
