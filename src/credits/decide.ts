@@ -331,7 +331,7 @@ export function decideBooking(
   const change = touchReservation(work, r, true);
   // Pay-with: the same automatic decision, among this one purchase only.
   const { trace } = assignReservation(work, r, 'auto', request.purchaseId);
-  if (r.purchaseId === null) noCreditOverCap(work, r, trace, change);
+  if (r.purchaseId === null) refuseOverCap(work, r, trace.considered);
   if (request.purchaseId && r.purchaseId !== request.purchaseId) {
     const why =
       trace.considered.find((v) => v.purchaseId === request.purchaseId)?.reason ??
@@ -342,6 +342,7 @@ export function decideBooking(
   }
   triggerReservation(work, r, 'booked');
   if (r.session.startsAt <= ctx.now) applyDueTimeTriggers(work, [r], ctx.now);
+  if (r.purchaseId === null) sayNoCreditOverCap(change);
   work.cs.events.push(reservationChanged(ctx, r, 'booked'));
   return {
     changes: work.cs,
@@ -357,22 +358,19 @@ export function decideBooking(
  * cap. A plan in mode `refuse` refuses the booking (409); in mode `no_credit` it
  * is booked without a credit and the explanation says so.
  */
-function noCreditOverCap(
-  work: Work,
-  r: ReservationSnap,
-  trace: ReturnType<typeof assignReservation>['trace'],
-  change: ReservationChange,
-): void {
-  const refusing = refusingCap(trace.considered, work.purchases);
-  if (refusing) {
-    const { purchase, reason } = refusing;
-    throw conflict(
-      `the visit cap of plan '${purchase.plan.name}' (purchase '${purchase.id}') refuses this booking: ${reason}, and no other purchase of client '${r.clientId}' can pay`,
-    );
-  }
-  if (change.assignment && trace.considered.some((v) => v.reason.startsWith(capRefusalPrefix)))
-    change.assignment.summary +=
-      '; booked without a credit: the plan books over its visit cap (mode no_credit)';
+function refuseOverCap(work: Work, r: ReservationSnap, considered: { purchaseId: string; reason: string }[]) {
+  const refusing = refusingCap(considered, work.purchases);
+  if (!refusing) return;
+  const { purchase, reason } = refusing;
+  throw conflict(
+    `the visit cap of plan '${purchase.plan.name}' (purchase '${purchase.id}') refuses this booking: ${reason}, and no other purchase of client '${r.clientId}' can pay`,
+  );
+}
+
+function sayNoCreditOverCap(change: ReservationChange): void {
+  const assignment = change.assignment;
+  if (assignment?.chosen === null && assignment.considered.some((v) => v.reason.startsWith(capRefusalPrefix)))
+    assignment.summary += '; booked without a credit: the plan books over its visit cap (mode no_credit)';
 }
 
 /** A reservation's explanation as the commit stores it: the new assignment if decided, the latest steps. */
