@@ -13,35 +13,29 @@ export const sessionZoneColumn = (s: string) =>
   `(select lz.time_zone from locations lz where lz.tenant_id = ${s}.tenant_id and lz.id = ${s}.location_id) as s_time_zone`;
 
 /**
- * The cap, the sale location's zone and the visits of a capped purchase: its
- * client's live (not canceled) reservations it pays for or shares, with their
- * session's start and zone. A booking names its session: then only when the plan
- * covers the session's item, and only the sessions near it and near now ($3: what
- * is due may be assigned too): its period and the previous one, whatever the zone.
- * Visits not read stay unknown (`capVisits` absent) and the purchase pays nothing.
+ * The cap, the sale location's zone and the visits of a capped purchase, through
+ * `punchcard_cap_visits` (migration 0013: it sees what committed while the read
+ * waited for the client's lock). A booking names its session: then only when the
+ * plan covers the session's item, and only the sessions near it and near now ($3:
+ * what is due may be assigned too): its period and the previous one, whatever the
+ * zone. Visits not read stay unknown (`capVisits` absent) and the purchase pays nothing.
  */
 export function capColumns(booking?: { session: string }): string {
+  const session = (column: string) =>
+    booking
+      ? `(select ${column} from sessions cs where cs.tenant_id = $1 and cs.id = ${booking.session})`
+      : '';
   const capped = booking
     ? `pl.cap is not null and exists (select 1 from sessions cs where cs.tenant_id = $1 and cs.id = ${booking.session}
          and cs.item_id = any(pl.item_ids))`
     : 'pl.cap is not null';
   const near = booking
-    ? `and vs.starts_at > (select least(cs.starts_at, $3) - interval '64 days' from sessions cs where cs.tenant_id = $1 and cs.id = ${booking.session})
-       and vs.starts_at < (select cs.starts_at + interval '33 days' from sessions cs where cs.tenant_id = $1 and cs.id = ${booking.session})`
-    : '';
+    ? `${session(`least(cs.starts_at, $3) - interval '64 days'`)}, ${session(`cs.starts_at + interval '33 days'`)}`
+    : 'null, null';
   return `pl.cap as pl_cap,
   case when pl.cap is not null then
     (select lz.time_zone from locations lz where lz.tenant_id = p.tenant_id and lz.id = p.location_id) end as p_time_zone,
-  case when ${capped} then (
-    select coalesce(json_agg(json_build_array(vr.id, extract(epoch from vs.starts_at) * 1000, vl.time_zone)), '[]')
-      from reservations vr
-      join sessions vs on vs.tenant_id = vr.tenant_id and vs.id = vr.session_id
-      join locations vl on vl.tenant_id = vs.tenant_id and vl.id = vs.location_id
-     where vr.tenant_id = p.tenant_id and vr.client_id = p.client_id and vr.status <> 'canceled'
-       and vr.credit_state in ('assigned', 'held', 'used')
-       and (vr.purchase_id = p.id
-            or (vr.shares is not null and vr.shares @> jsonb_build_array(jsonb_build_object('purchaseId', p.id))))
-       ${near}) end as cap_visits`;
+  case when ${capped} then punchcard_cap_visits(p.tenant_id, p.id, p.client_id, ${near}) end as cap_visits`;
 }
 
 /** A purchase row's cap fields: the sale zone and the visits dated in their sessions' zones. */

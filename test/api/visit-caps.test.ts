@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
 import { setNow } from '../support/clock.ts';
@@ -236,6 +237,74 @@ describe('booking against a weekly cap', () => {
       reason: 'the last visit of the week is booked at the desk',
     });
   });
+});
+
+describe('the quote agrees with the booking under a cap (property)', () => {
+  const scenarioArb = fc.record({
+    cap: fc.record({
+      count: fc.integer({ min: 1, max: 2 }),
+      period: fc.constantFrom('day', 'week', 'month'),
+      anchor: fc.constantFrom('calendar', 'purchase'),
+      mode: fc.constantFrom('refuse', 'no_credit'),
+      rollover: fc.option(fc.constant({ max: 1 }), { nil: undefined }),
+    }),
+    before: fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 4 }),
+    day: fc.integer({ min: 0, max: 20 }),
+    pack: fc.boolean(),
+  });
+
+  it('the same status, purchase, credit and explanation, and the quote writes nothing', async () => {
+    const t = await newStudio('mytime');
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (s) => {
+        n += 1;
+        const clientId = `c${n}`;
+        expectStatus(await t.as('admin').post('/v1/clients', { id: clientId, name: clientId }), 201);
+        const planId = await addPlan(t, { name: `cap-${n}`, credits: 10, cap: s.cap });
+        const sell = (plan: string) =>
+          t.as('staff').post('/v1/purchases', { clientId, planId: plan, locationId: t.locationId });
+        const capped = await sell(planId);
+        if (s.pack) await sell(await addPlan(t, { name: `pack-${n}`, credits: 10 }));
+        const on = (day: number) => at(`${march(3 + day)}T18:00:00-05:00`);
+        for (const day of new Set(s.before)) {
+          const answer = await t
+            .as('staff')
+            .post('/v1/reservations', {
+              clientId,
+              sessionId: await addSession(t, on(day)),
+              channel: 'in_store',
+            });
+          expect([201, 409]).toContain(answer.status);
+        }
+        const body = {
+          id: `r-${clientId}`,
+          clientId,
+          sessionId: await addSession(t, on(s.day)),
+          channel: 'in_store',
+        };
+        const before = await balanceOf(t, capped.body.id);
+        const quoted = await t.as('staff').post('/v1/reservations/quote', body);
+        expect(await balanceOf(t, capped.body.id)).toEqual(before);
+        const booked = await t.as('staff').post('/v1/reservations', body);
+        if (quoted.status !== 200) {
+          expect(booked.status).toBe(quoted.status);
+          expect(booked.body.detail).toBe(quoted.body.detail);
+          return;
+        }
+        expectStatus(booked, 201);
+        const shown = (b: typeof booked.body) => ({
+          purchaseId: b.purchaseId,
+          credit: b.credit,
+          label: b.label,
+          counts: b.counts,
+          explain: b.explain,
+        });
+        expect(shown(booked.body)).toEqual(shown(quoted.body));
+      }),
+      { numRuns: 10, seed: 2020 },
+    );
+  }, 300_000);
 });
 
 describe.runIf(onPostgres)('PostgreSQL: a race for the last visit', () => {
