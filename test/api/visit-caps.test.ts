@@ -268,13 +268,11 @@ describe('the quote agrees with the booking under a cap (property)', () => {
         if (s.pack) await sell(await addPlan(t, { name: `pack-${n}`, credits: 10 }));
         const on = (day: number) => at(`${march(3 + day)}T18:00:00-05:00`);
         for (const day of new Set(s.before)) {
-          const answer = await t
-            .as('staff')
-            .post('/v1/reservations', {
-              clientId,
-              sessionId: await addSession(t, on(day)),
-              channel: 'in_store',
-            });
+          const answer = await t.as('staff').post('/v1/reservations', {
+            clientId,
+            sessionId: await addSession(t, on(day)),
+            channel: 'in_store',
+          });
           expect([201, 409]).toContain(answer.status);
         }
         const body = {
