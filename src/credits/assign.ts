@@ -11,7 +11,7 @@ import {
   timeFacts,
 } from './facts.ts';
 import type { PurchaseSnap } from './types.ts';
-import { capFacts, capRefusal } from './visit-cap.ts';
+import { capFacts, capRefusal, capStatus } from './visit-cap.ts';
 
 export interface CandidateVerdict {
   purchaseId: string;
@@ -60,9 +60,9 @@ export function choosePurchase(
   const considered: CandidateVerdict[] = [];
   const eligible: PurchaseSnap[] = [];
   for (const c of candidates) {
-    const exclude = line.reservation?.id ?? null;
     // A capped purchase with no visits left in the session's period cannot pay (issue 20).
-    const refusal = fixedRefusal(c, line, mode) ?? capRefusal(c, line.session, exclude);
+    const cap = capStatus(c, line.session, line.reservation?.id ?? null);
+    const refusal = fixedRefusal(c, line, mode) ?? capRefusal(cap);
     if (refusal) {
       considered.push({ purchaseId: c.id, eligible: false, reason: refusal, rule: null });
       continue;
@@ -70,7 +70,7 @@ export function choosePurchase(
     const verdict = policy.decide('eligibility', {
       ...base,
       plan: planFact(c.plan),
-      purchase: { ...purchaseFact(c), ...capFacts(c, line.session, exclude) },
+      purchase: { ...purchaseFact(c), ...capFacts(cap) },
       purchaseExpiredAtSession: purchaseExpiredAtSession(c, line.session),
     });
     const allowed = verdict.type === 'allow';

@@ -1,6 +1,6 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
 import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
-import { capFacts } from './visit-cap.ts';
+import { capFacts, capStatus } from './visit-cap.ts';
 
 /**
  * Snapshot data turned into the plain facts the policy reads (the catalogue in
@@ -110,7 +110,10 @@ export function usageFacts(s: UsageScene) {
     item: itemFact(s.item),
     plan: s.purchase ? planFact(s.purchase.plan) : null,
     purchase: s.purchase
-      ? { ...purchaseFact(s.purchase), ...capFacts(s.purchase, s.session, s.reservation?.id ?? null) }
+      ? {
+          ...purchaseFact(s.purchase),
+          ...capFacts(capStatus(s.purchase, s.session, s.reservation?.id ?? null)),
+        }
       : null,
     session: s.session ? sessionFact(s.session) : null,
     reservation: s.reservation ? reservationFact(s.reservation) : null,

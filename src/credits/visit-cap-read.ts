@@ -1,6 +1,5 @@
 import type { Row } from '../db/sql.ts';
-import { localDate } from '../domain/time.ts';
-import type { CapVisit } from './visit-cap.ts';
+import { type CapVisit, localDay } from './visit-cap.ts';
 
 /**
  * The SQL that feeds visit caps, as columns of the purchase reads (alias `p` for
@@ -46,7 +45,7 @@ export function capOfRow(r: Row): { capVisits?: CapVisit[]; capZone?: string } {
   const raw = typeof r.cap_visits === 'string' ? JSON.parse(r.cap_visits) : r.cap_visits;
   const visits = (raw as [string, number | string, string][]).map(([id, at, zone]) => ({
     reservationId: String(id),
-    date: localDate(new Date(Number(at)), zone),
+    date: localDay(new Date(Number(at)), zone),
   }));
   return { capVisits: visits, ...zone };
 }

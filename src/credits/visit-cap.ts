@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import type { VisitCap } from '../domain/plan.ts';
-import { localDate } from '../domain/time.ts';
 import type { PurchaseSnap, ReservationSnap, SessionSnap, Work } from './types.ts';
 
 /**
@@ -63,11 +62,32 @@ const previousOf = (cap: VisitCap, period: CapPeriod, start: string): CapPeriod 
 
 const inPeriod = (date: string, p: CapPeriod) => date >= p.start && date <= p.end;
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The local calendar date (yyyy-mm-dd) of an instant in an IANA zone: what
+ * domain/time.ts `localDate` answers, through one cached Intl format per zone (the
+ * engine luxon itself uses), as a booking dates every visit it counts.
+ */
+export function localDay(at: Date, zone: string): string {
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formats.set(zone, format);
+  }
+  return format.format(at);
+}
+
 /** The local date the purchase started on, in its location's zone (as its expiry, B6). */
-const startDate = (p: PurchaseSnap) => localDate(p.purchasedAt, p.capZone ?? 'UTC');
+const startDate = (p: PurchaseSnap) => localDay(p.purchasedAt, p.capZone ?? 'UTC');
 
 /** The session's local date in its location's zone. */
-export const sessionDate = (s: SessionSnap) => localDate(s.startsAt, s.timeZone ?? 'UTC');
+export const sessionDate = (s: SessionSnap) => localDay(s.startsAt, s.timeZone ?? 'UTC');
 
 /**
  * Where the purchase stands against its cap for a session: null when the plan is
@@ -105,21 +125,15 @@ const periodWords = (s: CapStatus) =>
 /** Every cap refusal starts with this: decideBooking tells them from other refusals by it. */
 export const capRefusalPrefix = 'visit cap reached';
 
-/** Why a capped purchase cannot pay for the session, or null while it has visits left. */
-export function capRefusal(
-  p: PurchaseSnap,
-  session: SessionSnap | null,
-  exclude: string | null,
-): string | null {
-  const s = capStatus(p, session, exclude);
+/** Why a capped purchase cannot pay (its status for the session), or null while it has visits left. */
+export function capRefusal(s: CapStatus | null): string | null {
   if (!s || s.remaining > 0) return null;
   const carried = s.carried > 0 ? ` (${s.cap.count} + ${s.carried} carried over)` : '';
   return `${capRefusalPrefix}: ${s.used} of ${s.allowed} visits${carried} ${periodWords(s)}`;
 }
 
-/** The facts `purchase.capUsed` and `purchase.capRemaining`: null when uncapped. */
-export function capFacts(p: PurchaseSnap, session: SessionSnap | null, exclude: string | null) {
-  const s = capStatus(p, session, exclude);
+/** The facts `purchase.capUsed` and `purchase.capRemaining` of a cap status: null when uncapped. */
+export function capFacts(s: CapStatus | null) {
   return { capUsed: s ? s.used : null, capRemaining: s ? s.remaining : null };
 }
 

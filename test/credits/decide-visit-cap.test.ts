@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideBooking } from '../../src/credits/decide.ts';
 import type { ClientSnapshot, PurchaseSnap } from '../../src/credits/types.ts';
-import { capStatus, periodOf } from '../../src/credits/visit-cap.ts';
+import { capStatus, localDay, periodOf } from '../../src/credits/visit-cap.ts';
 import type { VisitCap } from '../../src/domain/plan.ts';
+import { localDate } from '../../src/domain/time.ts';
 import { compilePolicy, loadPreset, type Ruleset } from '../../src/policy/index.ts';
 import { at, purchase, reservation } from './snapshots.ts';
 
@@ -54,6 +56,18 @@ const ctx = { tenantId: 't', actor: 'staff', now: at('2026-03-02T15:00:00Z') };
 const request = { id: 'r1', clientId: 'sarah', sessionId: 's-new', channel: 'in_store' as const };
 
 describe('cap periods', () => {
+  it('a visit is dated as luxon dates it, in every zone and across DST changes (property)', () => {
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2028, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => localDay(new Date(ms), zone) === localDate(new Date(ms), zone),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('calendar weeks are ISO weeks from Monday; months are calendar months; days are the date', () => {
     expect(periodOf({ period: 'week', anchor: 'calendar' }, '2026-03-08', '2026-01-01')).toEqual({
       start: '2026-03-02',
