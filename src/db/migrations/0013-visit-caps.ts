@@ -20,11 +20,15 @@ export class Migration0013VisitCaps extends Migration {
         p_tenant text, p_purchase text, p_client text, p_from timestamptz, p_to timestamptz)
       returns json language plpgsql volatile as $fn$
       begin
+        -- Each visit's session and zone by primary key (offset 0 keeps the lookups per row:
+        -- flattened into a join, a planner without statistics scanned the tenant's sessions per visit).
         return (
-          select coalesce(json_agg(json_build_array(r.id, extract(epoch from s.starts_at) * 1000, l.time_zone)), '[]')
+          select coalesce(json_agg(json_build_array(r.id, extract(epoch from s.starts_at) * 1000, s.time_zone)), '[]')
             from reservations r
-            join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-            join locations l on l.tenant_id = s.tenant_id and l.id = s.location_id
+            cross join lateral (
+              select x.starts_at,
+                     (select l.time_zone from locations l where l.tenant_id = x.tenant_id and l.id = x.location_id) as time_zone
+                from sessions x where x.tenant_id = r.tenant_id and x.id = r.session_id offset 0) s
            where r.tenant_id = p_tenant and r.client_id = p_client and r.status <> 'canceled'
              and r.credit_state in ('assigned', 'held', 'used')
              and (r.purchase_id = p_purchase
