@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideBooking } from '../../src/credits/decide.ts';
+import { assignReservation, decideBooking } from '../../src/credits/decide.ts';
 import type { ClientSnapshot, PurchaseSnap } from '../../src/credits/types.ts';
 import { capStatus, localDay, periodOf } from '../../src/credits/visit-cap.ts';
 import type { VisitCap } from '../../src/domain/plan.ts';
 import { localDate } from '../../src/domain/time.ts';
 import { compilePolicy, loadPreset, type Ruleset } from '../../src/policy/index.ts';
-import { at, purchase, reservation } from './snapshots.ts';
+import { at, purchase, reservation, work } from './snapshots.ts';
 
 /** Visit caps (issue 20 item 1) on plain snapshots: periods, counting, rollover, refuse vs no_credit. */
 
@@ -147,6 +147,20 @@ describe('cap periods', () => {
 });
 
 describe('decideBooking with a visit cap', () => {
+  it('within one operation (a sweep batch), each assignment counts for the next: the second of the day gets none', () => {
+    const p = capped('p', { ...weekly, period: 'day', count: 1 }, []);
+    const w = work('mytime', [p]);
+    const day = { ...session('2026-03-05T15:00:00Z'), id: 's-a' };
+    const first = reservation('a', { session: day });
+    const second = reservation('b', { session: { ...day, id: 's-b', startsAt: at('2026-03-05T20:00:00Z') } });
+    expect(assignReservation(w, first, 'auto').purchase?.id).toBe('p');
+    const again = assignReservation(w, second, 'auto');
+    expect(again.purchase).toBe(null);
+    expect(again.trace.summary).toBe(
+      'none of 1 purchases may pay: p visit cap reached: 1 of 1 visits on 2026-03-05',
+    );
+  });
+
   it('a capped purchase with visits left pays and the new visit counts', () => {
     const p = capped('p', weekly, ['2026-03-03']);
     const d = decideBooking(snapshotOf([p], '2026-03-05T15:00:00Z'), active('mytime'), request, ctx);
