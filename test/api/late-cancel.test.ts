@@ -153,6 +153,34 @@ describe('late cancel', () => {
   });
 });
 
+describe('simulate', () => {
+  it('replays a late cancel under a draft: the same rules change nothing, the outcome keep gives the credit back', async () => {
+    const t = await studio({ lateCancel: { windowHours: 12, outcome: 'forfeit', fee: 0 } });
+    const p = await buy(t, await addPlan(t, { name: '5 classes', credits: 5 }));
+    await classAt(t, 'soon', '2026-03-02T21:00:00Z');
+    const r = await reserve(t, 'soon');
+    await cancel(t, r.id);
+    const admin = t.as('admin');
+    const active = (await admin.get('/v1/policy')).body.ruleset;
+    const range = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
+    const same = await admin.post('/v1/policy/simulate', { ruleset: active, ...range });
+    expectStatus(same, 200);
+    expect(same.body.totals).toMatchObject({ reservations: 1, changed: 0 });
+    const keep = {
+      ...active,
+      settings: { ...active.settings, lateCancel: { windowHours: 12, outcome: 'keep', fee: 0 } },
+    };
+    const changed = await admin.post('/v1/policy/simulate', { ruleset: keep, ...range });
+    expect(changed.body.changes).toEqual([
+      {
+        reservationId: r.id,
+        before: { purchaseId: p.id, state: 'used' },
+        after: { purchaseId: p.id, state: 'released' },
+      },
+    ]);
+  });
+});
+
 describe('no-show', () => {
   it('marked by staff: the credit is forfeited with the no-show fee; still booked at the end: the same', async () => {
     const t = await studio({ noShow: { outcome: 'forfeit_fee', fee: 1000 } });
