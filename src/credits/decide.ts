@@ -7,6 +7,8 @@ import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, decideDue } from './due.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
+import { forfeitStands } from './penalty.ts';
+import { penaltyStep } from './penalty-step.ts';
 import { reservationChanged } from './reservation-event.ts';
 import type {
   ChangeSet,
@@ -181,10 +183,26 @@ export function triggerReservation(
     clientId: r.clientId,
     channel: r.channel,
     price: r.session.price ?? r.item.price,
+    forgiven: work.forgiven,
   });
   const decision = work.explainAll
     ? work.policy.explain('usage', facts)
     : { ...work.policy.decide('usage', facts), matched: undefined, reason: undefined };
+  // Issue 20: a forfeited credit stands until a waive; forfeit and forgive are the pack's own moves.
+  if (forfeitStands(r) && decision.type !== 'keep')
+    return usageStepOf(
+      work,
+      r,
+      trigger,
+      at,
+      decision,
+      'keep',
+      'the credit was forfeited: only a waive gives it back',
+    );
+  if (decision.type === 'forfeit' || decision.type === 'forgive') {
+    const why = penaltyStep(work, r, trigger, at, decision.type, decision.rule, facts.penalty, ticketId);
+    return usageStepOf(work, r, trigger, at, decision, decision.type, why);
+  }
   const event = decision.type as UsageEvent;
   const units = r.session.units;
   let next = planFor(work, r, event, units);
@@ -208,6 +226,29 @@ export function triggerReservation(
     rule: decision.rule,
     ...(decision.matched ? { matched: decision.matched.map((m) => m.rule) } : {}),
     reason: decision.reason ?? reasonOf(decision.rule, trigger),
+    state: r.creditState,
+    at: at.toISOString(),
+  };
+  touchReservation(work, r).steps.push(step);
+  return step;
+}
+
+/** Records a usage step whose move was made elsewhere (the penalty pack, or a forfeit that stands). */
+function usageStepOf(
+  work: Work,
+  r: ReservationSnap,
+  trigger: Trigger,
+  at: Date,
+  decision: { rule: string | null; matched?: { rule: string }[] | undefined },
+  event: UsageStep['event'],
+  reason: string,
+): UsageStep {
+  const step: UsageStep = {
+    trigger,
+    event,
+    rule: decision.rule,
+    ...(decision.matched ? { matched: decision.matched.map((m) => m.rule) } : {}),
+    reason,
     state: r.creditState,
     at: at.toISOString(),
   };
@@ -244,7 +285,9 @@ export function triggerLine(
       price: line.unitPrice,
     }),
   );
-  const next = planFor(work, line, decision.type as UsageEvent, line.units);
+  // The penalty pack's moves are a reservation's: on a product line they change nothing.
+  const event = decision.type === 'forfeit' || decision.type === 'forgive' ? 'keep' : decision.type;
+  const next = planFor(work, line, event as UsageEvent, line.units);
   if (next.kind === 'move') {
     applyMove(
       work,

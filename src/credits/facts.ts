@@ -1,4 +1,5 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
+import { type ForgivenCancel, penaltyFact } from './penalty.ts';
 import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
 import { capFacts, capStatus } from './visit-cap.ts';
 
@@ -101,6 +102,8 @@ export interface UsageScene {
   clientId: string;
   channel: string;
   price: number;
+  /** The client's forgiven late cancels (issue 20); none when not read. */
+  forgiven?: readonly ForgivenCancel[];
 }
 
 /** The usage facts (SPEC §3) for a scene: one builder for every caller. */
@@ -123,5 +126,6 @@ export function usageFacts(s: UsageScene) {
     settings: settingsFact(s.settings),
     price: s.price,
     ...timeFacts(s.session, s.at),
+    penalty: penaltyFact(s),
   };
 }

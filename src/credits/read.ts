@@ -219,7 +219,13 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
                where tl.tenant_id = r.tenant_id and tl.reservation_id = r.id
                order by tl.ticket_id desc limit 1) lt on true
            where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = c.id
-           order by r.id${lock('r')}) q) as reservations${ticketColumns}${booking}
+           order by r.id${lock('r')}) q) as reservations,
+       -- Late cancels forgiven near now (issue 20): forgiveness counts them per period.
+       (select coalesce(json_agg(json_build_object('id', f.id, 'startsAt', fs.starts_at)), '[]')
+          from reservations f join sessions fs on fs.tenant_id = f.tenant_id and fs.id = f.session_id
+         where f.tenant_id = $1 and f.client_id = c.id and f.penalty is not null
+           and f.penalty ->> 'kind' = 'forgiven' and fs.starts_at > $3::timestamptz - interval '62 days'
+           and fs.starts_at < $3::timestamptz + interval '62 days') as forgiven${ticketColumns}${booking}
        from c`,
     params,
   );
@@ -254,6 +260,10 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     reservations,
     usedThrough,
     explains,
+    forgiven: ((row.forgiven as { id: string; startsAt: string }[] | null) ?? []).map((f) => ({
+      reservationId: f.id,
+      startsAt: new Date(f.startsAt),
+    })),
     ticket: row.ticket ? { ticket: ticketOf(row.ticket), lines: (row.lines as Row[]).map(lineOf) } : null,
     booking: req.booking
       ? {

@@ -111,7 +111,7 @@ const sharesOfRow = (r: Row): { shares?: Share[] } => {
 };
 
 export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
-  r.credit_state, r.covered_units, r.shares, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
+  r.credit_state, r.covered_units, r.shares, r.credit_seq, r.started_applied, r.ended_applied, r.created_at, r.penalty,
   s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units, ${sessionZoneColumn('s')},
   i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
   i.integrations as i_integrations`;
@@ -181,6 +181,7 @@ export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSna
     ticket,
     checkedOutManually: ticket?.manual === true && ticket.status === 'closed',
   };
+  if (r.penalty != null) snap.penalty = typeof r.penalty === 'string' ? JSON.parse(r.penalty) : r.penalty;
   if (r.history !== undefined) {
     snap.history = ((r.history as { trigger: Trigger; at: string }[] | null) ?? []).map((u) => ({
       trigger: u.trigger,

@@ -1,4 +1,5 @@
 import { table } from './own.ts';
+import { penaltyOutcomes } from './penalty-settings.ts';
 import { type Decision, triggers } from './ruleset-schema.ts';
 
 /** What a fact (or one of its fields) holds: rules are checked against it at save. */
@@ -130,6 +131,19 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
   sessionEnded: { description: 'The session has ended (as of the decision)', type: bool },
   hoursUntilStart: { description: 'Hours until the session starts; negative once started', type: num() },
   purchaseExpiredAtSession: { description: 'The purchase expires before the session starts', type: bool },
+  penalty: {
+    description:
+      "The late-cancel and no-show pack at this trigger (settings `lateCancel`, `noShow`, `forgiveness`, `excludedPlans`): the window the trigger falls in, that window's outcome and fee, whether the purchase's plan is excluded, the late cancels forgiven so far in the session's period and how many more may be, and the penalty the reservation already has",
+    fields: {
+      window: str(['late_cancel', 'no_show'], true),
+      outcome: str(penaltyOutcomes),
+      fee: num(),
+      excludedPlan: bool,
+      forgiven: num(),
+      forgivenessLeft: num(),
+      recorded: str(['late_cancel', 'no_show_forfeit', 'forgiven'], true),
+    },
+  },
 });
 
 /** Which facts each decision is given. */
@@ -166,6 +180,7 @@ export const decisionFacts: Readonly<Record<Decision, readonly string[]>> = tabl
     'sessionStarted',
     'sessionEnded',
     'hoursUntilStart',
+    'penalty',
   ],
 });
 
@@ -173,7 +188,7 @@ export const eventTypes: Readonly<Record<Decision, readonly string[]>> = table({
   eligibility: ['allow', 'deny'],
   assignment: ['order'],
   allocation: ['order'],
-  usage: ['hold', 'use', 'release', 'keep'],
+  usage: ['hold', 'use', 'release', 'keep', 'forfeit', 'forgive'],
 });
 
 export const orderKeys: Record<'assignment' | 'allocation', readonly string[]> = {
@@ -246,6 +261,15 @@ const neutral: Record<string, unknown> = {
   sessionEnded: false,
   hoursUntilStart: 24,
   purchaseExpiredAtSession: false,
+  penalty: {
+    window: null,
+    outcome: 'keep',
+    fee: 0,
+    excludedPlan: false,
+    forgiven: 0,
+    forgivenessLeft: 0,
+    recorded: null,
+  },
 };
 
 /** A neutral, complete fact set for a decision: rule-set tests give only what differs. */

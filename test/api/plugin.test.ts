@@ -82,6 +82,7 @@ describe('plugin interface', () => {
       '0011-claim-shares',
       '0012-studio-ledger-kinds',
       '0013-visit-caps',
+      '0014-late-cancel',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);
