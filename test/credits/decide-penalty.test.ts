@@ -130,7 +130,8 @@ describe('late cancel', () => {
   it('a held credit (MyTime-style rules): forfeit turns it used, forgive releases it', () => {
     const ruleset = loadPreset('mytime');
     ruleset.settings = { ...ruleset.settings, ...forfeit12, forgiveness: { count: 1, period: 'week' } };
-    ruleset.rules = [...loadPreset('gymgo').rules.slice(0, 3), ...ruleset.rules];
+    const pack = ['late-cancel-forgiven', 'late-cancel-forfeits', 'no-show-forfeits'];
+    ruleset.rules = [...loadPreset('gymgo').rules.filter((r) => pack.includes(r.name)), ...ruleset.rules];
     const p = purchase('p', { credits: 5, held: 2 });
     const w = work(ruleset, [p], sixHoursOut);
     const a = booked('a', { creditState: 'held' });
