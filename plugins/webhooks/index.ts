@@ -8,6 +8,10 @@ const allEvents: EventName[] = [
   'reservation.changed',
   'ticket.changed',
   'policy.changed',
+  'purchase.frozen',
+  'purchase.unfrozen',
+  'credits.low',
+  'credits.expiring',
 ];
 
 /**

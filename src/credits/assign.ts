@@ -67,7 +67,7 @@ export function choosePurchase(
     const verdict = policy.decide('eligibility', {
       ...base,
       plan: planFact(c.plan),
-      purchase: purchaseFact(c),
+      purchase: purchaseFact(c, line.at),
       purchaseExpiredAtSession: purchaseExpiredAtSession(c, line.session),
     });
     const allowed = verdict.type === 'allow';

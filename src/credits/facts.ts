@@ -1,4 +1,5 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
+import { frozenAt } from './freeze-window.ts';
 import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
 
 /**
@@ -28,7 +29,8 @@ export const planFact = (p: PlanSnap) => ({
   priority: p.priority,
 });
 
-export const purchaseFact = (p: PurchaseSnap) => ({
+/** `at`: the decision's instant, at which `frozen` is judged (issue 20). */
+export const purchaseFact = (p: PurchaseSnap, at: Date | null = null) => ({
   id: p.id,
   status: p.status,
   total: p.total,
@@ -40,6 +42,8 @@ export const purchaseFact = (p: PurchaseSnap) => ({
   locationId: p.locationId,
   source: p.source,
   priority: p.plan.priority,
+  frozen: at !== null && frozenAt(p, at) !== null,
+  frozenDays: p.frozenDays ?? 0,
 });
 
 export const sessionFact = (s: SessionSnap) => ({
@@ -108,7 +112,7 @@ export function usageFacts(s: UsageScene) {
     trigger: s.trigger,
     item: itemFact(s.item),
     plan: s.purchase ? planFact(s.purchase.plan) : null,
-    purchase: s.purchase ? purchaseFact(s.purchase) : null,
+    purchase: s.purchase ? purchaseFact(s.purchase, s.at) : null,
     session: s.session ? sessionFact(s.session) : null,
     reservation: s.reservation ? reservationFact(s.reservation) : null,
     ticket: s.ticket ? ticketFact(s.ticket) : null,

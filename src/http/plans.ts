@@ -41,6 +41,23 @@ export const CreatePlan = Type.Object(
       ),
     ),
     integrations: Type.Optional(integrationFlags),
+    maxFreezeDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3660, description: 'Most days a purchase may be frozen in all' }),
+    ),
+    lowBalanceAt: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'credits.low when remaining falls to this',
+      }),
+    ),
+    expiringNoticeDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: 'credits.expiring this many days before expiry',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -107,6 +124,21 @@ export const PatchPlan = Type.Object(
       }),
     ),
     integrations: Type.Optional(integrationFlags),
+    maxFreezeDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 3660 }), Type.Null()], {
+        description: 'Most days a purchase may be frozen in all (null: no limit)',
+      }),
+    ),
+    lowBalanceAt: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()], {
+        description: 'credits.low when remaining falls to this (null: off)',
+      }),
+    ),
+    expiringNoticeDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()], {
+        description: 'credits.expiring this many days before expiry (null: off)',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -115,7 +147,8 @@ describeOperation({
   path: '/v1/plans/{id}',
   operationId: 'updatePlan',
   tag: 'Plans',
-  summary: 'Change a plan: items covered, name, priority, integrations (for bookings from now on)',
+  summary:
+    'Change a plan: items covered, name, priority, integrations, freeze and alert settings (for bookings from now on)',
   access: 'admin',
   body: PatchPlan,
   success: ok(PlanSchema),
@@ -150,6 +183,9 @@ export const planRoutes = new Hono<AppEnv>()
     if (body.name !== undefined) plan.name = body.name;
     if (body.priority !== undefined) plan.priority = body.priority;
     if (body.integrations !== undefined) plan.integrations = body.integrations;
+    if (body.maxFreezeDays !== undefined) plan.maxFreezeDays = body.maxFreezeDays;
+    if (body.lowBalanceAt !== undefined) plan.lowBalanceAt = body.lowBalanceAt;
+    if (body.expiringNoticeDays !== undefined) plan.expiringNoticeDays = body.expiringNoticeDays;
     await em.flush();
     return c.json(presentPlan(plan));
   })
@@ -181,6 +217,9 @@ export const planRoutes = new Hono<AppEnv>()
       itemIds: body.itemIds,
       commission: body.commission ?? { basis: 'retail' },
       integrations: body.integrations ?? {},
+      maxFreezeDays: body.maxFreezeDays ?? null,
+      lowBalanceAt: body.lowBalanceAt ?? null,
+      expiringNoticeDays: body.expiringNoticeDays ?? null,
     });
     await em.flush();
     return c.json(presentPlan(plan), 201);

@@ -59,6 +59,9 @@ export const presentPlan = (p: Plan): Static<typeof catalog.Plan> => ({
   itemIds: p.itemIds,
   commission: p.commission,
   integrations: p.integrations,
+  maxFreezeDays: p.maxFreezeDays ?? null,
+  lowBalanceAt: p.lowBalanceAt ?? null,
+  expiringNoticeDays: p.expiringNoticeDays ?? null,
 });
 
 export const presentPurchase = (

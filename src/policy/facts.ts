@@ -70,6 +70,8 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
       locationId: str(),
       source: str(['pos', 'recurring']),
       priority: num(),
+      frozen: { ...bool, description: 'A freeze covers the instant of the decision' },
+      frozenDays: { ...num(), description: 'Days its freezes added to the expiry' },
     },
   },
   session: {
@@ -207,6 +209,8 @@ const neutral: Record<string, unknown> = {
     locationId: 'loc',
     source: 'pos',
     priority: 100,
+    frozen: false,
+    frozenDays: 0,
   },
   session: {
     id: 'session',
