@@ -217,16 +217,14 @@ describe('credits.low and credits.expiring (issue 20 item 7)', () => {
     const patched = await t.as('admin').patch(`/v1/plans/${plan}`, { lowBalanceAt: null, maxFreezeDays: 10 });
     expectStatus(patched, 200);
     expect(patched.body).toMatchObject({ maxFreezeDays: 10, lowBalanceAt: null, expiringNoticeDays: 7 });
-    const bad = await t
-      .as('admin')
-      .post('/v1/plans', {
-        name: 'q',
-        kind: 'package',
-        credits: 1,
-        price: 1,
-        itemIds: ['yoga'],
-        expiringNoticeDays: 0,
-      });
+    const bad = await t.as('admin').post('/v1/plans', {
+      name: 'q',
+      kind: 'package',
+      credits: 1,
+      price: 1,
+      itemIds: ['yoga'],
+      expiringNoticeDays: 0,
+    });
     expectStatus(bad, 422);
     expect(bad.body.errors[0].path).toBe('/expiringNoticeDays');
   });
