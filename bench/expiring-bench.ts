@@ -48,7 +48,7 @@ async function baselineCount(url: string, tenantId: string): Promise<number> {
   const { rows } = await sql.query(
     `select count(*)::int as n from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
       where p.tenant_id = $1 and p.status in ('active', 'on_hold') and p.expires_at is not null
-        and p.expires_at > $2 and p.expires_at <= $2::timestamptz + make_interval(days => pl.expiring_notice_days)
+        and p.expires_at > $2 and p.expires_at <= $2::timestamptz + interval '7 days'
         and (p.unlimited or p.remaining > 0)`,
     [tenantId, now],
   );
