@@ -29,7 +29,7 @@ export interface FreezeScene {
   actor: string;
   /** Every freeze of the purchase, undone ones included. */
   freezes: FreezeRecord[];
-  /** Starts of the sessions the purchase holds or is assigned credits for. */
+  /** Starts of the sessions the purchase pays for (credits assigned, held or used). */
   claimedSessionStarts: Date[];
 }
 

@@ -57,7 +57,7 @@ async function freezeScene(ctx: CreditContext, id: string): Promise<{ work: Work
   const claims = await query(
     ctx,
     `select s.starts_at from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-      where r.tenant_id = $1 and r.credit_state in ('assigned', 'held') and r.status <> 'canceled'
+      where r.tenant_id = $1 and r.credit_state in ('assigned', 'held', 'used') and r.status <> 'canceled'
         and (r.purchase_id = $2 or r.shares @> jsonb_build_array(jsonb_build_object('purchaseId', $2::text)))`,
     [ctx.tenantId, id],
   );
