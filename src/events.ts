@@ -80,6 +80,56 @@ export interface EventMap {
     fee: number;
     reason: string;
   };
+  /** Issue 20: a spending posting brought remaining to the plan's `lowBalanceAt` (once per crossing). */
+  'credits.low': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    planId: string;
+    remaining: number;
+    threshold: number;
+    /** The ledger kind of the posting that crossed it. */
+    kind: string;
+    reservationId: string | null;
+    ticketId: string | null;
+  };
+  /** Issue 20: the purchase expires within the plan's `expiringNoticeDays` (once per expiry instant). */
+  'credits.expiring': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    planId: string;
+    expiresAt: string;
+    /** Null for an unlimited purchase. */
+    remaining: number | null;
+    noticeDays: number;
+  };
+  /** Issue 20: staff froze a purchase; its expiry moved to `expiresAt`. */
+  'purchase.frozen': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    freezeId: string;
+    from: string;
+    to: string;
+    days: number;
+    frozenDays: number;
+    expiresAt: string | null;
+    reason: string;
+  };
+  /** Issue 20: a freeze ended early (or was undone before it began); the expiry moved back. */
+  'purchase.unfrozen': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    freezeId: string;
+    /** The last frozen local date, null when the freeze was undone before it began. */
+    to: string | null;
+    days: number;
+    frozenDays: number;
+    expiresAt: string | null;
+    reason: string | null;
+  };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
   'policy.changed': { tenantId: string; version: number; hash: string; reason: string };
 }

@@ -9,6 +9,10 @@ const allEvents: EventName[] = [
   'reservation.penalty',
   'ticket.changed',
   'policy.changed',
+  'purchase.frozen',
+  'purchase.unfrozen',
+  'credits.low',
+  'credits.expiring',
 ];
 
 /**

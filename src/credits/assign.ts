@@ -70,7 +70,7 @@ export function choosePurchase(
     const verdict = policy.decide('eligibility', {
       ...base,
       plan: planFact(c.plan),
-      purchase: { ...purchaseFact(c), ...capFacts(cap) },
+      purchase: { ...purchaseFact(c, line.at), ...capFacts(cap) },
       purchaseExpiredAtSession: purchaseExpiredAtSession(c, line.session),
     });
     const allowed = verdict.type === 'allow';

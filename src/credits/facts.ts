@@ -1,4 +1,5 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
+import { frozenAt } from './freeze-window.ts';
 import { type ForgivenCancel, penaltyFact } from './penalty.ts';
 import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
 import { capFacts, capStatus } from './visit-cap.ts';
@@ -30,7 +31,8 @@ export const planFact = (p: PlanSnap) => ({
   priority: p.priority,
 });
 
-export const purchaseFact = (p: PurchaseSnap) => ({
+/** `at`: the decision's instant, at which `frozen` is judged (issue 20). */
+export const purchaseFact = (p: PurchaseSnap, at: Date | null = null) => ({
   id: p.id,
   status: p.status,
   total: p.total,
@@ -42,6 +44,8 @@ export const purchaseFact = (p: PurchaseSnap) => ({
   locationId: p.locationId,
   source: p.source,
   priority: p.plan.priority,
+  frozen: at !== null && frozenAt(p, at) !== null,
+  frozenDays: p.frozenDays ?? 0,
 });
 
 export const sessionFact = (s: SessionSnap) => ({
@@ -114,7 +118,7 @@ export function usageFacts(s: UsageScene) {
     plan: s.purchase ? planFact(s.purchase.plan) : null,
     purchase: s.purchase
       ? {
-          ...purchaseFact(s.purchase),
+          ...purchaseFact(s.purchase, s.at),
           ...capFacts(capStatus(s.purchase, s.session, s.reservation?.id ?? null)),
         }
       : null,

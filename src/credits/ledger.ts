@@ -2,6 +2,7 @@ import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
+import { freezesPart } from './freeze-commit.ts';
 import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from './types.ts';
 
 /**
@@ -99,12 +100,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       deducted: p.deducted,
       expired: p.expired,
       remaining: p.remaining,
+      expires_at: p.expiresAt?.toISOString() ?? null,
     }));
+    // The expiry too: a freeze moves it (issue 20).
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
-             expired = v.expired, remaining = v.remaining
+             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, total int, held int, used int, deducted int,
-             expired int, remaining int)
+             expired int, remaining int, expires_at timestamptz)
        where p.tenant_id = $1 and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];
@@ -269,6 +272,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set canceled_at = coalesce(s.canceled_at, ${at})
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.canceledSessions])})))`);
   }
+  if (cs.freezes && cs.freezes.length > 0) parts.push(freezesPart(cs.freezes, bind));
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null

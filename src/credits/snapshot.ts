@@ -32,6 +32,9 @@ const planOf = (r: Row): PlanSnap => ({
   itemIds: r.pl_item_ids,
   commission: r.pl_commission,
   ...(r.pl_cap == null ? {} : { cap: typeof r.pl_cap === 'string' ? JSON.parse(r.pl_cap) : r.pl_cap }),
+  maxFreezeDays: orNull(r.pl_max_freeze_days),
+  lowBalanceAt: orNull(r.pl_low_balance_at),
+  expiringNoticeDays: orNull(r.pl_expiring_notice_days),
 });
 
 export const purchaseOf = (r: Row): PurchaseSnap => ({
@@ -52,13 +55,34 @@ export const purchaseOf = (r: Row): PurchaseSnap => ({
   remaining: Number(r.remaining),
   plan: planOf(r),
   ...capOfRow(r),
+  ...freezesOf(r.freezes),
 });
+
+/** Issue 20: a purchase's counting freezes (read with it), and the days they add to its expiry. */
+function freezesOf(value: unknown): Pick<PurchaseSnap, 'freezes' | 'frozenDays'> {
+  const list = (typeof value === 'string' ? JSON.parse(value) : value) as Row[] | null;
+  if (!Array.isArray(list) || list.length === 0) return {};
+  return {
+    freezes: list.map((f) => ({
+      id: String(f.id),
+      startsAt: asDate(f.startsAt),
+      endsAt: asDate(f.endsAt),
+      to: String(f.to).slice(0, 10),
+    })),
+    frozenDays: list.reduce((sum, f) => sum + Number(f.days), 0),
+  };
+}
 
 export const purchaseBaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
   p.unlimited, p.total, p.held, p.used, p.deducted, p.expired, p.remaining,
   pl.name as pl_name, pl.kind as pl_kind, pl.credits as pl_credits, pl.unlimited as pl_unlimited, pl.price as pl_price,
   pl.days_to_expire as pl_days_to_expire, pl.one_day as pl_one_day, pl.bucket_type as pl_bucket_type,
-  pl.item_type as pl_item_type, pl.priority as pl_priority, pl.item_ids as pl_item_ids, pl.commission as pl_commission`;
+  pl.item_type as pl_item_type, pl.priority as pl_priority, pl.item_ids as pl_item_ids, pl.commission as pl_commission,
+  pl.max_freeze_days as pl_max_freeze_days, pl.low_balance_at as pl_low_balance_at,
+  pl.expiring_notice_days as pl_expiring_notice_days,
+  (select jsonb_agg(jsonb_build_object('id', f.id, 'startsAt', f.starts_at, 'endsAt', f.ends_at, 'to', f.to_date,
+                                       'days', f.days) order by f.from_date)
+     from purchase_freezes f where f.tenant_id = p.tenant_id and f.purchase_id = p.id and f.days > 0) as freezes`;
 
 /** A purchase's columns with its plan's and its visit cap's (visit-cap-read.ts). */
 export const purchaseColumns = `${purchaseBaseColumns},

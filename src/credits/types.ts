@@ -15,6 +15,7 @@ import type { PunchcardEvent } from '../events.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { AssignmentTrace } from './assign.ts';
 import type { Counters } from './balance.ts';
+import type { FreezeRecord } from './decide-freeze.ts';
 import type { ForgivenCancel, PenaltyRecord } from './penalty.ts';
 import type { Share, UsageEvent } from './usage.ts';
 import type { CapVisit } from './visit-cap.ts';
@@ -41,6 +42,21 @@ export interface PlanSnap {
   commission: CommissionSetting;
   /** Visits allowed per period (issue 20); absent or null: uncapped. */
   cap?: VisitCap | null;
+  /** Issue 20: most days a purchase may be frozen in all (null: no limit). */
+  maxFreezeDays?: number | null;
+  /** Issue 20: `credits.low` when a spending posting brings remaining down to this (null: never). */
+  lowBalanceAt?: number | null;
+  /** Issue 20: `credits.expiring` this many days before expiry (null: never). */
+  expiringNoticeDays?: number | null;
+}
+
+/** A freeze as decisions see it: the instants it covers (issue 20 item 3). */
+export interface FreezeWindow {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** Its last frozen local date (yyyy-mm-dd), for explanations. */
+  to: string;
 }
 
 export interface PurchaseSnap {
@@ -64,6 +80,10 @@ export interface PurchaseSnap {
   capVisits?: CapVisit[];
   /** Capped plans only: the zone of the location it was sold at (its periods start on its local start date). */
   capZone?: string;
+  /** Its freezes that count (an undone one is left out), in date order. */
+  freezes?: FreezeWindow[];
+  /** Days its freezes added to the expiry. */
+  frozenDays?: number;
 }
 
 export interface ItemSnap {
@@ -230,6 +250,8 @@ export interface ChangeSet {
   swept: Set<string>;
   /** Sessions the studio canceled (issue 17): marked with the commit's instant unless already marked. */
   canceledSessions?: Set<string>;
+  /** Freezes made or ended (issue 20): upserted whole. */
+  freezes?: FreezeRecord[];
   events: EventIntent[];
 }
 

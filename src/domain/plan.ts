@@ -46,6 +46,12 @@ const PlanSchema = defineEntity({
     integrations: p.json<Record<string, boolean>>(),
     /** Visits allowed per period (issue 20); null: uncapped. */
     cap: p.json<VisitCap>().nullable(),
+    /** Issue 20: most days a purchase may be frozen in all; null: no limit. */
+    maxFreezeDays: p.integer().nullable(),
+    /** Issue 20: `credits.low` when remaining falls to this; null: never. */
+    lowBalanceAt: p.integer().nullable(),
+    /** Issue 20: `credits.expiring` this many days before expiry; null: never. */
+    expiringNoticeDays: p.integer().nullable(),
   },
 });
 export class Plan extends PlanSchema.class {}

@@ -43,6 +43,23 @@ export const CreatePlan = Type.Object(
     ),
     integrations: Type.Optional(integrationFlags),
     cap: Type.Optional(PlanCapInput),
+    maxFreezeDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3660, description: 'Most days a purchase may be frozen in all' }),
+    ),
+    lowBalanceAt: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'credits.low when remaining falls to this',
+      }),
+    ),
+    expiringNoticeDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: 'credits.expiring this many days before expiry',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -115,6 +132,21 @@ export const PatchPlan = Type.Object(
         description: 'The visit cap from now on (purchases already sold included); null removes it',
       }),
     ),
+    maxFreezeDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 3660 }), Type.Null()], {
+        description: 'Most days a purchase may be frozen in all (null: no limit)',
+      }),
+    ),
+    lowBalanceAt: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()], {
+        description: 'credits.low when remaining falls to this (null: off)',
+      }),
+    ),
+    expiringNoticeDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()], {
+        description: 'credits.expiring this many days before expiry (null: off)',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -123,7 +155,8 @@ describeOperation({
   path: '/v1/plans/{id}',
   operationId: 'updatePlan',
   tag: 'Plans',
-  summary: 'Change a plan: items covered, name, priority, integrations, visit cap (for bookings from now on)',
+  summary:
+    'Change a plan: items covered, name, priority, integrations, visit cap, freeze and alert settings (for bookings from now on)',
   access: 'admin',
   body: PatchPlan,
   success: ok(PlanSchema),
@@ -159,6 +192,9 @@ export const planRoutes = new Hono<AppEnv>()
     if (body.priority !== undefined) plan.priority = body.priority;
     if (body.integrations !== undefined) plan.integrations = body.integrations;
     if (body.cap !== undefined) plan.cap = body.cap === null ? null : storedCap(body.cap);
+    if (body.maxFreezeDays !== undefined) plan.maxFreezeDays = body.maxFreezeDays;
+    if (body.lowBalanceAt !== undefined) plan.lowBalanceAt = body.lowBalanceAt;
+    if (body.expiringNoticeDays !== undefined) plan.expiringNoticeDays = body.expiringNoticeDays;
     await em.flush();
     return c.json(presentPlan(plan));
   })
@@ -191,6 +227,9 @@ export const planRoutes = new Hono<AppEnv>()
       commission: body.commission ?? { basis: 'retail' },
       integrations: body.integrations ?? {},
       cap: body.cap ? storedCap(body.cap) : null,
+      maxFreezeDays: body.maxFreezeDays ?? null,
+      lowBalanceAt: body.lowBalanceAt ?? null,
+      expiringNoticeDays: body.expiringNoticeDays ?? null,
     });
     await em.flush();
     return c.json(presentPlan(plan), 201);

@@ -80,6 +80,8 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
         ...num(true),
         description: "Visits left in the session's cap period, rollover included (null: uncapped)",
       },
+      frozen: { ...bool, description: 'A freeze covers the instant of the decision' },
+      frozenDays: { ...num(), description: 'Days its freezes added to the expiry' },
     },
   },
   session: {
@@ -233,6 +235,8 @@ const neutral: Record<string, unknown> = {
     priority: 100,
     capUsed: null,
     capRemaining: null,
+    frozen: false,
+    frozenDays: 0,
   },
   session: {
     id: 'session',

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { loadPreset } from '../../src/policy/index.ts';
 import type { Client } from '../support/api.ts';
@@ -33,6 +34,8 @@ interface ModelPurchase {
   /** Visits allowed per week (every session is in the week of 2026-03-02); null: uncapped. */
   cap: number | null;
   plan: string;
+  /** Counting freezes (issue 20): local dates in New York, both ends frozen. */
+  freezes: { from: string; to: string }[];
 }
 interface Claim {
   state: string;
@@ -61,7 +64,7 @@ interface Real {
   t: Studio;
   staff: Client;
   admin: Client;
-  sessions: { id: string; units: number }[];
+  sessions: { id: string; units: number; startsAt: string }[];
 }
 
 const plans = [
@@ -158,6 +161,7 @@ const steps = {
         expiresAt: res.body.expiresAt ? Date.parse(res.body.expiresAt) : null,
         cap: 'cap' in plans[plan] ? plans[plan].cap.count : null,
         plan: plans[plan].id,
+        freezes: [],
       });
     },
   }),
@@ -268,8 +272,10 @@ const steps = {
       if (r.status === 'canceled') return expectStatus('reassign canceled', res, 409);
       if (r.claim.purchaseId === p.id) return expectStatus('reassign same', res, 200);
       const ownBack = r.claim.purchaseId === null && ['held', 'used'].includes(r.claim.state) ? 0 : 0;
+      const startsAt = Date.parse(real.sessions[r.session].startsAt);
       const capFull = p.cap !== null && visitsOf(m, p, r.id) >= p.cap;
-      const refused = p.status === 'voided' || remaining(m, p) + ownBack < 1 || capFull;
+      const refused =
+        p.status === 'voided' || remaining(m, p) + ownBack < 1 || capFull || frozenAt(p, startsAt);
       expectStatus('reassign', res, refused ? 422 : 200);
     },
   }),
@@ -307,6 +313,46 @@ const steps = {
       if (allowed) t.status = to;
     },
   }),
+  /** Issue 20: freeze `length + 1` local days starting `offset` days from today. */
+  freeze: (pick: number, offset: number, length: number): Step => ({
+    name: `freeze(${pick}, +${offset}d, ${length + 1}d)`,
+    async run(m, real) {
+      const p = m.purchases[pick % Math.max(m.purchases.length, 1)];
+      if (!p) return;
+      const today = DateTime.fromMillis(m.now, { zone }).startOf('day');
+      const from = today.plus({ days: offset }).toISODate() as string;
+      const to = today.plus({ days: offset + length }).toISODate() as string;
+      const res = await real.staff.post(`/v1/purchases/${p.id}/freeze`, { from, to, reason: 'model' });
+      const window = { from, to };
+      const claimedInside = m.reservations.some(
+        (r) =>
+          r.status !== 'canceled' &&
+          r.claim.purchaseId === p.id &&
+          ['assigned', 'held', 'used'].includes(r.claim.state) &&
+          inside(window, Date.parse(real.sessions[r.session].startsAt)),
+      );
+      const expiresOn = p.expiresAt === null ? null : DateTime.fromMillis(p.expiresAt, { zone }).toISODate();
+      const want =
+        p.status === 'expired' || p.status === 'voided'
+          ? 409
+          : expiresOn !== null && from > expiresOn
+            ? 422
+            : p.freezes.some((f) => f.from <= to && from <= f.to) || claimedInside
+              ? 409
+              : 201;
+      expectStatus('freeze', res, want);
+      if (want !== 201) return;
+      p.freezes.push(window);
+      if (p.expiresAt !== null) {
+        // The expiry moves by whole local days (B6), whatever DST does.
+        const moved = DateTime.fromMillis(p.expiresAt, { zone })
+          .plus({ days: length + 1 })
+          .toMillis();
+        expect(Date.parse(res.body.purchase.expiresAt), 'freeze moves the expiry by local days').toBe(moved);
+        p.expiresAt = moved;
+      }
+    },
+  }),
   policy: (pick: number): Step => ({
     name: `policy(${policies[pick]})`,
     async run(m, real) {
@@ -334,6 +380,14 @@ const steps = {
     },
   }),
 };
+
+const zone = 'America/New_York';
+/** Whether an instant falls on a local date of the stretch (both ends included). */
+const inside = (f: { from: string; to: string }, at: number) => {
+  const day = DateTime.fromMillis(at, { zone }).toISODate() as string;
+  return f.from <= day && day <= f.to;
+};
+const frozenAt = (p: ModelPurchase, at: number) => p.freezes.some((f) => inside(f, at));
 
 const claimOf = (body: { credit: { state: string; units: number }; purchaseId: string | null }): Claim => ({
   state: body.credit.state,
@@ -367,6 +421,13 @@ async function observe(m: Model, real: Real, after: string): Promise<void> {
     }
     r.penalty = penalty ? { kind: penalty.kind, waived: penalty.waived !== undefined } : null;
     r.claim = claim;
+    // Issue 20: a purchase frozen at the session's start never pays for it.
+    const payer = m.purchases.find((x) => x.id === claim.purchaseId);
+    if (payer && claim.state !== 'none' && claim.state !== 'released')
+      expect(
+        frozenAt(payer, Date.parse(real.sessions[r.session].startsAt)),
+        `${after}: ${r.id} paid by a frozen purchase`,
+      ).toBe(false);
     expect(claim.units, `${after}: ${r.id} covers at most its units`).toBeLessThanOrEqual(
       real.sessions[r.session].units,
     );
@@ -456,6 +517,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       .map(([t, a]) => steps.moveTicket(t, a)),
     weight: 1,
   },
+  {
+    arbitrary: fc.tuple(fc.nat(3), fc.nat(3), fc.nat(2)).map(([p, o, l]) => steps.freeze(p, o, l)),
+    weight: 2,
+  },
   { arbitrary: fc.nat(policies.length - 1).map((p) => steps.policy(p)), weight: 1 },
   { arbitrary: fc.integer({ min: 1, max: 30 }).map((h) => steps.advance(h)), weight: 2 },
   { arbitrary: fc.constant(steps.sweep()), weight: 1 },
@@ -490,7 +555,7 @@ async function runSequence(sequence: Step[]): Promise<void> {
       endsAt: `2026-03-${s.day}T11:00:00-05:00`,
       units: s.units,
     });
-    real.sessions.push({ id: res.body.id, units: s.units });
+    real.sessions.push({ id: res.body.id, units: s.units, startsAt: res.body.startsAt });
   }
   const model: Model = {
     now: start,
@@ -535,6 +600,19 @@ describe('the engine agrees with a reference model of the balances', () => {
       steps.waive(2),
     ]);
   }, 120_000);
+
+  it('freezes: a frozen purchase pays for nothing inside the freeze; the other one does', async () => {
+    await runSequence([
+      steps.buy(0, 0),
+      steps.freeze(0, 1, 1),
+      steps.buy(1, 0),
+      steps.book(0, 'online'),
+      steps.freeze(1, 0, 2),
+      steps.reassign(0, 0),
+      steps.advance(30),
+      steps.sweep(),
+    ]);
+  }, 60_000);
 
   // Shrunk counterexamples found while building the engine, kept as regressions.
   it('regression: a held credit given back to a voided purchase after a staff move', async () => {

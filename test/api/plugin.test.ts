@@ -83,6 +83,7 @@ describe('plugin interface', () => {
       '0012-studio-ledger-kinds',
       '0013-visit-caps',
       '0014-late-cancel',
+      '0015-freezes-and-alerts',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

@@ -12,6 +12,7 @@ import { Migration0011ClaimShares } from './0011-claim-shares.ts';
 import { Migration0012StudioLedgerKinds } from './0012-studio-ledger-kinds.ts';
 import { Migration0013VisitCaps } from './0013-visit-caps.ts';
 import { Migration0014LateCancel } from './0014-late-cancel.ts';
+import { Migration0015FreezesAndAlerts } from './0015-freezes-and-alerts.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   { name: '0012-studio-ledger-kinds', class: Migration0012StudioLedgerKinds },
   { name: '0013-visit-caps', class: Migration0013VisitCaps },
   { name: '0014-late-cancel', class: Migration0014LateCancel },
+  { name: '0015-freezes-and-alerts', class: Migration0015FreezesAndAlerts },
 ];
