@@ -8,6 +8,10 @@ const allEvents: EventName[] = [
   'reservation.changed',
   'ticket.changed',
   'policy.changed',
+  'waitlist.joined',
+  'waitlist.promoted',
+  'waitlist.skipped',
+  'waitlist.left',
 ];
 
 /**

@@ -3,6 +3,7 @@ import { newId } from '../ids.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from './types.ts';
+import { waitlistParts } from './waitlist/rows.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -262,6 +263,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set canceled_at = coalesce(s.canceled_at, ${at})
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.canceledSessions])})))`);
   }
+  parts.push(...waitlistParts(cs, bind));
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null

@@ -16,6 +16,7 @@ import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { AssignmentTrace } from './assign.ts';
 import type { Counters } from './balance.ts';
 import type { Share, UsageEvent } from './usage.ts';
+import type { WaitlistEntrySnap } from './waitlist/entry.ts';
 
 export type { Share } from './usage.ts';
 
@@ -78,6 +79,8 @@ export interface SessionSnap {
   units: number;
   /** Set when the studio canceled the session: it can no longer be booked. */
   canceledAt?: Date | null;
+  /** Seats (issue 20): absent or null is unlimited. */
+  capacity?: number | null;
 }
 
 export interface TicketSnap {
@@ -215,6 +218,8 @@ export interface ChangeSet {
   swept: Set<string>;
   /** Sessions the studio canceled (issue 17): marked with the commit's instant unless already marked. */
   canceledSessions?: Set<string>;
+  /** Waitlist entries joined (inserted) or moved (issue 20): written by the same statement. */
+  waitlist?: Map<string, { entry: WaitlistEntrySnap; insert: boolean }>;
   events: EventIntent[];
 }
 
@@ -257,5 +262,7 @@ export interface ClientSnapshot {
     /** The client's live reservation of that session, if any. */
     live: string | null;
     idTaken: boolean;
+    /** Seats taken, read under the session's seat lock (credits/seats.ts): only for a session with a capacity. */
+    taken?: number;
   } | null;
 }

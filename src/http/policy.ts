@@ -41,6 +41,7 @@ export const PatchSettings = Type.Object(
     zeroPriceUsesCredits: Type.Optional(settings.zeroPriceUsesCredits),
     unlimitedLabelThreshold: Type.Optional(settings.unlimitedLabelThreshold),
     staffMayWaive: settings.staffMayWaive,
+    waitlistHoldsCredit: settings.waitlistHoldsCredit,
   },
   { additionalProperties: false },
 );

@@ -131,6 +131,12 @@ export const RulesetSettingsSchema = Type.Object(
         description: 'Staff (not only admins) may waive a counted no-show; absent means true',
       }),
     ),
+    waitlistHoldsCredit: Type.Optional(
+      Type.Boolean({
+        description:
+          "Joining a full session's waitlist holds the credits the booking would take (leaving gives them back); absent means false",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -98,7 +98,7 @@ describe('integration settings (GET/PUT /v1/integrations/{name})', () => {
           {
             path: '/events/1',
             message:
-              'must be one of purchase.created, purchase.changed, credit.changed, reservation.changed, ticket.changed, policy.changed',
+              'must be one of purchase.created, purchase.changed, credit.changed, reservation.changed, ticket.changed, policy.changed, waitlist.joined, waitlist.promoted, waitlist.skipped, waitlist.left',
           },
         ],
       ],
