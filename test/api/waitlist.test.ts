@@ -237,4 +237,19 @@ describe('promotion when a spot opens', () => {
     });
     expectStatus(await book(t, session, 'ben'), 201);
   });
+
+  it('the studio canceling the session closes its line: held credits come back, each waiting client is told', async () => {
+    const { t, session, packs } = await fullClass(true);
+    expectStatus(await join(t, session, 'ben'), 201);
+    expect((await balanceOf(t, packs.ben as string)).held).toBe(1);
+    expectStatus(await t.as('staff').post(`/v1/sessions/${session}/cancel`), 200);
+    expect(await balanceOf(t, packs.ben as string)).toMatchObject({ held: 0, remaining: 10 });
+    expect(await ledgerKinds(t, packs.ben as string)).toEqual(['grant', 'hold', 'release']);
+    expect((await t.as('staff').get(`/v1/sessions/${session}/waitlist`)).body.waiting).toEqual([]);
+    const events = await outbox(t.id);
+    expect(events.map((e) => [e.name, e.payload.clientId, e.payload.reason ?? null])).toEqual([
+      ['waitlist.joined', 'ben', null],
+      ['waitlist.skipped', 'ben', 'the studio canceled the session'],
+    ]);
+  });
 });

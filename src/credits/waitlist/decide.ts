@@ -117,6 +117,20 @@ export function decideLeave(work: Work, entry: WaitlistEntrySnap): void {
   work.cs.events.push({ name: 'waitlist.left', payload: before });
 }
 
+/**
+ * The line closes without a seat for the entry (the studio canceled the session):
+ * a held credit comes back and the client is told why, as a skip.
+ */
+export function decideLineClosed(work: Work, entry: WaitlistEntrySnap, reason: string): void {
+  const held = eventBase(work.tenantId, entry);
+  moveEntry(work, entry, 'release', `waitlist of session '${entry.sessionId}' closed: ${reason}`);
+  entry.status = 'skipped';
+  entry.endedAt = work.now;
+  entry.reason = reason;
+  touchEntry(work, entry);
+  work.cs.events.push({ name: 'waitlist.skipped', payload: { ...held, reason } });
+}
+
 export interface PromotionDecision {
   changes: ChangeSet;
   entry: WaitlistEntrySnap;

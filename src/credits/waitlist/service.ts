@@ -40,7 +40,7 @@ const viewOf = (e: WaitlistEntrySnap, position: number): WaitlistEntryView => ({
 });
 
 /** The session's line in order (first joined first), read fresh. */
-async function waitingLine(ctx: CreditContext, sessionId: string): Promise<WaitlistEntrySnap[]> {
+export async function waitingLine(ctx: CreditContext, sessionId: string): Promise<WaitlistEntrySnap[]> {
   const rows = await query(
     ctx,
     `select ${entryColumns} from waitlist_entries w
