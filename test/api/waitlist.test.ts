@@ -56,6 +56,14 @@ describe('capacity', () => {
     expectStatus(refused, 409);
     expect(refused.body.detail).toBe(`session '${session}' is full (1 seats taken): join its waitlist`);
     expect((await balanceOf(t, packs.ben as string)).remaining).toBe(10);
+    // The quote says the same, and writes nothing either.
+    const quoted = await t.as('staff').post('/v1/reservations/quote', {
+      clientId: 'ben',
+      sessionId: session,
+      channel: 'in_store',
+    });
+    expectStatus(quoted, 409);
+    expect(quoted.body.detail).toBe(refused.body.detail);
     // Uncapped sessions are never full.
     const open = await addSession(t, { ...tomorrow });
     expect((await t.as('staff').get(`/v1/sessions/${open}`)).body.capacity).toBeNull();

@@ -13,11 +13,18 @@ import type { CreditContext } from '../context.ts';
  * and reads the entry again under that lock. Two cancels of one session queue on the
  * seat lock, so the second sees the first's promotion and promotes the next client.
  */
-export async function lockSeats(ctx: CreditContext, sessionId: string, except?: string): Promise<number> {
-  await query(ctx, 'select 1 from sessions s where s.tenant_id = $1 and s.id = $2 for no key update of s', [
-    ctx.tenantId,
-    sessionId,
-  ]);
+export async function lockSeats(
+  ctx: CreditContext,
+  sessionId: string,
+  except?: string,
+  lock = true,
+): Promise<number> {
+  // A quote (lock false) counts without the lock: it writes nothing and holds nothing.
+  if (lock)
+    await query(ctx, 'select 1 from sessions s where s.tenant_id = $1 and s.id = $2 for no key update of s', [
+      ctx.tenantId,
+      sessionId,
+    ]);
   const [row] = await query(
     ctx,
     `select count(*) as taken from reservations r
