@@ -131,7 +131,26 @@ export interface EventMap {
     reason: string | null;
   };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
+  /** Issue 20: a client joined a full session's waitlist (with the credits held for it, if the tenant holds them). */
+  'waitlist.joined': WaitlistEventBase & { position: number };
+  /** A spot opened and the client was booked: `reservationId` is the new reservation. */
+  'waitlist.promoted': WaitlistEventBase & { reservationId: string };
+  /** A spot opened but the client could not be booked (why in `reason`): they left the line. */
+  'waitlist.skipped': WaitlistEventBase & { reason: string };
+  /** The client left the waitlist; any held credit came back. */
+  'waitlist.left': WaitlistEventBase;
   'policy.changed': { tenantId: string; version: number; hash: string; reason: string };
+}
+/** What every waitlist event says: whose entry, for which session, and the credits it held. */
+export interface WaitlistEventBase {
+  tenantId: string;
+  entryId: string;
+  sessionId: string;
+  clientId: string;
+  /** The purchase that held a credit for the entry (null when none was held). */
+  purchaseId: string | null;
+  /** Credits the entry held when the event happened (0 when none). */
+  heldUnits: number;
 }
 export type EventName = keyof EventMap;
 export type PunchcardEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];

@@ -13,6 +13,10 @@ const allEvents: EventName[] = [
   'purchase.unfrozen',
   'credits.low',
   'credits.expiring',
+  'waitlist.joined',
+  'waitlist.promoted',
+  'waitlist.skipped',
+  'waitlist.left',
 ];
 
 /**

@@ -349,6 +349,9 @@ export function decideBooking(
     throw conflict(
       `client '${request.clientId}' is already booked into session '${request.sessionId}' (${found.live})`,
     );
+  const { capacity } = found.session.session;
+  if (capacity != null && (found.taken ?? 0) >= capacity)
+    throw conflict(`session '${request.sessionId}' is full (${capacity} seats taken): join its waitlist`);
   const work = workOn(ctx, active, snapshot);
   decideDue(work);
   const r: ReservationSnap = {

@@ -4,6 +4,7 @@ import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { freezesPart } from './freeze-commit.ts';
 import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from './types.ts';
+import { waitlistParts } from './waitlist/rows.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -273,6 +274,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.canceledSessions])})))`);
   }
   if (cs.freezes && cs.freezes.length > 0) parts.push(freezesPart(cs.freezes, bind));
+  parts.push(...waitlistParts(cs, bind));
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null

@@ -187,7 +187,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     booking = `,
       (select to_json(b) from (
          select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-                s.canceled_at as s_canceled_at, ${sessionZoneColumn('s')}, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
+                s.canceled_at as s_canceled_at, s.capacity as s_capacity, ${sessionZoneColumn('s')}, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
                 i.bucket_type as i_bucket_type, i.integrations as i_integrations
            from sessions s join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
           where s.tenant_id = $1 and s.id = ${session}${share('s')}) b) as session,

@@ -136,7 +136,7 @@ const sharesOfRow = (r: Row): { shares?: Share[] } => {
 
 export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
   r.credit_state, r.covered_units, r.shares, r.credit_seq, r.started_applied, r.ended_applied, r.created_at, r.penalty,
-  s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units, ${sessionZoneColumn('s')},
+  s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units, s.capacity as s_capacity, ${sessionZoneColumn('s')},
   i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
   i.integrations as i_integrations`;
 
@@ -182,6 +182,7 @@ export const sessionOf = (r: Row): SessionSnap => ({
   units: Number(r.units),
   ...(r.s_time_zone == null ? {} : { timeZone: String(r.s_time_zone) }),
   ...(r.s_canceled_at == null ? {} : { canceledAt: asDate(r.s_canceled_at) }),
+  ...(r.s_capacity == null ? {} : { capacity: Number(r.s_capacity) }),
 });
 
 export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {

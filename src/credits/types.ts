@@ -19,6 +19,7 @@ import type { FreezeRecord } from './decide-freeze.ts';
 import type { ForgivenCancel, PenaltyRecord } from './penalty.ts';
 import type { Share, UsageEvent } from './usage.ts';
 import type { CapVisit } from './visit-cap.ts';
+import type { WaitlistEntrySnap } from './waitlist/entry.ts';
 
 export type { Share } from './usage.ts';
 
@@ -108,6 +109,8 @@ export interface SessionSnap {
   timeZone?: string;
   /** Set when the studio canceled the session: it can no longer be booked. */
   canceledAt?: Date | null;
+  /** Seats (issue 20): absent or null is unlimited. */
+  capacity?: number | null;
 }
 
 export interface TicketSnap {
@@ -252,6 +255,8 @@ export interface ChangeSet {
   canceledSessions?: Set<string>;
   /** Freezes made or ended (issue 20): upserted whole. */
   freezes?: FreezeRecord[];
+  /** Waitlist entries joined (inserted) or moved (issue 20): written by the same statement. */
+  waitlist?: Map<string, { entry: WaitlistEntrySnap; insert: boolean }>;
   events: EventIntent[];
 }
 
@@ -298,5 +303,7 @@ export interface ClientSnapshot {
     /** The client's live reservation of that session, if any. */
     live: string | null;
     idTaken: boolean;
+    /** Seats taken, read under the session's seat lock (credits/seats.ts): only for a session with a capacity. */
+    taken?: number;
   } | null;
 }

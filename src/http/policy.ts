@@ -45,6 +45,7 @@ export const PatchSettings = Type.Object(
     noShow: settings.noShow,
     forgiveness: settings.forgiveness,
     excludedPlans: settings.excludedPlans,
+    waitlistHoldsCredit: settings.waitlistHoldsCredit,
   },
   { additionalProperties: false },
 );

@@ -133,6 +133,12 @@ export const RulesetSettingsSchema = Type.Object(
       }),
     ),
     ...penaltySettings,
+    waitlistHoldsCredit: Type.Optional(
+      Type.Boolean({
+        description:
+          "Joining a full session's waitlist holds the credits the booking would take (leaving gives them back); absent means false",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

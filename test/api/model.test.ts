@@ -9,7 +9,9 @@ import { newStudio, type Studio } from '../support/fixtures.ts';
 /**
  * Model-based property test: random sequences of sales, adjustments, status changes,
  * bookings, check-ins, no-shows, cancels, staff moves, tickets, policy switches,
- * clock advances and sweeps. After every step the service must agree with a small
+ * clock advances and sweeps, and a one-seat session's waitlist (another client takes
+ * and gives up the seat; sarah joins and leaves the line, with or without a held
+ * credit, and is promoted or skipped when the seat opens). After every step the service must agree with a small
  * reference model of the balances written here, independently of the engine: totals
  * from sales and additions, `deducted`/`expired` from deductions, voids, expiries and
  * credits given back to voided or expired purchases, `held`/`used` from the claims
@@ -41,6 +43,8 @@ interface Claim {
   state: string;
   purchaseId: string | null;
   units: number;
+  /** Each purchase's part when the claim covers credits (B10 across purchases: more than one may pay). */
+  shares: { purchaseId: string; units: number }[];
 }
 interface ModelReservation {
   id: string;
@@ -59,6 +63,10 @@ interface Model {
   tickets: { id: string; reservationId: string; status: string }[];
   sold: number;
   policy: string;
+  /** The capped session (one seat, issue 20): whether ben sits in it, sarah's place in its line (her held credit as a claim). */
+  benSeat: string | null;
+  waiting: Claim | null;
+  holds: boolean;
 }
 interface Real {
   t: Studio;
@@ -127,9 +135,16 @@ const forfeited = (r: ModelReservation) =>
   r.penalty !== null && r.penalty.kind !== 'forgiven' && !r.penalty.waived;
 
 const held = (m: Model, p: ModelPurchase, state: string) =>
-  m.reservations
-    .filter((r) => r.claim.state === state && r.claim.purchaseId === p.id)
-    .reduce((sum, r) => sum + r.claim.units, 0);
+  [...m.reservations.map((r) => r.claim), ...(m.waiting ? [m.waiting] : [])]
+    .filter((c) => c.state === state)
+    .reduce((sum, c) => sum + sharedBy(c, p.id), 0);
+/** The units a claim covers on one purchase. */
+const sharedBy = (c: Claim, purchaseId: string) =>
+  c.shares.filter((s) => s.purchaseId === purchaseId).reduce((n, s) => n + s.units, 0);
+/** The last session has one seat and a waitlist. */
+const capped = 3;
+const sarahIn = (m: Model, session: number) =>
+  m.reservations.some((r) => r.session === session && r.status !== 'canceled');
 const remaining = (m: Model, p: ModelPurchase) =>
   p.total - held(m, p, 'held') - held(m, p, 'used') - p.deducted - p.expired;
 
@@ -214,9 +229,11 @@ const steps = {
         sessionId: real.sessions[session].id,
         channel,
       });
-      const live = m.reservations.some((r) => r.session === session && r.status !== 'canceled');
-      expectStatus('book', res, live ? 409 : 201);
-      if (!live)
+      const live = sarahIn(m, session);
+      const full = session === capped && m.benSeat !== null;
+      expectStatus('book', res, live || full ? 409 : 201);
+      if (!live && full) expect(res.body.detail).toMatch(/is full/);
+      if (!live && !full)
         m.reservations.push({
           id: res.body.id,
           session,
@@ -364,6 +381,90 @@ const steps = {
             : { preset: policies[pick] };
       expectStatus('policy', await real.admin.put('/v1/policy', body), 200);
       m.policy = policies[pick];
+      m.holds = false;
+    },
+  }),
+  holds: (on: boolean): Step => ({
+    name: `waitlistHoldsCredit(${on})`,
+    async run(m, real) {
+      expectStatus('holds', await real.admin.patch('/v1/policy/settings', { waitlistHoldsCredit: on }), 200);
+      m.holds = on;
+    },
+  }),
+  /** Ben (no credits) takes the one seat, or gives it up: a cancel promotes sarah if she waits (issue 20). */
+  ben: (take: boolean): Step => ({
+    name: take ? 'ben-books' : 'ben-cancels',
+    async run(m, real) {
+      const session = real.sessions[capped].id;
+      if (take) {
+        const res = await real.staff.post('/v1/reservations', {
+          clientId: 'ben',
+          sessionId: session,
+          channel: 'in_store',
+        });
+        const free = m.benSeat === null && !sarahIn(m, capped);
+        expectStatus('ben books', res, free ? 201 : 409);
+        if (free) m.benSeat = res.body.id;
+        return;
+      }
+      if (!m.benSeat) return;
+      expectStatus('ben cancels', await real.staff.post(`/v1/reservations/${m.benSeat}/cancel`, {}), 200);
+      m.benSeat = null;
+      if (!m.waiting) return;
+      // Promoted (a live reservation of the seat) or skipped (no eligible credit): the line is empty either way.
+      const line = await real.staff.get(`/v1/sessions/${session}/waitlist`);
+      expect(line.body.waiting).toEqual([]);
+      const mine = await real.staff.get('/v1/clients/sarah/reservations');
+      const booked = (mine.body.reservations as { id: string; sessionId: string; status: string }[]).find(
+        (r) => r.sessionId === session && r.status !== 'canceled',
+      );
+      // The waitlist's hold went back (the observation below books its release) before the booking took one.
+      const claim = m.waiting;
+      m.waiting = { ...claim, state: 'released', units: 0 };
+      giveBack(m, claim);
+      if (booked)
+        m.reservations.push({
+          id: booked.id,
+          session: capped,
+          status: 'booked',
+          claim: { state: 'none', purchaseId: null, units: 0, shares: [] },
+          penalty: null,
+        });
+      m.waiting = null;
+    },
+  }),
+  join: (): Step => ({
+    name: 'join-waitlist',
+    async run(m, real) {
+      const res = await real.staff.post(`/v1/sessions/${real.sessions[capped].id}/waitlist`, {
+        clientId: 'sarah',
+      });
+      const allowed = m.benSeat !== null && !sarahIn(m, capped) && m.waiting === null;
+      if (allowed && m.holds && res.status === 409) {
+        // No credit the rules would let pay: nothing held, nothing joined.
+        expect(res.body.detail).toMatch(/has no credit to hold/);
+        return;
+      }
+      expectStatus('join', res, allowed ? 201 : 409);
+      if (!allowed) return;
+      if (!m.holds) expect(res.body.heldUnits).toBe(0);
+      m.waiting = {
+        state: res.body.heldUnits > 0 ? 'held' : 'none',
+        purchaseId: res.body.purchaseId,
+        units: res.body.heldUnits,
+        shares:
+          res.body.heldUnits > 0 ? [{ purchaseId: res.body.purchaseId, units: res.body.heldUnits }] : [],
+      };
+    },
+  }),
+  leave: (): Step => ({
+    name: 'leave-waitlist',
+    async run(m, real) {
+      const res = await real.staff.delete(`/v1/sessions/${real.sessions[capped].id}/waitlist/sarah`);
+      expectStatus('leave', res, m.waiting ? 200 : 404);
+      if (!m.waiting) return;
+      giveBack(m, m.waiting);
+      m.waiting = null;
     },
   }),
   advance: (hours: number): Step => ({
@@ -389,10 +490,27 @@ const inside = (f: { from: string; to: string }, at: number) => {
 };
 const frozenAt = (p: ModelPurchase, at: number) => p.freezes.some((f) => inside(f, at));
 
-const claimOf = (body: { credit: { state: string; units: number }; purchaseId: string | null }): Claim => ({
+/** A credit given back to a purchase that can no longer be spent never returns to remaining. */
+function giveBack(m: Model, claim: Claim, keep: Claim | null = null): void {
+  if (claim.state !== 'held' && claim.state !== 'used') return;
+  const kept = keep && ['held', 'used'].includes(keep.state) ? keep : null;
+  for (const share of claim.shares) {
+    if (kept && sharedBy(kept, share.purchaseId) > 0) continue;
+    const p = m.purchases.find((x) => x.id === share.purchaseId);
+    if (p?.status === 'voided') p.deducted += share.units;
+    if (p?.status === 'expired') p.expired += share.units;
+  }
+}
+
+const claimOf = (body: {
+  credit: { state: string; units: number };
+  purchaseId: string | null;
+  shares: { purchaseId: string; units: number }[];
+}): Claim => ({
   state: body.credit.state,
   purchaseId: body.purchaseId,
   units: body.credit.units,
+  shares: body.shares.map((s) => ({ purchaseId: s.purchaseId, units: s.units })),
 });
 
 /** Reads what the service shows and checks it against the model (which it then updates). */
@@ -404,13 +522,7 @@ async function observe(m: Model, real: Real, after: string): Promise<void> {
     const claim = claimOf(shown.body);
     // A credit given back to a purchase that can no longer be spent never returns to remaining.
     const before = r.claim;
-    const tookFrom = ['held', 'used'].includes(before.state) ? before.purchaseId : null;
-    const stillOn = ['held', 'used'].includes(claim.state) ? claim.purchaseId : null;
-    if (tookFrom && tookFrom !== stillOn) {
-      const p = m.purchases.find((x) => x.id === tookFrom);
-      if (p?.status === 'voided') p.deducted += before.units;
-      if (p?.status === 'expired') p.expired += before.units;
-    }
+    giveBack(m, r.claim, claim);
     // A forfeited credit stands: only a waive gives it back.
     if (forfeited(r) && before.state === 'used' && !shown.body.penalty?.waived)
       expect(claim.state, `${after}: ${r.id} forfeited stays used`).toBe('used');
@@ -473,8 +585,7 @@ async function observe(m: Model, real: Real, after: string): Promise<void> {
         net.set(e.reservationId, (net.get(e.reservationId) ?? 0) + e.delta.held + e.delta.used);
     }
     for (const r of m.reservations) {
-      const covers =
-        ['held', 'used'].includes(r.claim.state) && r.claim.purchaseId === p.id ? r.claim.units : 0;
+      const covers = ['held', 'used'].includes(r.claim.state) ? sharedBy(r.claim, p.id) : 0;
       expect(net.get(r.id) ?? 0, `${after}: ledger of ${r.id} on ${p.id}`).toBe(covers);
     }
   }
@@ -499,7 +610,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     arbitrary: fc
-      .tuple(fc.nat(2), fc.constantFrom('in_store', 'online' as const))
+      .tuple(fc.nat(3), fc.constantFrom('in_store', 'online' as const))
       .map(([s, c]) => steps.book(s, c)),
     weight: 3,
   },
@@ -525,6 +636,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 30 }).map((h) => steps.advance(h)), weight: 2 },
   { arbitrary: fc.constant(steps.sweep()), weight: 1 },
   { arbitrary: fc.nat(4).map((r) => steps.waive(r)), weight: 1 },
+  { arbitrary: fc.boolean().map((on) => steps.holds(on)), weight: 1 },
+  { arbitrary: fc.boolean().map((take) => steps.ben(take)), weight: 2 },
+  { arbitrary: fc.constant(steps.join()), weight: 2 },
+  { arbitrary: fc.constant(steps.leave()), weight: 1 },
 );
 
 async function runSequence(sequence: Step[]): Promise<void> {
@@ -545,6 +660,7 @@ async function runSequence(sequence: Step[]): Promise<void> {
     { day: '03', units: 1 },
     { day: '04', units: 1 },
     { day: '05', units: 2 },
+    { day: '06', units: 1, capacity: 1 },
   ];
   const real: Real = { t, staff: t.as('staff'), admin, sessions: [] };
   for (const s of sessions) {
@@ -554,9 +670,11 @@ async function runSequence(sequence: Step[]): Promise<void> {
       startsAt: `2026-03-${s.day}T10:00:00-05:00`,
       endsAt: `2026-03-${s.day}T11:00:00-05:00`,
       units: s.units,
+      ...('capacity' in s ? { capacity: s.capacity } : {}),
     });
     real.sessions.push({ id: res.body.id, units: s.units, startsAt: res.body.startsAt });
   }
+  expect((await admin.post('/v1/clients', { id: 'ben', name: 'Ben' })).status).toBe(201);
   const model: Model = {
     now: start,
     purchases: [],
@@ -564,6 +682,9 @@ async function runSequence(sequence: Step[]): Promise<void> {
     tickets: [],
     sold: 0,
     policy: 'mytime',
+    benSeat: null,
+    waiting: null,
+    holds: false,
   };
   const done: string[] = [];
   for (const step of sequence) {

@@ -84,6 +84,7 @@ describe('plugin interface', () => {
       '0013-visit-caps',
       '0014-late-cancel',
       '0015-freezes-and-alerts',
+      '0017-waitlist',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

@@ -39,12 +39,17 @@ export async function rulesScreen(main: HTMLElement) {
     live = { version: v.version, name: v.ruleset.name };
     render(activeLine, `Active: “${live.name}”, version ${live.version}.`);
     zero.checked = v.ruleset.settings.zeroPriceUsesCredits;
+    liveHolds = v.ruleset.settings.waitlistHoldsCredit;
+    waitlistHolds.checked = liveHolds === true;
     threshold.value = String(v.ruleset.settings.unlimitedLabelThreshold);
     penalty.fill(v.ruleset.settings);
   };
 
   // Settings as a form: the two switches admins change most, without touching JSON.
   const zero = h('input', { id: 'zero-price', type: 'checkbox' });
+  const waitlistHolds = h('input', { id: 'waitlist-holds', type: 'checkbox' });
+  /** Absent in a rule set means off: the form leaves it absent until the admin turns it on. */
+  let liveHolds: boolean | undefined;
   const threshold = h('input', {
     id: 'unlimited',
     type: 'number',
@@ -70,6 +75,9 @@ export async function rulesScreen(main: HTMLElement) {
           zeroPriceUsesCredits: zero.checked,
           unlimitedLabelThreshold: Number(threshold.value),
           ...penalty.body(),
+          ...(waitlistHolds.checked || liveHolds !== undefined
+            ? { waitlistHoldsCredit: waitlistHolds.checked }
+            : {}),
         };
         const saved = await outcome(api.PATCH('/v1/policy/settings', { body }));
         if (!saved.ok) {
@@ -106,6 +114,17 @@ export async function rulesScreen(main: HTMLElement) {
       'p',
       { class: 'hint' },
       'Off: a $0 class or product is free and never touches a package. On: it uses a credit like any other item.',
+    ),
+    h(
+      'div',
+      { class: 'field-row' },
+      waitlistHolds,
+      h('label', { for: 'waitlist-holds' }, 'Joining a waitlist holds a credit'),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'On: a client who joins a full class has the credit the booking would take held until a seat opens or they leave. Off: the credit is chosen when a seat opens.',
     ),
     h('label', { for: 'unlimited' }, 'UNLIMITED label threshold'),
     h(

@@ -102,6 +102,9 @@ export const Session = component(
       sweptAt: nullable(at),
       staffId: nullable(Type.String({ description: 'Who runs the session' })),
       canceledAt: nullable(at),
+      capacity: nullable(
+        Type.Integer({ minimum: 1, description: 'Seats; a full session keeps a waitlist. Null: unlimited' }),
+      ),
     },
     closed,
   ),
