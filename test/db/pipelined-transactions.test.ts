@@ -46,29 +46,50 @@ describe('pipelined transactions', () => {
 
   it('a commit statement that fails undoes the whole booking, and the answer is its error', async () => {
     const staff = t.as('staff');
-    const refused = await staff.post('/v1/reservations', { clientId: t.clientId, sessionId: 's1', channel: 'online' });
+    const refused = await staff.post('/v1/reservations', {
+      clientId: t.clientId,
+      sessionId: 's1',
+      channel: 'online',
+    });
     expectStatus(refused, 422);
     expect(refused.body.detail).toBe('breaks a rule of the data');
     expect(await rows('select id from reservations where tenant_id = $1', [t.id])).toEqual([]);
     expect(
-      await rows<{ kind: string }>('select kind from ledger_entries where tenant_id = $1 order by seq', [t.id]),
+      await rows<{ kind: string }>('select kind from ledger_entries where tenant_id = $1 order by seq', [
+        t.id,
+      ]),
     ).toEqual([{ kind: 'grant' }]);
     expect(
-      await rows('select held, used, remaining from purchases where tenant_id = $1 and id = $2', [t.id, purchaseId]),
+      await rows('select held, used, remaining from purchases where tenant_id = $1 and id = $2', [
+        t.id,
+        purchaseId,
+      ]),
     ).toEqual([{ held: 0, used: 0, remaining: 10 }]);
     // Only the purchase's own events: nothing of the refused booking.
     expect(
-      await rows(`select name from outbox where tenant_id = $1 and payload ? 'reservationId' and payload ->> 'reservationId' is not null`, [t.id]),
+      await rows(
+        `select name from outbox where tenant_id = $1 and payload ? 'reservationId' and payload ->> 'reservationId' is not null`,
+        [t.id],
+      ),
     ).toEqual([]);
 
     // The connection it ran on is as good as new: the next booking commits whole.
-    const booked = await staff.post('/v1/reservations', { clientId: t.clientId, sessionId: 's2', channel: 'online' });
+    const booked = await staff.post('/v1/reservations', {
+      clientId: t.clientId,
+      sessionId: 's2',
+      channel: 'online',
+    });
     expectStatus(booked, 201);
     expect(
-      await rows('select held, used, remaining from purchases where tenant_id = $1 and id = $2', [t.id, purchaseId]),
+      await rows('select held, used, remaining from purchases where tenant_id = $1 and id = $2', [
+        t.id,
+        purchaseId,
+      ]),
     ).toEqual([{ held: 1, used: 0, remaining: 9 }]);
     expect(
-      await rows<{ kind: string }>('select kind from ledger_entries where tenant_id = $1 order by seq', [t.id]),
+      await rows<{ kind: string }>('select kind from ledger_entries where tenant_id = $1 order by seq', [
+        t.id,
+      ]),
     ).toEqual([{ kind: 'grant' }, { kind: 'hold' }]);
     // Its events, in decision order, written by the commit statement.
     expect(
@@ -87,10 +108,14 @@ describe('pipelined transactions', () => {
     const em = orm.em.fork() as unknown as EntityManager;
     await expect(
       em.transactional(async (tx) => {
-        await query({ tx }, `insert into clients (tenant_id, id, name) values ($1, 'ghost', 'Ghost')`, [t.id]);
+        await query({ tx }, `insert into clients (tenant_id, id, name) values ($1, 'ghost', 'Ghost')`, [
+          t.id,
+        ]);
         await query({ tx }, 'select 1 / 0 as never', []);
       }),
     ).rejects.toMatchObject({ code: '22012' });
-    expect(await rows('select id from clients where tenant_id = $1 and id = $2', [t.id, 'ghost'])).toEqual([]);
+    expect(await rows('select id from clients where tenant_id = $1 and id = $2', [t.id, 'ghost'])).toEqual(
+      [],
+    );
   });
 });
