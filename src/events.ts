@@ -64,6 +64,22 @@ export interface EventMap {
     itemIntegrations: Record<string, boolean>;
     purchaseId: string | null;
   };
+  /**
+   * A late cancel or no-show got its penalty (issue 20): the credit forfeited
+   * (`late_cancel`, `no_show_forfeit`), a late cancel forgiven (`forgiven`), or staff
+   * gave a forfeited credit back and cleared the fee (`waived`).
+   */
+  'reservation.penalty': {
+    tenantId: string;
+    reservationId: string;
+    clientId: string;
+    sessionId: string;
+    purchaseId: string | null;
+    outcome: 'late_cancel' | 'no_show_forfeit' | 'forgiven' | 'waived';
+    /** Minor units for the host to charge (0: none); for `waived`, the fee cleared. */
+    fee: number;
+    reason: string;
+  };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
   'policy.changed': { tenantId: string; version: number; hash: string; reason: string };
 }

@@ -6,6 +6,7 @@ const allEvents: EventName[] = [
   'purchase.changed',
   'credit.changed',
   'reservation.changed',
+  'reservation.penalty',
   'ticket.changed',
   'policy.changed',
 ];

@@ -131,5 +131,6 @@ export function workOn(
   const copy = structuredClone({ purchases: snapshot.purchases, reservations: snapshot.reservations });
   const work = newWork(ctx, active, copy.purchases);
   work.reservations = copy.reservations;
+  if (snapshot.forgiven) work.forgiven = [...snapshot.forgiven];
   return work;
 }

@@ -116,6 +116,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     const rows = inserts.map((c) => ({
       ...reservationRow(c.reservation),
       created_at: c.reservation.createdAt.toISOString(),
+      penalty: c.reservation.penalty ?? null,
       explain: {
         assignment: c.assignment ?? null,
         usage: c.steps.slice(-stepsKept),
@@ -125,12 +126,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     }));
     parts.push(`new_reservations as (
       insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
-        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
+        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at,
+        penalty)
       select $1, v.id, v.client_id, v.session_id, v.channel, v.status, v.purchase_id, v.manual_purchase, v.credit_state,
-             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
+             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at,
+             v.penalty
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
              purchase_id text, manual_purchase boolean, credit_state text, covered_units int, shares jsonb, credit_seq int,
-             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz))`);
+             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz, penalty jsonb))`);
   }
   if (updates.length > 0) {
     const rows = updates.map((c) => {
@@ -139,6 +142,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
         ...row,
         set_assignment: c.assignment !== undefined,
         assignment: c.assignment,
+        set_penalty: c.penaltyChanged === true,
+        penalty: c.penaltyChanged ? (c.reservation.penalty ?? null) : null,
         steps: c.steps.map(({ at, ...step }) => [steps.ref(step), at]),
       });
     });
@@ -148,6 +153,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              covered_units = coalesce(v.covered_units, 0), shares = v.shares, credit_seq = coalesce(v.credit_seq, 0),
              started_applied = coalesce(v.started_applied, false), ended_applied = coalesce(v.ended_applied, false),
              policy_version = $2::int,
+             penalty = case when v.set_penalty then v.penalty else r.penalty end,
              explain = jsonb_build_object(
                'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
                'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(st.steps) <= ${stepsKept}
@@ -159,7 +165,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
                'policyVersion', $2::int, 'policyHash', $3::text)
         from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, shares jsonb, credit_seq int, started_applied boolean,
-             ended_applied boolean, set_assignment boolean, assignment jsonb, steps jsonb)
+             ended_applied boolean, set_assignment boolean, assignment jsonb, set_penalty boolean, penalty jsonb,
+             steps jsonb)
         -- Steps expanded from the dictionary; one step (a sweep's) without an aggregate.
         cross join lateral (
           select case jsonb_array_length(coalesce(v.steps, '[]'::jsonb))

@@ -59,6 +59,7 @@ export const presentPlan = (p: Plan): Static<typeof catalog.Plan> => ({
   itemIds: p.itemIds,
   commission: p.commission,
   integrations: p.integrations,
+  cap: p.cap ?? null,
 });
 
 export const presentPurchase = (

@@ -7,6 +7,7 @@ import { createRuleEditor, type ShownFault } from '../editor/setup.ts';
 import { refusalText } from '../refusal.ts';
 import { isRuleset } from '../ruleset.ts';
 import { describeRuleset } from '../words.ts';
+import { penaltySettingsFields } from './penalty-settings.ts';
 
 /** Server pointers are into the request body (`/ruleset/...`); the editor holds the rule set itself. */
 const intoDocument = (errors: FieldError[] | undefined) =>
@@ -39,6 +40,7 @@ export async function rulesScreen(main: HTMLElement) {
     render(activeLine, `Active: “${live.name}”, version ${live.version}.`);
     zero.checked = v.ruleset.settings.zeroPriceUsesCredits;
     threshold.value = String(v.ruleset.settings.unlimitedLabelThreshold);
+    penalty.fill(v.ruleset.settings);
   };
 
   // Settings as a form: the two switches admins change most, without touching JSON.
@@ -52,6 +54,7 @@ export async function rulesScreen(main: HTMLElement) {
     required: true,
     'aria-describedby': 'unlimited-hint',
   });
+  const penalty = penaltySettingsFields();
   const settingsNote = h('div');
   const settingsForm = h(
     'form',
@@ -63,14 +66,20 @@ export async function rulesScreen(main: HTMLElement) {
       novalidate: true,
       onsubmit: async (event: Event) => {
         event.preventDefault();
-        const body = { zeroPriceUsesCredits: zero.checked, unlimitedLabelThreshold: Number(threshold.value) };
+        const body = {
+          zeroPriceUsesCredits: zero.checked,
+          unlimitedLabelThreshold: Number(threshold.value),
+          ...penalty.body(),
+        };
         const saved = await outcome(api.PATCH('/v1/policy/settings', { body }));
         if (!saved.ok) {
           if (saved.problem.errors?.some((e) => e.path === '/unlimitedLabelThreshold'))
             threshold.setAttribute('aria-invalid', 'true');
+          penalty.markInvalid((saved.problem.errors ?? []).map((e) => e.path ?? ''));
           return render(settingsNote, message('error', refusalText(saved, 'Settings not saved')));
         }
         threshold.removeAttribute('aria-invalid');
+        penalty.markInvalid([]);
         const wasUnsaved = unsaved();
         showLive(saved.data);
         render(settingsNote, message('ok', `Settings saved: version ${saved.data.version} is active.`));
@@ -105,6 +114,7 @@ export async function rulesScreen(main: HTMLElement) {
       'A purchase with more credits than this is labelled “UNLIMITED” (a whole number from 1 to 1 000 000).',
     ),
     threshold,
+    penalty.element,
     h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Save settings')),
     settingsNote,
   );

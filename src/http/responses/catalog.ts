@@ -63,6 +63,18 @@ export const Plan = component(
         closed,
       ),
       integrations: Type.Record(Type.String(), Type.Boolean()),
+      cap: nullable(
+        Type.Object(
+          {
+            count,
+            period: enumOf(['day', 'week', 'month']),
+            anchor: enumOf(['calendar', 'purchase']),
+            mode: enumOf(['refuse', 'no_credit']),
+            rollover: Type.Optional(Type.Object({ max: count }, closed)),
+          },
+          { ...closed, description: 'Visits allowed per period (null: uncapped)' },
+        ),
+      ),
     },
     closed,
   ),
