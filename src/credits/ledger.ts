@@ -1,5 +1,7 @@
-import { query } from '../db/sql.ts';
+import { write } from '../db/sql.ts';
+import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
+import { markRecorded, outboxInsert, outboxRows } from '../outbox/record.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { freezesPart } from './freeze-commit.ts';
@@ -14,9 +16,9 @@ import { waitlistParts } from './waitlist/rows.ts';
  * purchase touched gets all five counters and its status written as decided on the
  * locked snapshot (absolute values are safe: the rows are locked FOR UPDATE). The
  * unique (tenant, idempotency key) of ledger entries guards against posting one
- * operation twice. Then the events go to the operation's context, in decision
- * order, for the transaction's owner to publish.
- *
+ * operation twice. The change set's events go into the outbox in the same statement
+ * (in decision order), and to the operation's context for the transaction's owner to
+ * publish once committed.
  */
 export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   const ids = new Map<Posting, string>(cs.postings.map((p) => [p, newId('le')]));
@@ -280,27 +282,36 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set swept_at = null
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
   }
+  // The change set's events, in decision order, written by this same statement and
+  // handed to the transaction's owner (which publishes them once committed).
+  const events: PunchcardEvent[] = cs.events.map((event) => {
+    if (!('credit' in event)) return event;
+    const p = event.credit;
+    return {
+      name: 'credit.changed',
+      payload: {
+        tenantId: ctx.tenantId,
+        purchaseId: p.purchaseId,
+        kind: p.kind,
+        ledgerEntryId: ids.get(p) ?? '',
+        reservationId: p.reservationId,
+        ticketId: p.ticketId,
+        policyVersion: p.policyVersion,
+        remaining: p.remainingAfter,
+      },
+    };
+  });
+  if (events.length > 0) {
+    params.push(ctx.now);
+    const at = `$${params.length}::timestamptz`;
+    params.push(outboxRows(events));
+    parts.push(`outbox as (${outboxInsert(at, `$${params.length}::jsonb`)})`);
+  }
   if (cs.postings.length > 0) parts.splice(1, 0, `reasons as (select ${bind(reasons.values)} as reasons)`);
   if (updates.length > 0) parts.splice(1, 0, `steps as (select ${bind(steps.values)} as steps)`);
-  if (parts.length > 1) await query(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
-  for (const event of cs.events) {
-    if ('credit' in event) {
-      const p = event.credit;
-      ctx.events.push({
-        name: 'credit.changed',
-        payload: {
-          tenantId: ctx.tenantId,
-          purchaseId: p.purchaseId,
-          kind: p.kind,
-          ledgerEntryId: ids.get(p) ?? '',
-          reservationId: p.reservationId,
-          ticketId: p.ticketId,
-          policyVersion: p.policyVersion,
-          remaining: p.remainingAfter,
-        },
-      });
-    } else ctx.events.push(event);
-  }
+  if (parts.length > 1) await write(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
+  markRecorded(events);
+  ctx.events.push(...events);
 }
 
 /** Values a statement's rows name by index (0, 1, …) instead of repeating them. */
