@@ -238,7 +238,10 @@ export async function benchBookings() {
     for (const pid of await backends(sql, database)) pgCpu += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
     return {
       run,
-      detail: { postgresCpuMs: Number(((pgCpu * 1000) / run.count).toFixed(2)), load1: Number(load.toFixed(1)) },
+      detail: {
+        postgresCpuMs: Number(((pgCpu * 1000) / run.count).toFixed(2)),
+        load1: Number(load.toFixed(1)),
+      },
     };
   };
 
