@@ -6,10 +6,19 @@ const allEvents: EventName[] = [
   'purchase.changed',
   'credit.changed',
   'reservation.changed',
+  'reservation.penalty',
   'ticket.changed',
   'policy.changed',
   'purchase.members_changed',
   'purchase.transferred',
+  'purchase.frozen',
+  'purchase.unfrozen',
+  'credits.low',
+  'credits.expiring',
+  'waitlist.joined',
+  'waitlist.promoted',
+  'waitlist.skipped',
+  'waitlist.left',
 ];
 
 /**

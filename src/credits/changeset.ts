@@ -2,6 +2,7 @@ import type { LedgerKind } from '../domain/enums.ts';
 import type { CachedActive } from '../policy/index.ts';
 import { applyDelta, type Counters, type Delta } from './balance.ts';
 import type { CreditContext } from './context.ts';
+import { lowBalanceEvent } from './low-balance.ts';
 import { trackPoolUse } from './pool.ts';
 import type {
   ChangeSet,
@@ -62,6 +63,7 @@ export function post(
     clientId?: string | undefined;
   },
 ): Posting {
+  const before = purchase.remaining;
   const next = applyDelta(purchase, entry.kind, entry.delta, purchase.unlimited);
   Object.assign(purchase, next);
   const clientId = entry.clientId ?? purchase.clientId;
@@ -85,6 +87,8 @@ export function post(
   work.cs.postings.push(posting);
   work.cs.purchases.set(purchase.id, purchase);
   work.cs.events.push({ credit: posting });
+  const low = lowBalanceEvent(work.tenantId, purchase, before, posting);
+  if (low) work.cs.events.push(low);
   return posting;
 }
 
@@ -138,5 +142,6 @@ export function workOn(
   const work = newWork(ctx, active, copy.purchases);
   work.reservations = copy.reservations;
   work.clientId = snapshot.clientId;
+  if (snapshot.forgiven) work.forgiven = [...snapshot.forgiven];
   return work;
 }

@@ -1,5 +1,6 @@
 import { conflict } from '../errors.ts';
 import { post, touchPurchase } from './changeset.ts';
+import { frozenAt } from './freeze-window.ts';
 import type { PurchaseSnap, Work } from './types.ts';
 
 /**
@@ -26,8 +27,7 @@ export function transferRefusal(purchase: PurchaseSnap & { frozen?: boolean }, n
     return 'expired';
   if (purchase.status === 'on_hold') return 'on hold';
   // Freezes (issue 20 item 3, table purchase_freezes): a purchase frozen at `now` moves nothing.
-  // The freeze read sets `frozen` on the snapshot; this is the one place a transfer checks it.
-  if (purchase.frozen) return 'frozen';
+  if (purchase.frozen || frozenAt(purchase, now)) return 'frozen';
   return null;
 }
 

@@ -38,6 +38,7 @@ import { sweepRoutes } from './sweeps.ts';
 import { tenantRoutes } from './tenants.ts';
 import { ticketRoutes } from './tickets.ts';
 import { transactionPerRequest } from './transaction.ts';
+import { waitlistRoutes } from './waitlist.ts';
 import { waiveRoutes } from './waive.ts';
 
 describeOperation({
@@ -73,6 +74,7 @@ const tenantApi = new Hono<AppEnv>()
   .route('/sessions', sessionRoutes)
   .route('/sessions', scheduleRoutes)
   .route('/sessions', sessionCancelRoutes)
+  .route('/sessions', waitlistRoutes)
   .route('/reservations', quoteRoutes)
   .route('/reservations', reservationRoutes)
   .route('/reservations', waiveRoutes)
