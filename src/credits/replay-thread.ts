@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PunchcardError } from '../errors.ts';
 import type { Batch, Simulation } from './replay.ts';
-import type { FromReplay, ReplaySetup } from './simulate-worker.ts';
+import type { FromReplay, ReplaySetup, ToReplay } from './simulate-worker.ts';
 
 /**
  * The worker's file next to this one, with this one's extension: `.ts` when the
@@ -22,50 +22,81 @@ export const tooLong = (seconds: number) =>
   );
 
 /**
- * One simulate's replay thread. `send` posts a batch and waits while more than
- * `ahead` batches are unacknowledged (so memory holds a couple of windows, not the
- * range); `finish` waits for the answer. Every wait ends at the deadline, which
- * terminates the worker; `stop` always terminates it.
+ * The process's one replay thread, started by the first simulate and kept for the
+ * next (loading the engine in a new thread takes a while); it does not keep the
+ * process alive. A run past its deadline or a thread that failed is dropped: the
+ * next simulate starts a new one.
  */
-export function startReplay(setup: ReplaySetup, deadline: number, seconds: number) {
-  const worker = new Worker(workerFile, { workerData: setup, name: 'punchcard-simulate' });
-  const inbox: FromReplay[] = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
+interface ReplayThread {
+  worker: Worker;
+  inbox: FromReplay[];
+  failure: Error | null;
+  wake: (() => void) | null;
+}
+let current: ReplayThread | null = null;
+let runs = 0;
+
+function replayThread(): ReplayThread {
+  if (current && !current.failure) return current;
+  const worker = new Worker(workerFile, { name: 'punchcard-simulate' });
+  const thread: ReplayThread = { worker, inbox: [], failure: null, wake: null };
   const notify = () => {
-    wake?.();
-    wake = null;
+    thread.wake?.();
+    thread.wake = null;
   };
   worker.on('message', (m: FromReplay) => {
-    inbox.push(m);
+    thread.inbox.push(m);
     notify();
   });
   worker.on('error', (e) => {
-    failure ??= e;
+    thread.failure ??= e;
     notify();
   });
   worker.on('exit', (code) => {
-    failure ??= new Error(`the simulate worker exited (${code})`);
+    thread.failure ??= new Error(`the simulate worker exited (${code})`);
+    if (current === thread) current = null;
     notify();
   });
+  // After the listeners: adding one refs the thread again.
+  worker.unref();
+  current = thread;
+  return thread;
+}
 
-  /** The worker's next message, or the deadline's 503, or its failure. */
+/**
+ * One simulate's run on the replay thread. `send` posts a batch and waits while more
+ * than `ahead` batches are unacknowledged (memory holds a few windows, not the
+ * range); `finish` waits for the answer. Every wait ends at the deadline, which
+ * terminates the thread.
+ */
+export function startReplay(setup: ReplaySetup, deadline: number, seconds: number) {
+  const thread = replayThread();
+  const run = ++runs;
+  thread.inbox.length = 0;
+  const post = (m: ToReplay) => thread.worker.postMessage(m);
+  post({ run, start: setup });
+
+  /** This run's next message, or the deadline's 503, or the thread's failure. */
   async function next(): Promise<FromReplay> {
     for (;;) {
-      const m = inbox.shift();
-      if (m) {
+      const m = thread.inbox.shift();
+      if (m?.run === run) {
         if ('failed' in m) {
           const { category, message, errors } = m.failed;
           throw category ? new PunchcardError(category, message, errors) : new Error(message);
         }
         return m;
       }
-      if (failure) throw failure;
+      if (m) continue;
+      if (thread.failure) throw thread.failure;
       const left = deadline - Date.now();
-      if (left <= 0) throw tooLong(seconds);
+      if (left <= 0) {
+        await thread.worker.terminate();
+        throw tooLong(seconds);
+      }
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
-        wake = resolve;
+        thread.wake = resolve;
         timer = setTimeout(resolve, left);
       });
       clearTimeout(timer);
@@ -77,7 +108,7 @@ export function startReplay(setup: ReplaySetup, deadline: number, seconds: numbe
   const ahead = 2;
   return {
     async send(batch: Batch) {
-      worker.postMessage(batch);
+      post({ run, batch });
       sent++;
       while (sent - acked > ahead) {
         const m = await next();
@@ -85,12 +116,15 @@ export function startReplay(setup: ReplaySetup, deadline: number, seconds: numbe
       }
     },
     async finish(): Promise<Simulation> {
-      worker.postMessage({ end: true });
+      post({ run, end: true });
       for (;;) {
         const m = await next();
         if ('done' in m) return m.done;
       }
     },
-    stop: () => worker.terminate(),
+    /** A run left unfinished (its caller failed) leaves the thread to the next run, which ignores its messages. */
+    stop: async () => {
+      if (Date.now() >= deadline) await thread.worker.terminate();
+    },
   };
 }
