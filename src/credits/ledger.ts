@@ -1,8 +1,12 @@
-import { query } from '../db/sql.ts';
+import { write } from '../db/sql.ts';
+import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
+import { markRecorded, outboxInsert, outboxRows } from '../outbox/record.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
+import { freezesPart } from './freeze-commit.ts';
 import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from './types.ts';
+import { waitlistParts } from './waitlist/rows.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
@@ -12,9 +16,9 @@ import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from '
  * purchase touched gets all five counters and its status written as decided on the
  * locked snapshot (absolute values are safe: the rows are locked FOR UPDATE). The
  * unique (tenant, idempotency key) of ledger entries guards against posting one
- * operation twice. Then the events go to the operation's context, in decision
- * order, for the transaction's owner to publish.
- *
+ * operation twice. The change set's events go into the outbox in the same statement
+ * (in decision order), and to the operation's context for the transaction's owner to
+ * publish once committed.
  */
 export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   const ids = new Map<Posting, string>(cs.postings.map((p) => [p, newId('le')]));
@@ -99,12 +103,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       deducted: p.deducted,
       expired: p.expired,
       remaining: p.remaining,
+      expires_at: p.expiresAt?.toISOString() ?? null,
     }));
+    // The expiry too: a freeze moves it (issue 20).
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
-             expired = v.expired, remaining = v.remaining
+             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, total int, held int, used int, deducted int,
-             expired int, remaining int)
+             expired int, remaining int, expires_at timestamptz)
        where p.tenant_id = $1 and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];
@@ -114,6 +120,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     const rows = inserts.map((c) => ({
       ...reservationRow(c.reservation),
       created_at: c.reservation.createdAt.toISOString(),
+      penalty: c.reservation.penalty ?? null,
       explain: {
         assignment: c.assignment ?? null,
         usage: c.steps.slice(-stepsKept),
@@ -123,12 +130,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     }));
     parts.push(`new_reservations as (
       insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
-        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
+        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at,
+        penalty)
       select $1, v.id, v.client_id, v.session_id, v.channel, v.status, v.purchase_id, v.manual_purchase, v.credit_state,
-             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
+             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at,
+             v.penalty
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
              purchase_id text, manual_purchase boolean, credit_state text, covered_units int, shares jsonb, credit_seq int,
-             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz))`);
+             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz, penalty jsonb))`);
   }
   if (updates.length > 0) {
     const rows = updates.map((c) => {
@@ -137,6 +146,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
         ...row,
         set_assignment: c.assignment !== undefined,
         assignment: c.assignment,
+        set_penalty: c.penaltyChanged === true,
+        penalty: c.penaltyChanged ? (c.reservation.penalty ?? null) : null,
         steps: c.steps.map(({ at, ...step }) => [steps.ref(step), at]),
       });
     });
@@ -146,6 +157,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              covered_units = coalesce(v.covered_units, 0), shares = v.shares, credit_seq = coalesce(v.credit_seq, 0),
              started_applied = coalesce(v.started_applied, false), ended_applied = coalesce(v.ended_applied, false),
              policy_version = $2::int,
+             penalty = case when v.set_penalty then v.penalty else r.penalty end,
              explain = jsonb_build_object(
                'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
                'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(st.steps) <= ${stepsKept}
@@ -157,7 +169,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
                'policyVersion', $2::int, 'policyHash', $3::text)
         from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
              credit_state text, covered_units int, shares jsonb, credit_seq int, started_applied boolean,
-             ended_applied boolean, set_assignment boolean, assignment jsonb, steps jsonb)
+             ended_applied boolean, set_assignment boolean, assignment jsonb, set_penalty boolean, penalty jsonb,
+             steps jsonb)
         -- Steps expanded from the dictionary; one step (a sweep's) without an aggregate.
         cross join lateral (
           select case jsonb_array_length(coalesce(v.steps, '[]'::jsonb))
@@ -262,32 +275,43 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set canceled_at = coalesce(s.canceled_at, ${at})
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.canceledSessions])})))`);
   }
+  if (cs.freezes && cs.freezes.length > 0) parts.push(freezesPart(cs.freezes, bind));
+  parts.push(...waitlistParts(cs, bind));
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null
        where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
   }
+  // The change set's events, in decision order, written by this same statement and
+  // handed to the transaction's owner (which publishes them once committed).
+  const events: PunchcardEvent[] = cs.events.map((event) => {
+    if (!('credit' in event)) return event;
+    const p = event.credit;
+    return {
+      name: 'credit.changed',
+      payload: {
+        tenantId: ctx.tenantId,
+        purchaseId: p.purchaseId,
+        kind: p.kind,
+        ledgerEntryId: ids.get(p) ?? '',
+        reservationId: p.reservationId,
+        ticketId: p.ticketId,
+        policyVersion: p.policyVersion,
+        remaining: p.remainingAfter,
+      },
+    };
+  });
+  if (events.length > 0) {
+    params.push(ctx.now);
+    const at = `$${params.length}::timestamptz`;
+    params.push(outboxRows(events));
+    parts.push(`outbox as (${outboxInsert(at, `$${params.length}::jsonb`)})`);
+  }
   if (cs.postings.length > 0) parts.splice(1, 0, `reasons as (select ${bind(reasons.values)} as reasons)`);
   if (updates.length > 0) parts.splice(1, 0, `steps as (select ${bind(steps.values)} as steps)`);
-  if (parts.length > 1) await query(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
-  for (const event of cs.events) {
-    if ('credit' in event) {
-      const p = event.credit;
-      ctx.events.push({
-        name: 'credit.changed',
-        payload: {
-          tenantId: ctx.tenantId,
-          purchaseId: p.purchaseId,
-          kind: p.kind,
-          ledgerEntryId: ids.get(p) ?? '',
-          reservationId: p.reservationId,
-          ticketId: p.ticketId,
-          policyVersion: p.policyVersion,
-          remaining: p.remainingAfter,
-        },
-      });
-    } else ctx.events.push(event);
-  }
+  if (parts.length > 1) await write(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
+  markRecorded(events);
+  ctx.events.push(...events);
 }
 
 /** Values a statement's rows name by index (0, 1, …) instead of repeating them. */

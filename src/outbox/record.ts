@@ -9,11 +9,43 @@ function subjectOf(event: PunchcardEvent): string | null {
   return p.purchaseId ?? p.reservationId ?? p.ticketId ?? null;
 }
 
+/** Events written by the statement that made them (the commit statement): the owner's `recordEvents` skips them. */
+const recorded = new WeakSet<PunchcardEvent>();
+
+/** The outbox rows of `events`, bound as one JSON parameter of `outboxInsert`. */
+export function outboxRows(events: readonly PunchcardEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      id: newId('ev'),
+      tenant: e.payload.tenantId,
+      name: e.name,
+      subject: subjectOf(e),
+      payload: e.payload,
+    })),
+  );
+}
+
+/**
+ * The outbox insert, given the parameters holding the instant and the rows: a plain
+ * statement here, a part (CTE) of the commit statement there. Each row's `seq` comes
+ * from the column default (one global sequence), drawn in the events' order.
+ */
+export const outboxInsert = (occurredAt: string, rows: string) =>
+  `insert into outbox (tenant_id, id, name, subject, payload, occurred_at)
+     select e.v->>'tenant', e.v->>'id', e.v->>'name', e.v->>'subject', e.v->'payload', ${occurredAt}
+       from jsonb_array_elements(${rows}) with ordinality as e(v, ord)
+      order by e.ord`;
+
+/** Marks events as already in the outbox: the statement that wrote them commits or rolls back with them. */
+export function markRecorded(events: readonly PunchcardEvent[]): void {
+  for (const e of events) recorded.add(e);
+}
+
 /**
  * Writes a transaction's events into the outbox, inside that transaction, as one
  * plain INSERT: rolled-back work leaves nothing behind, and nothing is locked, so
- * two clients of one tenant commit side by side. Each row's `seq` comes from the
- * column default (one global sequence, drawn in the events' order).
+ * two clients of one tenant commit side by side. Events the commit statement
+ * already wrote (`markRecorded`) are skipped.
  *
  * Call it after the operation has taken its client's row lock (every credit
  * operation does, first): a later transaction of the same client then draws its
@@ -29,21 +61,8 @@ export async function recordEvents(
   events: readonly PunchcardEvent[],
   occurredAt: Date,
 ): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map((e) => ({
-    id: newId('ev'),
-    tenant: e.payload.tenantId,
-    name: e.name,
-    subject: subjectOf(e),
-    payload: e.payload,
-  }));
+  const left = events.filter((e) => !recorded.has(e));
+  if (left.length === 0) return;
   // Bound parameters: the ORM's execute() would splice the events' JSON into the SQL text.
-  await query(
-    { tx },
-    `insert into outbox (tenant_id, id, name, subject, payload, occurred_at)
-     select e.v->>'tenant', e.v->>'id', e.v->>'name', e.v->>'subject', e.v->'payload', $1
-       from jsonb_array_elements($2::jsonb) with ordinality as e(v, ord)
-      order by e.ord`,
-    [occurredAt, JSON.stringify(rows)],
-  );
+  await query({ tx }, outboxInsert('$1::timestamptz', '$2::jsonb'), [occurredAt, outboxRows(left)]);
 }
