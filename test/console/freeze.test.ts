@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
+import { resetNow } from '../support/clock.ts';
 import { addPlan, buy, newStudio, type Studio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
 import { eventually, expectAccessible, listen, openBrowser, signIn } from './browser.ts';
@@ -13,6 +14,8 @@ let studio: Studio;
 
 describe('freezing a purchase from the console', () => {
   beforeAll(async () => {
+    // beforeAll runs before the clock's per-test reset: start from the default, not the last file's clock.
+    resetNow();
     server = await listen((await testPlugin()).app);
     browser = await openBrowser();
     browser.context.setDefaultTimeout(20_000);
