@@ -12,6 +12,7 @@ import type {
   TicketRow,
   TicketSnap,
 } from './types.ts';
+import { explainOf } from './usage-dictionary.ts';
 
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -216,7 +217,7 @@ export async function readReservations(
   } else {
     where = 's.starts_at >= $2 and s.starts_at < $3';
     params = [scope.startingFrom, scope.to];
-    extra = `, r.explain -> 'usage' as history`;
+    extra = `, ${explainOf('r')} -> 'usage' as history`;
   }
   const rows = await query(
     ctx,

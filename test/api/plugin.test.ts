@@ -81,6 +81,7 @@ describe('plugin interface', () => {
       '0010-engine-items',
       '0011-claim-shares',
       '0012-studio-ledger-kinds',
+      '0018-sweep-steps-by-reference',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

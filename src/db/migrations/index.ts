@@ -10,6 +10,7 @@ import { Migration0009ClientSearch } from './0009-client-search.ts';
 import { Migration0010EngineItems } from './0010-engine-items.ts';
 import { Migration0011ClaimShares } from './0011-claim-shares.ts';
 import { Migration0012StudioLedgerKinds } from './0012-studio-ledger-kinds.ts';
+import { Migration0018SweepStepsByReference } from './0018-sweep-steps-by-reference.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   { name: '0010-engine-items', class: Migration0010EngineItems },
   { name: '0011-claim-shares', class: Migration0011ClaimShares },
   { name: '0012-studio-ledger-kinds', class: Migration0012StudioLedgerKinds },
+  { name: '0018-sweep-steps-by-reference', class: Migration0018SweepStepsByReference },
 ];
