@@ -1,7 +1,7 @@
+import { boolArray, intArray, jsonArray, textArray, timeArray } from '../db/arrays.ts';
 import { query } from '../db/sql.ts';
 import { newId } from '../ids.ts';
 import { stepsKept } from './changeset.ts';
-import { boolArray, intArray, jsonArray, textArray, timeArray } from './columns.ts';
 import type { CreditContext } from './context.ts';
 import type {
   ChangeSet,
@@ -99,14 +99,17 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   const changed = [...cs.purchases.values()].filter((p) => !cs.newPurchases.has(p.id));
   if (changed.length > 0) {
     const col = (f: (p: PurchaseSnap) => number) => arg(intArray(changed.map(f)), 'int[]');
+    // Also as `= any(ids)`: an index condition, so the statement reads the batch's rows
+    // and never the tenant's whole table (the planner hash-joins a 20 000-row unnest).
+    const ids = arg(textArray(changed.map((p) => p.id)), 'text[]');
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
              expired = v.expired, remaining = v.remaining
-        from unnest(${arg(textArray(changed.map((p) => p.id)), 'text[]')}, ${arg(textArray(changed.map((p) => p.status)), 'text[]')},
+        from unnest(${ids}, ${arg(textArray(changed.map((p) => p.status)), 'text[]')},
              ${col((p) => p.total)}, ${col((p) => p.held)}, ${col((p) => p.used)}, ${col((p) => p.deducted)},
              ${col((p) => p.expired)}, ${col((p) => p.remaining)})
           as v(id, status, total, held, used, deducted, expired, remaining)
-       where p.tenant_id = $1 and p.id = v.id)`);
+       where p.tenant_id = $1 and p.id = any(${ids}) and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];
   const inserts = changes.filter((c) => c.insert);
@@ -136,7 +139,8 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     const text = (f: (r: ReservationSnap) => string | null) => arg(textArray(rs.map(f)), 'text[]');
     const int = (f: (r: ReservationSnap) => number) => arg(intArray(rs.map(f)), 'int[]');
     const bool = (f: (r: ReservationSnap) => boolean) => arg(boolArray(rs.map(f)), 'boolean[]');
-    const columns = `${text((r) => r.id)}, ${text((r) => r.status)}, ${text((r) => r.purchaseId)},
+    const ids = text((r) => r.id);
+    const columns = `${ids}, ${text((r) => r.status)}, ${text((r) => r.purchaseId)},
              ${bool((r) => r.manualPurchase)}, ${text((r) => r.creditState)}, ${int((r) => r.coveredUnits)},
              ${arg(jsonArray(rs.map(sharesColumn)), 'text[]')}, ${int((r) => r.creditSeq)}, ${bool((r) => r.startedApplied)},
              ${bool((r) => r.endedApplied)}, ${arg(boolArray(updates.map((c) => c.assignment !== undefined)), 'boolean[]')},
@@ -164,7 +168,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              usage_dictionary = case when v.entry is null then null else (select id from dictionary) end,
              usage_entry = v.entry
         from unnest(${columns}, ${entry}) as v(${names}, entry)
-       where r.tenant_id = $1 and r.id = v.id)`);
+       where r.tenant_id = $1 and r.id = any(${ids}) and r.id = v.id)`);
     } else {
       const usage = `coalesce(${explainOf('r')} -> 'usage', '[]'::jsonb)`;
       const rowSteps = arg(
@@ -192,7 +196,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
                    else (select jsonb_agg((d.steps -> (e.s ->> 0)::int) || jsonb_build_object('at', e.s -> 1) order by e.n)
                            from jsonb_array_elements(v.steps::jsonb) with ordinality as e(s, n))
                  end as steps) st
-       where r.tenant_id = $1 and r.id = v.id)`);
+       where r.tenant_id = $1 and r.id = any(${ids}) and r.id = v.id)`);
     }
   }
   const tickets = [...cs.tickets.values()];

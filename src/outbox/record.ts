@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { textArray } from '../db/arrays.ts';
 import { query } from '../db/sql.ts';
 import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
@@ -30,20 +31,22 @@ export async function recordEvents(
   occurredAt: Date,
 ): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e) => ({
-    id: newId('ev'),
-    tenant: e.payload.tenantId,
-    name: e.name,
-    subject: subjectOf(e),
-    payload: e.payload,
-  }));
-  // Bound parameters: the ORM's execute() would splice the events' JSON into the SQL text.
+  // Columns as arrays and the payloads as one JSON array, zipped by ROWS FROM: a sweep
+  // batch writes 20 000 events, and one JSON document per row cost more than the rows.
   await query(
     { tx },
     `insert into outbox (tenant_id, id, name, subject, payload, occurred_at)
-     select e.v->>'tenant', e.v->>'id', e.v->>'name', e.v->>'subject', e.v->'payload', $1
-       from jsonb_array_elements($2::jsonb) with ordinality as e(v, ord)
+     select e.tenant, e.id, e.name, e.subject, e.payload, $1
+       from rows from (unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
+                       jsonb_array_elements($6::jsonb)) with ordinality as e(tenant, id, name, subject, payload, ord)
       order by e.ord`,
-    [occurredAt, JSON.stringify(rows)],
+    [
+      occurredAt,
+      textArray(events.map((e) => e.payload.tenantId)),
+      textArray(events.map(() => newId('ev'))),
+      textArray(events.map((e) => e.name)),
+      textArray(events.map(subjectOf)),
+      JSON.stringify(events.map((e) => e.payload)),
+    ],
   );
 }
