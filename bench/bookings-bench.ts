@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { benchDatabase } from './bench-db.ts';
 import { backends, cpuSeconds, sampleWaits } from './cpu.ts';
@@ -205,6 +206,7 @@ export async function benchBookings() {
     const pgBefore = new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
     const serviceBefore = cpuSeconds(service.pid ?? 0);
     const statementsBefore = await statements();
+    const load = loadavg()[0];
     const { result: run, waits } = await sampleWaits(sql, database, () => timed(work, limit));
     const statementsAfter = await statements();
     const serviceCpu = cpuSeconds(service.pid ?? 0) - serviceBefore;
@@ -222,6 +224,23 @@ export async function benchBookings() {
         serviceCpuMs: Number(((serviceCpu * 1000) / run.count).toFixed(2)),
         postgresCpuMs: Number(((pgCpu * 1000) / run.count).toFixed(2)),
         waits: top,
+        load1: Number(load.toFixed(1)),
+      },
+    };
+  };
+
+  /** A baseline run with PostgreSQL's CPU per booking (all the database's backends; the service's sit idle). */
+  const measuredRaw = async (work: (i: number) => Promise<void>, limit?: number) => {
+    const pgBefore = new Map((await backends(sql, database)).map((pid) => [pid, cpuSeconds(pid)]));
+    const load = loadavg()[0];
+    const run = await timed(work, limit);
+    let pgCpu = 0;
+    for (const pid of await backends(sql, database)) pgCpu += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+    return {
+      run,
+      detail: {
+        postgresCpuMs: Number(((pgCpu * 1000) / run.count).toFixed(2)),
+        load1: Number(load.toFixed(1)),
       },
     };
   };
@@ -272,14 +291,14 @@ export async function benchBookings() {
   await Promise.all(
     Array.from({ length: clients }, (_, i) => rawBook(slot(i, 1).clientId, slot(i, 1).sessionId)),
   );
-  const spreadRaw = await timed((i) => {
+  const spreadRaw = await measuredRaw((i) => {
     const s = slot(i + clients, 1);
     return rawBook(s.clientId, s.sessionId);
   });
 
   // The 6 am class: every booking a different client, all into one session.
   const six = await measured((i) => httpBook(`m${i}`, 'six_http'), sixAm);
-  const sixRaw = await timed((i) => rawBook(`m${i}`, 'six_raw'), sixAm);
+  const sixRaw = await measuredRaw((i) => rawBook(`m${i}`, 'six_raw'), sixAm);
 
   // History: the same bookings for clients with 500 purchases and with 5, interleaved
   // (even calls book a client with 5, odd ones a client with 500), so drift in the
@@ -322,12 +341,12 @@ export async function benchBookings() {
   const ratio = (a: Run, b: Run) => Number((a.perSecond / b.perSecond).toFixed(2));
   return [
     row('spread: http (service process)', spread.run, {
-      ratio: ratio(spread.run, spreadRaw),
+      ratio: ratio(spread.run, spreadRaw.run),
       ...spread.detail,
     }),
-    row('spread: raw pg transaction', spreadRaw),
-    row('6 am class: http', six.run, { ratio: ratio(six.run, sixRaw), ...six.detail }),
-    row('6 am class: raw pg transaction', sixRaw),
+    row('spread: raw pg transaction', spreadRaw.run, { statementsPerBooking: 7, ...spreadRaw.detail }),
+    row('6 am class: http', six.run, { ratio: ratio(six.run, sixRaw.run), ...six.detail }),
+    row('6 am class: raw pg transaction', sixRaw.run, { statementsPerBooking: 7, ...sixRaw.detail }),
     row('5 purchases per client: http (4 workers)', few),
     row('500 purchases per client: http (4 workers)', many, {
       ratio: Number((many.p50 / few.p50).toFixed(2)),

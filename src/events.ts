@@ -64,8 +64,93 @@ export interface EventMap {
     itemIntegrations: Record<string, boolean>;
     purchaseId: string | null;
   };
+  /**
+   * A late cancel or no-show got its penalty (issue 20): the credit forfeited
+   * (`late_cancel`, `no_show_forfeit`), a late cancel forgiven (`forgiven`), or staff
+   * gave a forfeited credit back and cleared the fee (`waived`).
+   */
+  'reservation.penalty': {
+    tenantId: string;
+    reservationId: string;
+    clientId: string;
+    sessionId: string;
+    purchaseId: string | null;
+    outcome: 'late_cancel' | 'no_show_forfeit' | 'forgiven' | 'waived';
+    /** Minor units for the host to charge (0: none); for `waived`, the fee cleared. */
+    fee: number;
+    reason: string;
+  };
+  /** Issue 20: a spending posting brought remaining to the plan's `lowBalanceAt` (once per crossing). */
+  'credits.low': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    planId: string;
+    remaining: number;
+    threshold: number;
+    /** The ledger kind of the posting that crossed it. */
+    kind: string;
+    reservationId: string | null;
+    ticketId: string | null;
+  };
+  /** Issue 20: the purchase expires within the plan's `expiringNoticeDays` (once per expiry instant). */
+  'credits.expiring': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    planId: string;
+    expiresAt: string;
+    /** Null for an unlimited purchase. */
+    remaining: number | null;
+    noticeDays: number;
+  };
+  /** Issue 20: staff froze a purchase; its expiry moved to `expiresAt`. */
+  'purchase.frozen': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    freezeId: string;
+    from: string;
+    to: string;
+    days: number;
+    frozenDays: number;
+    expiresAt: string | null;
+    reason: string;
+  };
+  /** Issue 20: a freeze ended early (or was undone before it began); the expiry moved back. */
+  'purchase.unfrozen': {
+    tenantId: string;
+    purchaseId: string;
+    clientId: string;
+    freezeId: string;
+    /** The last frozen local date, null when the freeze was undone before it began. */
+    to: string | null;
+    days: number;
+    frozenDays: number;
+    expiresAt: string | null;
+    reason: string | null;
+  };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
+  /** Issue 20: a client joined a full session's waitlist (with the credits held for it, if the tenant holds them). */
+  'waitlist.joined': WaitlistEventBase & { position: number };
+  /** A spot opened and the client was booked: `reservationId` is the new reservation. */
+  'waitlist.promoted': WaitlistEventBase & { reservationId: string };
+  /** A spot opened but the client could not be booked (why in `reason`): they left the line. */
+  'waitlist.skipped': WaitlistEventBase & { reason: string };
+  /** The client left the waitlist; any held credit came back. */
+  'waitlist.left': WaitlistEventBase;
   'policy.changed': { tenantId: string; version: number; hash: string; reason: string };
+}
+/** What every waitlist event says: whose entry, for which session, and the credits it held. */
+export interface WaitlistEventBase {
+  tenantId: string;
+  entryId: string;
+  sessionId: string;
+  clientId: string;
+  /** The purchase that held a credit for the entry (null when none was held). */
+  purchaseId: string | null;
+  /** Credits the entry held when the event happened (0 when none). */
+  heldUnits: number;
 }
 export type EventName = keyof EventMap;
 export type PunchcardEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];

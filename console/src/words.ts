@@ -149,6 +149,9 @@ function eventText(rule: Pick<Rule, 'decision' | 'event'>): string {
       use: 'the credit counts as used',
       release: 'the credit is given back',
       keep: 'the credit is left as it is',
+      forfeit:
+        'the credit is forfeited (a late cancel or no-show), with the fee recorded when the settings set one',
+      forgive: 'the late cancel is forgiven: the credit is given back and counts against the allowance',
     };
     return (act[type] ?? type) + reason;
   }
@@ -187,6 +190,7 @@ export const sectionTitles = [
   'When a credit is held',
   'When a credit counts as used',
   'When a credit is given back',
+  'Late cancels and no-show penalties',
   'No-shows',
   'What is free',
   'Tickets and labels',
@@ -230,6 +234,13 @@ export function describeRuleset(ruleset: Ruleset): Section[] {
     { title: 'When a credit counts as used', sentences: of('usage', 'use').map(ruleText) },
     { title: 'When a credit is given back', sentences: of('usage', 'release').map(ruleText) },
     {
+      title: 'Late cancels and no-show penalties',
+      sentences: [
+        ...penaltySettingsText(ruleset.settings),
+        ...[...of('usage', 'forgive'), ...of('usage', 'forfeit')].map(ruleText),
+      ],
+    },
+    {
       title: 'No-shows',
       sentences: noShow.length
         ? noShow.map(ruleText)
@@ -255,6 +266,33 @@ export function describeRuleset(ruleset: Ruleset): Section[] {
       ],
     },
   ].filter((s) => s.sentences.length > 0);
+}
+
+const outcomeWords: Record<string, string> = {
+  keep: 'no penalty',
+  forfeit: 'the credit is forfeited',
+  forfeit_fee: 'the credit is forfeited and a fee recorded',
+};
+
+/** The late-cancel and no-show pack's settings in words (none when the rule set has no pack). */
+function penaltySettingsText(settings: Ruleset['settings']): string[] {
+  const late = settings.lateCancel;
+  if (!late) return [];
+  const fee = (o: string, f: number) => (o === 'forfeit_fee' ? ` (${f} cents)` : '');
+  const out = [
+    `A cancel less than ${late.windowHours} hours before the start is late: ${outcomeWords[late.outcome]}${fee(late.outcome, late.fee)}.`,
+  ];
+  if (settings.noShow)
+    out.push(
+      `A no-show: ${outcomeWords[settings.noShow.outcome]}${fee(settings.noShow.outcome, settings.noShow.fee)}.`,
+    );
+  if (settings.forgiveness?.count)
+    out.push(
+      `The first ${settings.forgiveness.count} late cancels each ${settings.forgiveness.period} are forgiven.`,
+    );
+  if (settings.excludedPlans?.length)
+    out.push(`Never penalized: plans ${settings.excludedPlans.join(', ')}.`);
+  return out;
 }
 
 /** A reservation's decision, in plain words: who pays and why, then each lifecycle step. */
@@ -297,6 +335,8 @@ const pastEvent: Record<string, string> = {
   use: 'the credit counted as used',
   release: 'the credit was given back',
   keep: 'the credit was left as it was',
+  forfeit: 'the credit was forfeited',
+  forgive: 'the late cancel was forgiven',
 };
 
 function stepText(step: UsageStep): string {

@@ -6,8 +6,17 @@ const allEvents: EventName[] = [
   'purchase.changed',
   'credit.changed',
   'reservation.changed',
+  'reservation.penalty',
   'ticket.changed',
   'policy.changed',
+  'purchase.frozen',
+  'purchase.unfrozen',
+  'credits.low',
+  'credits.expiring',
+  'waitlist.joined',
+  'waitlist.promoted',
+  'waitlist.skipped',
+  'waitlist.left',
 ];
 
 /**

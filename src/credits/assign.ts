@@ -11,6 +11,7 @@ import {
   timeFacts,
 } from './facts.ts';
 import type { PurchaseSnap } from './types.ts';
+import { capFacts, capRefusal, capStatus } from './visit-cap.ts';
 
 export interface CandidateVerdict {
   purchaseId: string;
@@ -59,7 +60,9 @@ export function choosePurchase(
   const considered: CandidateVerdict[] = [];
   const eligible: PurchaseSnap[] = [];
   for (const c of candidates) {
-    const refusal = fixedRefusal(c, line, mode);
+    // A capped purchase with no visits left in the session's period cannot pay (issue 20).
+    const cap = capStatus(c, line.session, line.reservation?.id ?? null);
+    const refusal = fixedRefusal(c, line, mode) ?? capRefusal(cap);
     if (refusal) {
       considered.push({ purchaseId: c.id, eligible: false, reason: refusal, rule: null });
       continue;
@@ -67,7 +70,7 @@ export function choosePurchase(
     const verdict = policy.decide('eligibility', {
       ...base,
       plan: planFact(c.plan),
-      purchase: purchaseFact(c),
+      purchase: { ...purchaseFact(c, line.at), ...capFacts(cap) },
       purchaseExpiredAtSession: purchaseExpiredAtSession(c, line.session),
     });
     const allowed = verdict.type === 'allow';

@@ -38,8 +38,8 @@ const allowedMoves: Record<LedgerKind, Partial<Record<keyof Counters, 1 | -1 | 0
   /** A late cancel or no-show that keeps the credit: it counts as used (issue 20). */
   late_cancel: { used: 1, held: -1 },
   no_show_forfeit: { used: 1, held: -1 },
-  /** A late cancel within the forgiveness allowance gives the credit back. */
-  forgiven: { held: -1, used: -1 },
+  /** A late cancel within the forgiveness allowance gives the credit back (to expired or deducted when it can no longer be spent). */
+  forgiven: { held: -1, used: -1, expired: 1, deducted: 1 },
   /** Staff give back a forfeited credit. */
   forfeit_waive: { used: -1, expired: 1, deducted: 1 },
   /** Credits moved between clients: out of one purchase, into another. */

@@ -6,6 +6,7 @@ import { decideBooking } from './decide.ts';
 import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
 import { policyAt, readClient } from './read.ts';
+import { lockSeats } from './waitlist/seats.ts';
 
 export interface BookingInput {
   id?: string;
@@ -29,6 +30,9 @@ export async function book(ctx: CreditContext, input: BookingInput): Promise<Res
     ...(input.purchaseId ? { purchaseIds: [input.purchaseId] } : {}),
   });
   if (!snapshot) throw unknownReference('/clientId', 'client', input.clientId);
+  // Only a session with a capacity counts its seats, under its seat lock (issue 20).
+  if (snapshot.booking?.session?.session.capacity != null)
+    snapshot.booking.taken = await lockSeats(ctx, input.sessionId);
   const active = await policyAt(ctx, snapshot.policyVersion);
   const decision = decideBooking(snapshot, active, request, ctx);
   await commit(ctx, decision.changes);

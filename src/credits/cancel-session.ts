@@ -10,6 +10,8 @@ import { currentPolicy, policyAt, readClient } from './read.ts';
 import { reservationChanged } from './reservation-event.ts';
 import { answer } from './reservation-status.ts';
 import type { ClientSnapshot, Work } from './types.ts';
+import { decideLineClosed } from './waitlist/decide.ts';
+import { waitingLine } from './waitlist/service.ts';
 
 export interface SessionCancelView {
   sessionId: string;
@@ -92,11 +94,20 @@ export async function cancelSession(ctx: CreditContext, sessionId: string): Prom
     throw conflict(`session '${sessionId}' has ended: its credits are settled, it cannot be canceled`);
   // Bookings that committed while we waited for the session row joined the attendees.
   await lockAttendees();
+  // Its waitlist closes (issue 20): each waiting client locked with its purchases, to give a held credit back.
+  const waiting = await waitingLine(ctx, sessionId);
+  for (const clientId of [...new Set(waiting.map((e) => e.clientId))].sort()) {
+    if (locked.has(clientId)) continue;
+    const snapshot = await readClient(ctx, { client: { clientId } });
+    if (snapshot) snapshots.push(snapshot);
+    locked.add(clientId);
+  }
   const active = snapshots[0] ? await policyAt(ctx, snapshots[0].policyVersion) : await currentPolicy(ctx);
   const snapshot = merged(snapshots, active.version);
   const work = workOn(ctx, active, snapshot);
   decideDue(work);
   decideSessionCancel(work, sessionId);
+  for (const entry of waiting) decideLineClosed(work, entry, 'the studio canceled the session');
   await commit(ctx, work.cs);
   const reservations = [...work.reservations.values()]
     .filter((r) => r.sessionId === sessionId)

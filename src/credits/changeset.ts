@@ -2,6 +2,7 @@ import type { LedgerKind } from '../domain/enums.ts';
 import type { CachedActive } from '../policy/index.ts';
 import { applyDelta, type Counters, type Delta } from './balance.ts';
 import type { CreditContext } from './context.ts';
+import { lowBalanceEvent } from './low-balance.ts';
 import type {
   ChangeSet,
   ClientSnapshot,
@@ -59,6 +60,7 @@ export function post(
     policyVersion?: number | null;
   },
 ): Posting {
+  const before = purchase.remaining;
   const next = applyDelta(purchase, entry.kind, entry.delta, purchase.unlimited);
   Object.assign(purchase, next);
   const posting: Posting = {
@@ -79,6 +81,8 @@ export function post(
   work.cs.postings.push(posting);
   work.cs.purchases.set(purchase.id, purchase);
   work.cs.events.push({ credit: posting });
+  const low = lowBalanceEvent(work.tenantId, purchase, before, posting);
+  if (low) work.cs.events.push(low);
   return posting;
 }
 
@@ -131,5 +135,6 @@ export function workOn(
   const copy = structuredClone({ purchases: snapshot.purchases, reservations: snapshot.reservations });
   const work = newWork(ctx, active, copy.purchases);
   work.reservations = copy.reservations;
+  if (snapshot.forgiven) work.forgiven = [...snapshot.forgiven];
   return work;
 }

@@ -7,6 +7,8 @@ import type { CreditContext } from './context.ts';
 import { applyDueTimeTriggers, decideDue } from './due.ts';
 import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
+import { forfeitStands } from './penalty.ts';
+import { penaltyStep } from './penalty-step.ts';
 import { reservationChanged } from './reservation-event.ts';
 import type {
   ChangeSet,
@@ -31,6 +33,7 @@ import {
   splitUnits,
   type UsageEvent,
 } from './usage.ts';
+import { capRefusalPrefix, countVisit, refusingCap } from './visit-cap.ts';
 
 /**
  * The decisions every credit operation is made of, on working snapshot data: pure
@@ -145,6 +148,7 @@ export function assignReservation(
   r.creditState = 'assigned';
   r.coveredUnits = shares.reduce((n, share) => n + share.units, 0);
   r.manualPurchase = mode === 'manual';
+  countVisit(work, r);
   return { purchase: winner, trace };
 }
 
@@ -179,10 +183,26 @@ export function triggerReservation(
     clientId: r.clientId,
     channel: r.channel,
     price: r.session.price ?? r.item.price,
+    forgiven: work.forgiven,
   });
   const decision = work.explainAll
     ? work.policy.explain('usage', facts)
     : { ...work.policy.decide('usage', facts), matched: undefined, reason: undefined };
+  // Issue 20: a forfeited credit stands until a waive; forfeit and forgive are the pack's own moves.
+  if (forfeitStands(r) && decision.type !== 'keep')
+    return usageStepOf(
+      work,
+      r,
+      trigger,
+      at,
+      decision,
+      'keep',
+      'the credit was forfeited: only a waive gives it back',
+    );
+  if (decision.type === 'forfeit' || decision.type === 'forgive') {
+    const why = penaltyStep(work, r, trigger, at, decision.type, decision.rule, facts.penalty, ticketId);
+    return usageStepOf(work, r, trigger, at, decision, decision.type, why);
+  }
   const event = decision.type as UsageEvent;
   const units = r.session.units;
   let next = planFor(work, r, event, units);
@@ -206,6 +226,29 @@ export function triggerReservation(
     rule: decision.rule,
     ...(decision.matched ? { matched: decision.matched.map((m) => m.rule) } : {}),
     reason: decision.reason ?? reasonOf(decision.rule, trigger),
+    state: r.creditState,
+    at: at.toISOString(),
+  };
+  touchReservation(work, r).steps.push(step);
+  return step;
+}
+
+/** Records a usage step whose move was made elsewhere (the penalty pack, or a forfeit that stands). */
+function usageStepOf(
+  work: Work,
+  r: ReservationSnap,
+  trigger: Trigger,
+  at: Date,
+  decision: { rule: string | null; matched?: { rule: string }[] | undefined },
+  event: UsageStep['event'],
+  reason: string,
+): UsageStep {
+  const step: UsageStep = {
+    trigger,
+    event,
+    rule: decision.rule,
+    ...(decision.matched ? { matched: decision.matched.map((m) => m.rule) } : {}),
+    reason,
     state: r.creditState,
     at: at.toISOString(),
   };
@@ -242,7 +285,9 @@ export function triggerLine(
       price: line.unitPrice,
     }),
   );
-  const next = planFor(work, line, decision.type as UsageEvent, line.units);
+  // The penalty pack's moves are a reservation's: on a product line they change nothing.
+  const event = decision.type === 'forfeit' || decision.type === 'forgive' ? 'keep' : decision.type;
+  const next = planFor(work, line, event as UsageEvent, line.units);
   if (next.kind === 'move') {
     applyMove(
       work,
@@ -304,6 +349,9 @@ export function decideBooking(
     throw conflict(
       `client '${request.clientId}' is already booked into session '${request.sessionId}' (${found.live})`,
     );
+  const { capacity } = found.session.session;
+  if (capacity != null && (found.taken ?? 0) >= capacity)
+    throw conflict(`session '${request.sessionId}' is full (${capacity} seats taken): join its waitlist`);
   const work = workOn(ctx, active, snapshot);
   decideDue(work);
   const r: ReservationSnap = {
@@ -329,6 +377,7 @@ export function decideBooking(
   const change = touchReservation(work, r, true);
   // Pay-with: the same automatic decision, among this one purchase only.
   const { trace } = assignReservation(work, r, 'auto', request.purchaseId);
+  if (r.purchaseId === null) refuseOverCap(work, r, trace.considered);
   if (request.purchaseId && r.purchaseId !== request.purchaseId) {
     const why =
       trace.considered.find((v) => v.purchaseId === request.purchaseId)?.reason ??
@@ -339,6 +388,7 @@ export function decideBooking(
   }
   triggerReservation(work, r, 'booked');
   if (r.session.startsAt <= ctx.now) applyDueTimeTriggers(work, [r], ctx.now);
+  if (r.purchaseId === null) sayNoCreditOverCap(change);
   work.cs.events.push(reservationChanged(ctx, r, 'booked'));
   return {
     changes: work.cs,
@@ -347,6 +397,26 @@ export function decideBooking(
     purchases: work.purchases,
     usedThrough: usedThroughAfter(work.cs, { reservationId: r.id }, 0),
   };
+}
+
+/**
+ * Visit caps (issue 20): nothing pays and a capped purchase was refused for its
+ * cap. A plan in mode `refuse` refuses the booking (409); in mode `no_credit` it
+ * is booked without a credit and the explanation says so.
+ */
+function refuseOverCap(work: Work, r: ReservationSnap, considered: { purchaseId: string; reason: string }[]) {
+  const refusing = refusingCap(considered, work.purchases);
+  if (!refusing) return;
+  const { purchase, reason } = refusing;
+  throw conflict(
+    `the visit cap of plan '${purchase.plan.name}' (purchase '${purchase.id}') refuses this booking: ${reason}, and no other purchase of client '${r.clientId}' can pay`,
+  );
+}
+
+function sayNoCreditOverCap(change: ReservationChange): void {
+  const assignment = change.assignment;
+  if (assignment?.chosen === null && assignment.considered.some((v) => v.reason.startsWith(capRefusalPrefix)))
+    assignment.summary += '; booked without a credit: the plan books over its visit cap (mode no_credit)';
 }
 
 /** A reservation's explanation as the commit stores it: the new assignment if decided, the latest steps. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../domain/enums.ts';
 import { coversSessionTime, validAt } from '../domain/time.ts';
+import { frozenAt } from './freeze-window.ts';
 import type { ItemSnap, PurchaseSnap, ReservationSnap, SessionSnap } from './types.ts';
 
 /** One thing to pay for: a reservation's session, or a product line on a ticket. */
@@ -29,6 +30,9 @@ export function fixedRefusal(purchase: PurchaseSnap, line: Payable, mode: Assign
   if (purchase.status === 'voided') return 'voided';
   if (!plan.itemIds.includes(line.item.id)) return `plan does not cover ${line.item.id}`;
   if (!purchase.unlimited && purchase.remaining < 1) return 'no credits left';
+  // Issue 20: a frozen purchase pays for nothing that starts inside the freeze, whoever assigns.
+  const frozen = frozenAt(purchase, plan.oneDay || !line.session ? line.at : line.session.startsAt);
+  if (frozen) return `frozen until ${frozen.to}`;
   if (mode === 'manual') return null;
   if (purchase.status === 'on_hold') return 'on hold';
   if (purchase.status === 'expired') return 'expired';

@@ -1,5 +1,8 @@
 import type { RulesetSettings, Trigger } from '../policy/index.ts';
+import { frozenAt } from './freeze-window.ts';
+import { type ForgivenCancel, penaltyFact } from './penalty.ts';
 import type { ItemSnap, PlanSnap, PurchaseSnap, ReservationSnap, SessionSnap, TicketSnap } from './types.ts';
+import { capFacts, capStatus } from './visit-cap.ts';
 
 /**
  * Snapshot data turned into the plain facts the policy reads (the catalogue in
@@ -28,7 +31,8 @@ export const planFact = (p: PlanSnap) => ({
   priority: p.priority,
 });
 
-export const purchaseFact = (p: PurchaseSnap) => ({
+/** `at`: the decision's instant, at which `frozen` is judged (issue 20). */
+export const purchaseFact = (p: PurchaseSnap, at: Date | null = null) => ({
   id: p.id,
   status: p.status,
   total: p.total,
@@ -40,6 +44,8 @@ export const purchaseFact = (p: PurchaseSnap) => ({
   locationId: p.locationId,
   source: p.source,
   priority: p.plan.priority,
+  frozen: at !== null && frozenAt(p, at) !== null,
+  frozenDays: p.frozenDays ?? 0,
 });
 
 export const sessionFact = (s: SessionSnap) => ({
@@ -100,6 +106,8 @@ export interface UsageScene {
   clientId: string;
   channel: string;
   price: number;
+  /** The client's forgiven late cancels (issue 20); none when not read. */
+  forgiven?: readonly ForgivenCancel[];
 }
 
 /** The usage facts (SPEC §3) for a scene: one builder for every caller. */
@@ -108,7 +116,12 @@ export function usageFacts(s: UsageScene) {
     trigger: s.trigger,
     item: itemFact(s.item),
     plan: s.purchase ? planFact(s.purchase.plan) : null,
-    purchase: s.purchase ? purchaseFact(s.purchase) : null,
+    purchase: s.purchase
+      ? {
+          ...purchaseFact(s.purchase, s.at),
+          ...capFacts(capStatus(s.purchase, s.session, s.reservation?.id ?? null)),
+        }
+      : null,
     session: s.session ? sessionFact(s.session) : null,
     reservation: s.reservation ? reservationFact(s.reservation) : null,
     ticket: s.ticket ? ticketFact(s.ticket) : null,
@@ -117,5 +130,6 @@ export function usageFacts(s: UsageScene) {
     settings: settingsFact(s.settings),
     price: s.price,
     ...timeFacts(s.session, s.at),
+    penalty: penaltyFact(s),
   };
 }

@@ -1,8 +1,11 @@
 import { boolArray, intArray, jsonArray, textArray, timeArray } from '../db/arrays.ts';
-import { query } from '../db/sql.ts';
+import { write } from '../db/sql.ts';
+import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
+import { markRecorded, outboxInsert } from '../outbox/record.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
+import { freezesPart } from './freeze-commit.ts';
 import type {
   ChangeSet,
   ClaimSnap,
@@ -13,18 +16,20 @@ import type {
   UsageStep,
 } from './types.ts';
 import { explainOf } from './usage-dictionary.ts';
+import { waitlistParts } from './waitlist/rows.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
  * credit fields of reservations and ticket lines). One statement per change set,
- * whatever its size — a booking is a batch of one, a sweep batch thousands: each
- * table's rows travel as one JSON parameter unpacked by jsonb_to_recordset. Every
+ * whatever its size — a booking is a batch of one, a sweep batch thousands: the
+ * high-volume tables' rows (entries, balances, reservation updates, outbox) travel as
+ * one array per column unpacked by unnest, the rare ones as one JSON parameter. Every
  * purchase touched gets all five counters and its status written as decided on the
  * locked snapshot (absolute values are safe: the rows are locked FOR UPDATE). The
  * unique (tenant, idempotency key) of ledger entries guards against posting one
- * operation twice. Then the events go to the operation's context, in decision
- * order, for the transaction's owner to publish.
- *
+ * operation twice. The change set's events go into the outbox in the same statement
+ * (in decision order), and to the operation's context for the transaction's owner to
+ * publish once committed.
  */
 export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   const ids = new Map<Posting, string>(cs.postings.map((p) => [p, newId('le')]));
@@ -102,13 +107,15 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     // Also as `= any(ids)`: an index condition, so the statement reads the batch's rows
     // and never the tenant's whole table (the planner hash-joins a 20 000-row unnest).
     const ids = arg(textArray(changed.map((p) => p.id)), 'text[]');
+    // The expiry too: a freeze moves it (issue 20).
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
-             expired = v.expired, remaining = v.remaining
+             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at
         from unnest(${ids}, ${arg(textArray(changed.map((p) => p.status)), 'text[]')},
              ${col((p) => p.total)}, ${col((p) => p.held)}, ${col((p) => p.used)}, ${col((p) => p.deducted)},
-             ${col((p) => p.expired)}, ${col((p) => p.remaining)})
-          as v(id, status, total, held, used, deducted, expired, remaining)
+             ${col((p) => p.expired)}, ${col((p) => p.remaining)},
+             ${arg(timeArray(changed.map((p) => p.expiresAt)), 'timestamptz[]')})
+          as v(id, status, total, held, used, deducted, expired, remaining, expires_at)
        where p.tenant_id = $1 and p.id = any(${ids}) and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];
@@ -118,6 +125,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     const rows = inserts.map((c) => ({
       ...reservationRow(c.reservation),
       created_at: c.reservation.createdAt.toISOString(),
+      penalty: c.reservation.penalty ?? null,
       explain: {
         assignment: c.assignment ?? null,
         usage: c.steps.slice(-stepsKept),
@@ -127,12 +135,14 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     }));
     parts.push(`new_reservations as (
       insert into reservations (tenant_id, id, client_id, session_id, channel, status, purchase_id, manual_purchase,
-        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at)
+        credit_state, covered_units, shares, credit_seq, started_applied, ended_applied, policy_version, explain, created_at,
+        penalty)
       select $1, v.id, v.client_id, v.session_id, v.channel, v.status, v.purchase_id, v.manual_purchase, v.credit_state,
-             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at
+             v.covered_units, v.shares, v.credit_seq, v.started_applied, v.ended_applied, $2::int, v.explain, v.created_at,
+             v.penalty
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, session_id text, channel text, status text,
              purchase_id text, manual_purchase boolean, credit_state text, covered_units int, shares jsonb, credit_seq int,
-             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz))`);
+             started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz, penalty jsonb))`);
   }
   if (updates.length > 0) {
     const rs = updates.map((c) => c.reservation);
@@ -144,13 +154,16 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              ${bool((r) => r.manualPurchase)}, ${text((r) => r.creditState)}, ${int((r) => r.coveredUnits)},
              ${arg(jsonArray(rs.map(sharesColumn)), 'text[]')}, ${int((r) => r.creditSeq)}, ${bool((r) => r.startedApplied)},
              ${bool((r) => r.endedApplied)}, ${arg(boolArray(updates.map((c) => c.assignment !== undefined)), 'boolean[]')},
-             ${arg(jsonArray(updates.map((c) => c.assignment)), 'text[]')}`;
+             ${arg(jsonArray(updates.map((c) => c.assignment)), 'text[]')},
+             ${arg(boolArray(updates.map((c) => c.penaltyChanged === true)), 'boolean[]')},
+             ${arg(jsonArray(updates.map((c) => (c.penaltyChanged ? c.reservation.penalty : null))), 'text[]')}`;
     const set = `status = v.status, purchase_id = v.purchase_id, manual_purchase = v.manual_purchase,
              credit_state = v.credit_state, covered_units = v.covered_units, shares = v.shares::jsonb,
              credit_seq = v.credit_seq, started_applied = v.started_applied, ended_applied = v.ended_applied,
-             policy_version = $2::int`;
+             policy_version = $2::int,
+             penalty = case when v.set_penalty then v.penalty::jsonb else r.penalty end`;
     const names = `id, status, purchase_id, manual_purchase, credit_state, covered_units, shares, credit_seq,
-             started_applied, ended_applied, set_assignment, assignment`;
+             started_applied, ended_applied, set_assignment, assignment, set_penalty, penalty`;
     if (cs.stepsByReference) {
       // The sweep: the explanation is left as it is, the batch's steps are named by
       // reference (this statement's dictionary, one entry per distinct list of steps).
@@ -293,10 +306,35 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       update sessions s set canceled_at = coalesce(s.canceled_at, ${at})
        where s.tenant_id = $1 and s.id = any(${arg(textArray([...cs.canceledSessions]), 'text[]')}))`);
   }
+  if (cs.freezes && cs.freezes.length > 0) parts.push(freezesPart(cs.freezes, bind));
+  parts.push(...waitlistParts(cs, bind));
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null
        where s.tenant_id = $1 and s.id = any(${arg(textArray([...cs.resweep]), 'text[]')}))`);
+  }
+  // The change set's events, in decision order, written by this same statement and
+  // handed to the transaction's owner (which publishes them once committed).
+  const events: PunchcardEvent[] = cs.events.map((event) => {
+    if (!('credit' in event)) return event;
+    const p = event.credit;
+    return {
+      name: 'credit.changed',
+      payload: {
+        tenantId: ctx.tenantId,
+        purchaseId: p.purchaseId,
+        kind: p.kind,
+        ledgerEntryId: ids.get(p) ?? '',
+        reservationId: p.reservationId,
+        ticketId: p.ticketId,
+        policyVersion: p.policyVersion,
+        remaining: p.remainingAfter,
+      },
+    };
+  });
+  if (events.length > 0) {
+    params.push(ctx.now);
+    parts.push(`outbox as (${outboxInsert(events, `$${params.length}::timestamptz`, arg)})`);
   }
   if (cs.postings.length > 0)
     parts.splice(1, 0, `reasons as (select ${arg(textArray(reasons.values), 'text[]')} as reasons)`);
@@ -310,25 +348,9 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       `dictionary as (insert into usage_dictionaries (tenant_id, policy_version, policy_hash, entries)
         values ($1, $2::int, $3::text, ${bind(entries.values)}) returning id)`,
     );
-  if (parts.length > 1) await query(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
-  for (const event of cs.events) {
-    if ('credit' in event) {
-      const p = event.credit;
-      ctx.events.push({
-        name: 'credit.changed',
-        payload: {
-          tenantId: ctx.tenantId,
-          purchaseId: p.purchaseId,
-          kind: p.kind,
-          ledgerEntryId: ids.get(p) ?? '',
-          reservationId: p.reservationId,
-          ticketId: p.ticketId,
-          policyVersion: p.policyVersion,
-          remaining: p.remainingAfter,
-        },
-      });
-    } else ctx.events.push(event);
-  }
+  if (parts.length > 1) await write(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
+  markRecorded(events);
+  ctx.events.push(...events);
 }
 
 /** Values a statement's rows name by index (0, 1, …) instead of repeating them. */

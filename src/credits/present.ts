@@ -108,6 +108,7 @@ export function reservationView(answer: {
     counts: countsOf(r.creditState === 'none' ? null : purchase),
     shares: sharesView(r, r.status === 'no_show', answer.purchases, answer.threshold, answer.usedThrough),
     explain: answer.explain,
+    penalty: r.penalty ?? null,
   };
 }
 export type ReservedView = ReturnType<typeof reservationView>;

@@ -73,6 +73,9 @@ export async function sellPurchase(ctx: CreditContext, input: SaleInput): Promis
       priority: plan.priority,
       itemIds: [...plan.itemIds],
       commission: plan.commission,
+      maxFreezeDays: plan.maxFreezeDays ?? null,
+      lowBalanceAt: plan.lowBalanceAt ?? null,
+      expiringNoticeDays: plan.expiringNoticeDays ?? null,
     },
   };
   const work = newWork(ctx, await currentPolicy(ctx), new Map([[purchase.id, purchase]]));
@@ -141,7 +144,10 @@ async function reopenForLatePurchase(ctx: CreditContext, work: Work, purchase: P
 }
 
 /** Lock → snapshot for an operation on one purchase: its client's work, with the purchase in it. */
-async function purchaseWork(ctx: CreditContext, id: string): Promise<{ work: Work; purchase: PurchaseSnap }> {
+export async function purchaseWork(
+  ctx: CreditContext,
+  id: string,
+): Promise<{ work: Work; purchase: PurchaseSnap }> {
   const [row] = await query(ctx, 'select client_id from purchases where tenant_id = $1 and id = $2', [
     ctx.tenantId,
     id,

@@ -5,6 +5,7 @@ import type { CreditContext } from './context.ts';
 import { decideBooking } from './decide.ts';
 import { reservationView } from './present.ts';
 import { policyAt, readClient } from './read.ts';
+import { lockSeats } from './waitlist/seats.ts';
 
 /**
  * A quote: the booking's own read (without locks) and its own decision, stopped
@@ -20,6 +21,9 @@ export async function quote(ctx: CreditContext, input: BookingInput) {
     lock: false,
   });
   if (!snapshot) throw unknownReference('/clientId', 'client', input.clientId);
+  // A full session is refused as the booking would refuse it (issue 20).
+  if (snapshot.booking?.session?.session.capacity != null)
+    snapshot.booking.taken = await lockSeats(ctx, input.sessionId, undefined, false);
   const active = await policyAt(ctx, snapshot.policyVersion);
   const decision = decideBooking(snapshot, active, request, ctx);
   const view = reservationView({ ...decision, threshold: active.policy.settings.unlimitedLabelThreshold });

@@ -11,7 +11,7 @@ import type { CreditContext } from './context.ts';
 import {
   itemOf,
   lineOf,
-  purchaseColumns,
+  purchaseBaseColumns,
   purchaseOf,
   reservationColumns,
   reservationFrom,
@@ -21,6 +21,7 @@ import {
 } from './snapshot.ts';
 import type { ClientSnapshot, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
 import { explainOf } from './usage-dictionary.ts';
+import { capColumns, sessionZoneColumn } from './visit-cap-read.ts';
 
 /** A purchase that ended (used up, expired, voided) and holds nothing drops out of the lock this long after its sale. */
 export const historyDays = 90;
@@ -106,6 +107,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
   const named = req.reservationIds?.length ? param(JSON.stringify(req.reservationIds), 'jsonb') : null;
   const namedPurchases = req.purchaseIds?.length ? param(JSON.stringify(req.purchaseIds), 'jsonb') : null;
   const ticket = req.ticketId ? param(req.ticketId, 'text') : null;
+  const bookedSession = req.booking ? param(req.booking.sessionId, 'text') : null;
   const reservationIds = [
     `select r.id from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
       where r.tenant_id = $1 and r.client_id = (select id from c) and not r.ended_applied
@@ -182,11 +184,11 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     : '';
   let booking = '';
   if (req.booking) {
-    const session = param(req.booking.sessionId, 'text');
+    const session = bookedSession as string;
     booking = `,
       (select to_json(b) from (
          select s.id as session_id, s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
-                s.canceled_at as s_canceled_at, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
+                s.canceled_at as s_canceled_at, s.capacity as s_capacity, ${sessionZoneColumn('s')}, i.kind as i_kind, i.price as i_price, i.item_type as i_item_type,
                 i.bucket_type as i_bucket_type, i.integrations as i_integrations
            from sessions s join items i on i.tenant_id = s.tenant_id and i.id = s.item_id
           where s.tenant_id = $1 and s.id = ${session}${share('s')}) b) as session,
@@ -204,7 +206,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
      pids as (${purchaseIds.filter(Boolean).join(' union ')})
      select c.id as client_id, c.active_version,
        (select coalesce(json_agg(q order by q.id), '[]') from (
-          select ${purchaseColumns}
+          select ${purchaseBaseColumns}, ${capColumns(bookedSession ? { session: bookedSession } : undefined)}
             from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
            where p.tenant_id = $1 and p.id = any(array(select id from pids))
            order by p.id${lock('p')}) q) as purchases,
@@ -218,7 +220,13 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
                where tl.tenant_id = r.tenant_id and tl.reservation_id = r.id
                order by tl.ticket_id desc limit 1) lt on true
            where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = c.id
-           order by r.id${lock('r')}) q) as reservations${ticketColumns}${booking}
+           order by r.id${lock('r')}) q) as reservations,
+       -- Late cancels forgiven near now (issue 20): forgiveness counts them per period.
+       (select coalesce(json_agg(json_build_object('id', f.id, 'startsAt', fs.starts_at)), '[]')
+          from reservations f join sessions fs on fs.tenant_id = f.tenant_id and fs.id = f.session_id
+         where f.tenant_id = $1 and f.client_id = c.id and f.penalty is not null
+           and f.penalty ->> 'kind' = 'forgiven' and fs.starts_at > $3::timestamptz - interval '62 days'
+           and fs.starts_at < $3::timestamptz + interval '62 days') as forgiven${ticketColumns}${booking}
        from c`,
     params,
   );
@@ -253,6 +261,10 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
     reservations,
     usedThrough,
     explains,
+    forgiven: ((row.forgiven as { id: string; startsAt: string }[] | null) ?? []).map((f) => ({
+      reservationId: f.id,
+      startsAt: new Date(f.startsAt),
+    })),
     ticket: row.ticket ? { ticket: ticketOf(row.ticket), lines: (row.lines as Row[]).map(lineOf) } : null,
     booking: req.booking
       ? {

@@ -8,6 +8,7 @@ import { commit } from './ledger.ts';
 import { type ReservedView, reservationView } from './present.ts';
 import { type ReservationChange as ReservationEventChange, reservationChanged } from './reservation-event.ts';
 import type { ClientSnapshot, ReservationSnap, Work } from './types.ts';
+import { fillFreedSeat } from './waitlist/service.ts';
 import { clientWork } from './work.ts';
 
 const allowedFrom: Record<'checked_in' | 'no_show' | 'canceled', ReservationStatus[]> = {
@@ -46,6 +47,8 @@ export async function changeStatus(
   }
   r.status = to;
   triggerReservation(work, r, to as Trigger);
+  // A seat opened: the waitlist's first eligible client is booked in this same change set (issue 20).
+  if (to === 'canceled') await fillFreedSeat(ctx, work, r);
   return finish(ctx, work, snapshot, r, to);
 }
 

@@ -21,6 +21,13 @@ export interface SimulatedChange {
  * client's purchases as they are now with this reservation's own credit given
  * back, without the other reservations' competing claims.
  */
+const statusAfter: Partial<Record<Trigger, ReservationSnap['status']>> = {
+  checked_in: 'checked_in',
+  no_show: 'no_show',
+  canceled: 'canceled',
+  session_canceled: 'canceled',
+};
+
 function replay(
   ctx: CreditContext,
   policy: CompiledPolicy,
@@ -35,7 +42,8 @@ function replay(
       if (own) own.remaining += share.units;
     }
   }
-  const { shares: _, ...unshared } = original;
+  // Replayed from scratch: the penalty it got is decided again by the draft (issue 20).
+  const { shares: _, penalty: __, ...unshared } = original;
   const r: ReservationSnap = {
     ...unshared,
     purchaseId: null,
@@ -53,8 +61,13 @@ function replay(
     triggers.push({ trigger: 'session_started', at: r.session.startsAt });
   if (!original.endedApplied && r.session.endsAt <= ctx.now)
     triggers.push({ trigger: 'session_ended', at: r.session.endsAt });
+  // With its whole history, the status moves as it did, so each trigger sees the status
+  // it saw then (a late cancel is judged as a cancel of a booked reservation).
+  if (triggers[0]?.trigger === 'booked') r.status = 'booked';
   for (const { trigger, at } of triggers) {
     if (trigger === 'booked' && !r.manualPurchase) assignReservation(work, r, 'auto');
+    const moved = statusAfter[trigger];
+    if (moved && triggers[0]?.trigger === 'booked') r.status = moved;
     triggerReservation(work, r, trigger, at);
   }
   return { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };

@@ -13,6 +13,7 @@ import type {
   TicketSnap,
 } from './types.ts';
 import { explainOf } from './usage-dictionary.ts';
+import { capColumns, capOfRow, sessionZoneColumn } from './visit-cap-read.ts';
 
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -31,6 +32,10 @@ const planOf = (r: Row): PlanSnap => ({
   priority: Number(r.pl_priority),
   itemIds: r.pl_item_ids,
   commission: r.pl_commission,
+  ...(r.pl_cap == null ? {} : { cap: typeof r.pl_cap === 'string' ? JSON.parse(r.pl_cap) : r.pl_cap }),
+  maxFreezeDays: orNull(r.pl_max_freeze_days),
+  lowBalanceAt: orNull(r.pl_low_balance_at),
+  expiringNoticeDays: orNull(r.pl_expiring_notice_days),
 });
 
 export const purchaseOf = (r: Row): PurchaseSnap => ({
@@ -50,13 +55,39 @@ export const purchaseOf = (r: Row): PurchaseSnap => ({
   expired: Number(r.expired),
   remaining: Number(r.remaining),
   plan: planOf(r),
+  ...capOfRow(r),
+  ...freezesOf(r.freezes),
 });
 
-export const purchaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
+/** Issue 20: a purchase's counting freezes (read with it), and the days they add to its expiry. */
+function freezesOf(value: unknown): Pick<PurchaseSnap, 'freezes' | 'frozenDays'> {
+  const list = (typeof value === 'string' ? JSON.parse(value) : value) as Row[] | null;
+  if (!Array.isArray(list) || list.length === 0) return {};
+  return {
+    freezes: list.map((f) => ({
+      id: String(f.id),
+      startsAt: asDate(f.startsAt),
+      endsAt: asDate(f.endsAt),
+      to: String(f.to).slice(0, 10),
+    })),
+    frozenDays: list.reduce((sum, f) => sum + Number(f.days), 0),
+  };
+}
+
+export const purchaseBaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
   p.unlimited, p.total, p.held, p.used, p.deducted, p.expired, p.remaining,
   pl.name as pl_name, pl.kind as pl_kind, pl.credits as pl_credits, pl.unlimited as pl_unlimited, pl.price as pl_price,
   pl.days_to_expire as pl_days_to_expire, pl.one_day as pl_one_day, pl.bucket_type as pl_bucket_type,
-  pl.item_type as pl_item_type, pl.priority as pl_priority, pl.item_ids as pl_item_ids, pl.commission as pl_commission`;
+  pl.item_type as pl_item_type, pl.priority as pl_priority, pl.item_ids as pl_item_ids, pl.commission as pl_commission,
+  pl.max_freeze_days as pl_max_freeze_days, pl.low_balance_at as pl_low_balance_at,
+  pl.expiring_notice_days as pl_expiring_notice_days,
+  (select jsonb_agg(jsonb_build_object('id', f.id, 'startsAt', f.starts_at, 'endsAt', f.ends_at, 'to', f.to_date,
+                                       'days', f.days) order by f.from_date)
+     from purchase_freezes f where f.tenant_id = p.tenant_id and f.purchase_id = p.id and f.days > 0) as freezes`;
+
+/** A purchase's columns with its plan's and its visit cap's (visit-cap-read.ts). */
+export const purchaseColumns = `${purchaseBaseColumns},
+  ${capColumns()}`;
 
 /**
  * Purchases with their plans, of the given clients or with the given ids. With
@@ -105,8 +136,8 @@ const sharesOfRow = (r: Row): { shares?: Share[] } => {
 };
 
 export const reservationColumns = `r.id, r.client_id, r.session_id, r.channel, r.status, r.purchase_id, r.manual_purchase,
-  r.credit_state, r.covered_units, r.shares, r.credit_seq, r.started_applied, r.ended_applied, r.created_at,
-  s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units,
+  r.credit_state, r.covered_units, r.shares, r.credit_seq, r.started_applied, r.ended_applied, r.created_at, r.penalty,
+  s.item_id, s.location_id, s.starts_at, s.ends_at, s.price as s_price, s.units, s.capacity as s_capacity, ${sessionZoneColumn('s')},
   i.kind as i_kind, i.price as i_price, i.item_type as i_item_type, i.bucket_type as i_bucket_type,
   i.integrations as i_integrations`;
 
@@ -150,7 +181,9 @@ export const sessionOf = (r: Row): SessionSnap => ({
   endsAt: asDate(r.ends_at),
   price: orNull(r.s_price),
   units: Number(r.units),
+  ...(r.s_time_zone == null ? {} : { timeZone: String(r.s_time_zone) }),
   ...(r.s_canceled_at == null ? {} : { canceledAt: asDate(r.s_canceled_at) }),
+  ...(r.s_capacity == null ? {} : { capacity: Number(r.s_capacity) }),
 });
 
 export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSnap {
@@ -174,6 +207,7 @@ export function reservationOf(r: Row, ticket: TicketSnap | null): ReservationSna
     ticket,
     checkedOutManually: ticket?.manual === true && ticket.status === 'closed',
   };
+  if (r.penalty != null) snap.penalty = typeof r.penalty === 'string' ? JSON.parse(r.penalty) : r.penalty;
   if (r.history !== undefined) {
     snap.history = ((r.history as { trigger: Trigger; at: string }[] | null) ?? []).map((u) => ({
       trigger: u.trigger,

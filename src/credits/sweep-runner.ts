@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { PunchcardEvent } from '../events.ts';
 import { recordEvents } from '../outbox/record.ts';
 import type { CreditContext } from './context.ts';
+import { noticeExpiring } from './expiring.ts';
 import { sweepBatch, sweepExpiry } from './sweep.ts';
 
 export interface SweepTotals {
@@ -30,6 +31,7 @@ export async function sweepInTransaction(ctx: CreditContext, asOf: Date): Promis
     if (batch.done) break;
   }
   await sweepExpiry(ctx, asOf);
+  await noticeExpiring(ctx, asOf);
   return totals;
 }
 
@@ -48,7 +50,8 @@ export async function sweepAllTenants(
   const base = orm.em.fork() as unknown as EntityManager;
   const tenants = await base.getConnection().execute<{ tenant_id: string }[]>(
     `select distinct tenant_id from sessions where swept_at is null and ends_at <= ?
-     union select distinct tenant_id from purchases where status in ('active', 'on_hold') and expires_at < ?`,
+     union select distinct tenant_id from purchases where status in ('active', 'on_hold') and expires_at < ?
+     union select distinct tenant_id from plans where expiring_notice_days is not null`,
     [now, now],
   );
   const totals = emptyTotals();
@@ -58,6 +61,7 @@ export async function sweepAllTenants(
       const pending: PunchcardEvent[] = [];
       const em = orm.em.fork() as unknown as EntityManager;
       em.setFilterParams('tenant', { tenantId });
+      let notices = 0;
       const batch = await em.transactional(async (tx) => {
         const ctx: CreditContext = {
           tx,
@@ -67,12 +71,15 @@ export async function sweepAllTenants(
           events: pending,
         };
         const result = await sweepBatch(ctx, now);
-        if (result.done) await sweepExpiry(ctx, now);
+        if (result.done) {
+          await sweepExpiry(ctx, now);
+          notices = await noticeExpiring(ctx, now);
+        }
         // The batch's events commit with it, or not at all.
         if (pending.length > 0) await recordEvents(tx, pending, now);
         return result;
       });
-      if (pending.length > 0) outbox.poke();
+      if (pending.length > 0 || notices > 0) outbox.poke();
       add(totals, batch);
       if (batch.done) break;
     }

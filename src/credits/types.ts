@@ -10,12 +10,16 @@ import type {
   ReservationStatus,
   TicketStatus,
 } from '../domain/enums.ts';
-import type { CommissionSetting } from '../domain/plan.ts';
+import type { CommissionSetting, VisitCap } from '../domain/plan.ts';
 import type { PunchcardEvent } from '../events.ts';
 import type { CompiledPolicy, Trigger } from '../policy/index.ts';
 import type { AssignmentTrace } from './assign.ts';
 import type { Counters } from './balance.ts';
+import type { FreezeRecord } from './decide-freeze.ts';
+import type { ForgivenCancel, PenaltyRecord } from './penalty.ts';
 import type { Share, UsageEvent } from './usage.ts';
+import type { CapVisit } from './visit-cap.ts';
+import type { WaitlistEntrySnap } from './waitlist/entry.ts';
 
 export type { Share } from './usage.ts';
 
@@ -37,6 +41,23 @@ export interface PlanSnap {
   priority: number;
   itemIds: string[];
   commission: CommissionSetting;
+  /** Visits allowed per period (issue 20); absent or null: uncapped. */
+  cap?: VisitCap | null;
+  /** Issue 20: most days a purchase may be frozen in all (null: no limit). */
+  maxFreezeDays?: number | null;
+  /** Issue 20: `credits.low` when a spending posting brings remaining down to this (null: never). */
+  lowBalanceAt?: number | null;
+  /** Issue 20: `credits.expiring` this many days before expiry (null: never). */
+  expiringNoticeDays?: number | null;
+}
+
+/** A freeze as decisions see it: the instants it covers (issue 20 item 3). */
+export interface FreezeWindow {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** Its last frozen local date (yyyy-mm-dd), for explanations. */
+  to: string;
 }
 
 export interface PurchaseSnap {
@@ -56,6 +77,14 @@ export interface PurchaseSnap {
   expired: number;
   remaining: number;
   plan: PlanSnap;
+  /** Capped plans only: the live visits it pays for (visit-cap.ts). */
+  capVisits?: CapVisit[];
+  /** Capped plans only: the zone of the location it was sold at (its periods start on its local start date). */
+  capZone?: string;
+  /** Its freezes that count (an undone one is left out), in date order. */
+  freezes?: FreezeWindow[];
+  /** Days its freezes added to the expiry. */
+  frozenDays?: number;
 }
 
 export interface ItemSnap {
@@ -76,8 +105,12 @@ export interface SessionSnap {
   endsAt: Date;
   price: number | null;
   units: number;
+  /** The zone of the session's location: visit caps count its local date. */
+  timeZone?: string;
   /** Set when the studio canceled the session: it can no longer be booked. */
   canceledAt?: Date | null;
+  /** Seats (issue 20): absent or null is unlimited. */
+  capacity?: number | null;
 }
 
 export interface TicketSnap {
@@ -132,6 +165,8 @@ export interface ReservationSnap extends ClaimSnap {
   checkedOutManually: boolean;
   /** The triggers it has seen (read only for simulation). */
   history?: { trigger: Trigger; at: Date }[];
+  /** Its late cancel's or no-show's penalty (issue 20), if any. */
+  penalty?: PenaltyRecord | null;
 }
 
 export interface LineSnap extends ClaimSnap {
@@ -146,7 +181,8 @@ export interface LineSnap extends ClaimSnap {
 /** One step of a reservation's explanation: a trigger and what it did. */
 export interface UsageStep {
   trigger: Trigger;
-  event: UsageEvent;
+  /** The state machine's event, or the late-cancel and no-show pack's `forfeit` / `forgive`. */
+  event: UsageEvent | 'forfeit' | 'forgive';
   rule: string | null;
   /** Every rule that matched, highest priority first (absent for sweep steps). */
   matched?: string[];
@@ -189,6 +225,8 @@ export interface ReservationChange {
   assignment?: ReservationExplain['assignment'];
   /** Appended to the explanation's usage steps. */
   steps: UsageStep[];
+  /** Its penalty record changed (issue 20): written as the reservation now holds it. */
+  penaltyChanged?: boolean;
 }
 
 /** An event, or a credit.changed to be completed with its ledger entry's id at commit. */
@@ -217,6 +255,10 @@ export interface ChangeSet {
   stepsByReference?: boolean;
   /** Sessions the studio canceled (issue 17): marked with the commit's instant unless already marked. */
   canceledSessions?: Set<string>;
+  /** Freezes made or ended (issue 20): upserted whole. */
+  freezes?: FreezeRecord[];
+  /** Waitlist entries joined (inserted) or moved (issue 20): written by the same statement. */
+  waitlist?: Map<string, { entry: WaitlistEntrySnap; insert: boolean }>;
   events: EventIntent[];
 }
 
@@ -236,6 +278,8 @@ export interface Work {
   purchases: Map<string, PurchaseSnap>;
   /** Reservations read so far: one working copy each, so every decision sees the last. */
   reservations: Map<string, ReservationSnap>;
+  /** The client's forgiven late cancels near now (issue 20), for the forgiveness allowance. */
+  forgiven?: ForgivenCancel[];
   cs: ChangeSet;
 }
 
@@ -252,6 +296,8 @@ export interface ClientSnapshot {
   usedThrough: Map<string, number>;
   /** The stored explanation of each reservation the request names. */
   explains: Map<string, ReservationExplain>;
+  /** The client's forgiven late cancels of sessions near now (issue 20). */
+  forgiven?: ForgivenCancel[];
   /** The ticket the request names (locked), with its lines in line order. */
   ticket: { ticket: TicketRow; lines: LineSnap[] } | null;
   booking: {
@@ -259,5 +305,7 @@ export interface ClientSnapshot {
     /** The client's live reservation of that session, if any. */
     live: string | null;
     idTaken: boolean;
+    /** Seats taken, read under the session's seat lock (credits/seats.ts): only for a session with a capacity. */
+    taken?: number;
   } | null;
 }

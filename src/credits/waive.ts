@@ -2,6 +2,8 @@ import { conflict, PunchcardError } from '../errors.ts';
 import { post, touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { planFor } from './decide.ts';
+import { forfeitStands } from './penalty.ts';
+import { penaltyEvent } from './penalty-step.ts';
 import type { ReservedView } from './present.ts';
 import { finish, reservationWork } from './reservation-status.ts';
 import type { ReservationSnap, Work } from './types.ts';
@@ -13,6 +15,10 @@ import type { ReservationSnap, Work } from './types.ts';
  * is final, so no later trigger counts it again.
  */
 export function decideWaive(work: Work, r: ReservationSnap, reason: string): void {
+  if (forfeitStands(r)) {
+    waiveForfeit(work, r, reason);
+    return;
+  }
   if (r.status !== 'no_show') throw conflict(`only a no-show can be waived; this reservation is ${r.status}`);
   if (r.creditState !== 'used' || !r.purchaseId)
     throw conflict(`this no-show has no credit used (${r.creditState}): nothing to waive`);
@@ -45,6 +51,53 @@ export function decideWaive(work: Work, r: ReservationSnap, reason: string): voi
     state: r.creditState,
     at: work.now.toISOString(),
   });
+}
+
+/**
+ * Staff give back a forfeited credit (issue 20: a late cancel or no-show the pack
+ * forfeited) and clear its fee: `forfeit_waive` entries, the penalty marked waived.
+ * A forfeit that took no credit (none was left) has only its fee to clear.
+ */
+function waiveForfeit(work: Work, r: ReservationSnap, reason: string): void {
+  const penalty = r.penalty;
+  if (!penalty) return;
+  const what = penalty.kind === 'late_cancel' ? 'late cancel' : 'no-show';
+  const text = `${what} waived by ${work.actor}: ${reason}`;
+  const next = r.creditState === 'used' ? planFor(work, r, 'release', r.coveredUnits) : null;
+  if (next?.kind === 'move') {
+    for (const p of next.postings) {
+      const purchase = work.purchases.get(p.purchaseId);
+      if (!purchase) continue;
+      r.creditSeq += 1;
+      post(work, purchase, {
+        kind: 'forfeit_waive',
+        delta: p.delta,
+        key: `r:${r.id}:${r.creditSeq}`,
+        reason: text,
+        at: work.now,
+        reservationId: r.id,
+        policyVersion: null,
+      });
+    }
+    r.creditState = 'released';
+    r.coveredUnits = 0;
+  }
+  r.penalty = {
+    ...penalty,
+    fee: 0,
+    waived: { by: work.actor, reason, at: work.now.toISOString(), fee: penalty.fee },
+  };
+  const change = touchReservation(work, r);
+  change.penaltyChanged = true;
+  change.steps.push({
+    trigger: r.status === 'canceled' ? 'canceled' : 'no_show',
+    event: 'release',
+    rule: null,
+    reason: text,
+    state: r.creditState,
+    at: work.now.toISOString(),
+  });
+  work.cs.events.push(penaltyEvent(work, r, 'waived', penalty.fee, text));
 }
 
 /** POST /v1/reservations/{id}/waive: read (locked) → decideWaive → commit → the reservation from memory. */

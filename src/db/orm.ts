@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from '../domain/index.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrations } from './migrations/index.ts';
+import { pipelineTransactions } from './pipeline.ts';
 import { reusePlans } from './plans.ts';
 
 export interface DatabaseOptions {
@@ -36,7 +37,9 @@ export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
       clientUrl: options.databaseUrl,
       pool: { min: 0, max: 10 },
     });
-    reusePlans(await orm.driver.getConnection().getNativeClient());
+    const pool = await orm.driver.getConnection().getNativeClient();
+    reusePlans(pool);
+    pipelineTransactions(pool);
     return orm;
   }
   const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');

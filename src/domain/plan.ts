@@ -7,6 +7,20 @@ export interface CommissionSetting {
   internalPrice?: number;
 }
 
+/**
+ * Issue 20 (visit caps): at most `count` visits per `period` of the session's local
+ * date, periods counted from the calendar (ISO weeks from Monday) or from the
+ * purchase's start date. Over the cap the booking is refused (409) or booked
+ * without a credit; up to `rollover.max` unused visits of the previous period carry over.
+ */
+export interface VisitCap {
+  count: number;
+  period: 'day' | 'week' | 'month';
+  anchor: 'calendar' | 'purchase';
+  mode: 'refuse' | 'no_credit';
+  rollover?: { max: number };
+}
+
 const PlanSchema = defineEntity({
   name: 'Plan',
   tableName: 'plans',
@@ -30,6 +44,14 @@ const PlanSchema = defineEntity({
     itemIds: p.array(),
     commission: p.json<CommissionSetting>(),
     integrations: p.json<Record<string, boolean>>(),
+    /** Visits allowed per period (issue 20); null: uncapped. */
+    cap: p.json<VisitCap>().nullable(),
+    /** Issue 20: most days a purchase may be frozen in all; null: no limit. */
+    maxFreezeDays: p.integer().nullable(),
+    /** Issue 20: `credits.low` when remaining falls to this; null: never. */
+    lowBalanceAt: p.integer().nullable(),
+    /** Issue 20: `credits.expiring` this many days before expiry; null: never. */
+    expiringNoticeDays: p.integer().nullable(),
   },
 });
 export class Plan extends PlanSchema.class {}

@@ -27,6 +27,8 @@ const ReservationSchema = defineEntity({
     /** Time-based triggers already applied, so each applies exactly once (B12). */
     startedApplied: p.boolean(),
     endedApplied: p.boolean(),
+    /** The late cancel's or no-show's penalty (issue 20): kind, fee for the host to charge, waive. */
+    penalty: p.json<unknown>().nullable(),
     policyVersion: p.integer().nullable(),
     explain: p.json<unknown>().nullable(),
     createdAt: p.datetime(),

@@ -23,6 +23,8 @@ const SessionSchema = defineEntity({
     staffId: p.string().nullable(),
     /** When the studio canceled the session (issue 17): no booking after that. */
     canceledAt: p.datetime().nullable(),
+    /** Seats (issue 20): a full session keeps a waitlist; null is unlimited. Set at create only. */
+    capacity: p.integer().nullable(),
   },
 });
 export class Session extends SessionSchema.class {}

@@ -17,10 +17,36 @@ export interface Validity {
  * Calendar arithmetic is done on local dates so a DST change inside the window
  * moves nothing.
  */
-export function expiresAt(purchasedAt: Date, timeZone: string, validity: Validity): Date | null {
+export function expiresAt(
+  purchasedAt: Date,
+  timeZone: string,
+  validity: Validity,
+  frozenDays = 0,
+): Date | null {
   if (!validity.oneDay && validity.daysToExpire === 0) return null;
-  const days = validity.oneDay ? 0 : validity.daysToExpire;
+  // Days frozen (issue 20) move the expiry date by whole local days, like the validity itself.
+  const days = (validity.oneDay ? 0 : validity.daysToExpire) + frozenDays;
   return DateTime.fromJSDate(purchasedAt, { zone: timeZone }).plus({ days }).endOf('day').toJSDate();
+}
+
+/** The instants a stretch of local dates (both ends included) covers in a zone. */
+export function localDays(from: string, to: string, timeZone: string): { startsAt: Date; endsAt: Date } {
+  return {
+    startsAt: DateTime.fromISO(from, { zone: timeZone }).startOf('day').toJSDate(),
+    endsAt: DateTime.fromISO(to, { zone: timeZone }).endOf('day').toJSDate(),
+  };
+}
+
+/** Calendar days from one local date to another (yyyy-mm-dd), whatever DST does between. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round(
+    DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
+  );
+}
+
+/** A local date moved by whole days. */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate() ?? date;
 }
 
 /** The local calendar date (yyyy-mm-dd) of an instant in a zone. */

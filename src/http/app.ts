@@ -37,6 +37,7 @@ import { sweepRoutes } from './sweeps.ts';
 import { tenantRoutes } from './tenants.ts';
 import { ticketRoutes } from './tickets.ts';
 import { transactionPerRequest } from './transaction.ts';
+import { waitlistRoutes } from './waitlist.ts';
 import { waiveRoutes } from './waive.ts';
 
 describeOperation({
@@ -71,6 +72,7 @@ const tenantApi = new Hono<AppEnv>()
   .route('/sessions', sessionRoutes)
   .route('/sessions', scheduleRoutes)
   .route('/sessions', sessionCancelRoutes)
+  .route('/sessions', waitlistRoutes)
   .route('/reservations', quoteRoutes)
   .route('/reservations', reservationRoutes)
   .route('/reservations', waiveRoutes)

@@ -15,7 +15,7 @@ export interface Success {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path, e.g. `/v1/purchases/{id}`. */
   path: string;
   /** Stable camelCase name a generated client calls the operation by. */
@@ -109,7 +109,7 @@ const errorDescriptions: Record<number, string> = {
   503: 'The database was busy with a conflicting change; retry after Retry-After seconds',
 };
 
-const writes = new Set(['post', 'put', 'patch']);
+const writes = new Set(['post', 'put', 'patch', 'delete']);
 
 /** The errors an operation's shape makes possible: its URL, auth, its body, its path, its key, its transaction. */
 function impliedErrors(op: Operation): number[] {

@@ -9,6 +9,7 @@ import { newId } from '../ids.ts';
 import { requireRole } from './auth.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
+import { capFaults, PlanCapInput, storedCap } from './plan-cap.ts';
 import { presentPlan } from './present.ts';
 import { Plan as PlanSchema } from './responses/catalog.ts';
 import { callerId, integrationFlags, money, name, refId, stringEnum } from './schemas.ts';
@@ -41,6 +42,24 @@ export const CreatePlan = Type.Object(
       ),
     ),
     integrations: Type.Optional(integrationFlags),
+    cap: Type.Optional(PlanCapInput),
+    maxFreezeDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3660, description: 'Most days a purchase may be frozen in all' }),
+    ),
+    lowBalanceAt: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'credits.low when remaining falls to this',
+      }),
+    ),
+    expiringNoticeDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: 'credits.expiring this many days before expiry',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -72,6 +91,7 @@ function crossFieldFaults(body: PlanBody): FieldError[] {
   if (body.commission?.basis === 'internal_price' && body.commission.internalPrice === undefined) {
     faults.push({ path: '/commission/internalPrice', message: 'is required when basis is internal_price' });
   }
+  faults.push(...capFaults(body.cap));
   return faults;
 }
 
@@ -107,6 +127,26 @@ export const PatchPlan = Type.Object(
       }),
     ),
     integrations: Type.Optional(integrationFlags),
+    cap: Type.Optional(
+      Type.Union([PlanCapInput, Type.Null()], {
+        description: 'The visit cap from now on (purchases already sold included); null removes it',
+      }),
+    ),
+    maxFreezeDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 3660 }), Type.Null()], {
+        description: 'Most days a purchase may be frozen in all (null: no limit)',
+      }),
+    ),
+    lowBalanceAt: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()], {
+        description: 'credits.low when remaining falls to this (null: off)',
+      }),
+    ),
+    expiringNoticeDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()], {
+        description: 'credits.expiring this many days before expiry (null: off)',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -115,14 +155,15 @@ describeOperation({
   path: '/v1/plans/{id}',
   operationId: 'updatePlan',
   tag: 'Plans',
-  summary: 'Change a plan: items covered, name, priority, integrations (for bookings from now on)',
+  summary:
+    'Change a plan: items covered, name, priority, integrations, visit cap, freeze and alert settings (for bookings from now on)',
   access: 'admin',
   body: PatchPlan,
   success: ok(PlanSchema),
 });
 
 async function patchFaults(em: EntityManager, body: Type.Static<typeof PatchPlan>) {
-  const faults: FieldError[] = [];
+  const faults: FieldError[] = capFaults(body.cap);
   const added = body.addItemIds ?? [];
   const known = new Set((await em.find(Item, { id: { $in: added } })).map((i) => i.id));
   added.forEach((id, index) => {
@@ -150,6 +191,10 @@ export const planRoutes = new Hono<AppEnv>()
     if (body.name !== undefined) plan.name = body.name;
     if (body.priority !== undefined) plan.priority = body.priority;
     if (body.integrations !== undefined) plan.integrations = body.integrations;
+    if (body.cap !== undefined) plan.cap = body.cap === null ? null : storedCap(body.cap);
+    if (body.maxFreezeDays !== undefined) plan.maxFreezeDays = body.maxFreezeDays;
+    if (body.lowBalanceAt !== undefined) plan.lowBalanceAt = body.lowBalanceAt;
+    if (body.expiringNoticeDays !== undefined) plan.expiringNoticeDays = body.expiringNoticeDays;
     await em.flush();
     return c.json(presentPlan(plan));
   })
@@ -181,6 +226,10 @@ export const planRoutes = new Hono<AppEnv>()
       itemIds: body.itemIds,
       commission: body.commission ?? { basis: 'retail' },
       integrations: body.integrations ?? {},
+      cap: body.cap ? storedCap(body.cap) : null,
+      maxFreezeDays: body.maxFreezeDays ?? null,
+      lowBalanceAt: body.lowBalanceAt ?? null,
+      expiringNoticeDays: body.expiringNoticeDays ?? null,
     });
     await em.flush();
     return c.json(presentPlan(plan), 201);

@@ -41,6 +41,11 @@ export const PatchSettings = Type.Object(
     zeroPriceUsesCredits: Type.Optional(settings.zeroPriceUsesCredits),
     unlimitedLabelThreshold: Type.Optional(settings.unlimitedLabelThreshold),
     staffMayWaive: settings.staffMayWaive,
+    lateCancel: settings.lateCancel,
+    noShow: settings.noShow,
+    forgiveness: settings.forgiveness,
+    excludedPlans: settings.excludedPlans,
+    waitlistHoldsCredit: settings.waitlistHoldsCredit,
   },
   { additionalProperties: false },
 );

@@ -59,6 +59,10 @@ export const presentPlan = (p: Plan): Static<typeof catalog.Plan> => ({
   itemIds: p.itemIds,
   commission: p.commission,
   integrations: p.integrations,
+  cap: p.cap ?? null,
+  maxFreezeDays: p.maxFreezeDays ?? null,
+  lowBalanceAt: p.lowBalanceAt ?? null,
+  expiringNoticeDays: p.expiringNoticeDays ?? null,
 });
 
 export const presentPurchase = (

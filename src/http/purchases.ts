@@ -11,15 +11,16 @@ import {
 } from '../credits/purchases.ts';
 import { purchaseSources } from '../domain/enums.ts';
 import { LedgerEntry } from '../domain/ledger-entry.ts';
-import { Plan } from '../domain/plan.ts';
 import { Purchase } from '../domain/purchase.ts';
 import { invalid, notFound } from '../errors.ts';
 import { purchaseIntegrations } from '../integrations/deliveries.ts';
 import { requireRole } from './auth.ts';
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
+import { freezeRoutes } from './freezes.ts';
 import { created, describeOperation, ok } from './openapi.ts';
-import { presentLedgerEntry, presentPurchase } from './present.ts';
+import { presentLedgerEntry } from './present.ts';
+import { showPurchase } from './purchase-view.ts';
 import { Ledger, PurchaseDetail, Purchase as PurchaseSchema } from './responses/purchases.ts';
 import { callerId, instant, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
@@ -115,12 +116,7 @@ for (const [change, [operationId, summary]] of Object.entries(statusChanges)) {
 /** The request's idempotency scope: repeats of one operation post once. */
 const operationKey = (c: Context<AppEnv>) => c.req.header('idempotency-key') ?? randomUUID();
 
-/** The purchase as committed: the credit engine wrote it behind the unit of work. */
-async function show(em: EntityManager, id: string) {
-  const purchase = await em.findOneOrFail(Purchase, { id }, { refresh: true });
-  const plan = await em.findOneOrFail(Plan, { id: purchase.planId });
-  return presentPurchase(purchase, plan);
-}
+const show = showPurchase;
 
 /** A purchase's entries in the order they were committed (the identity column `seq`). */
 async function ledgerInCommitOrder(em: EntityManager, purchaseId: string): Promise<LedgerEntry[]> {
@@ -178,4 +174,5 @@ export const purchaseRoutes = new Hono<AppEnv>()
   .post('/:id/hold', statusRoute('hold'))
   .post('/:id/resume', statusRoute('resume'))
   .post('/:id/expire', statusRoute('expire'))
-  .post('/:id/void', statusRoute('void'));
+  .post('/:id/void', statusRoute('void'))
+  .route('/', freezeRoutes);

@@ -26,6 +26,13 @@ export const CreateSession = Type.Object(
     staffId: Type.Optional(
       Type.String({ ...refId, description: 'Who runs the session, as the host names staff' }),
     ),
+    capacity: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100_000,
+        description: 'Seats: a full session refuses bookings (409) and keeps a waitlist. Absent: unlimited',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -61,6 +68,7 @@ export const presentSession = (s: Session): Static<typeof SessionSchema> => ({
   sweptAt: s.sweptAt ? s.sweptAt.toISOString() : null,
   staffId: s.staffId ?? null,
   canceledAt: s.canceledAt ? s.canceledAt.toISOString() : null,
+  capacity: s.capacity ?? null,
 });
 
 export const sessionRoutes = new Hono<AppEnv>()
@@ -89,6 +97,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       sweptAt: null,
       staffId: body.staffId ?? null,
       canceledAt: null,
+      capacity: body.capacity ?? null,
     });
     await em.flush();
     return c.json(presentSession(session), 201);

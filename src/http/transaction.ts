@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { MiddlewareHandler } from 'hono';
+import { lastWriteSettled } from '../db/sql.ts';
 import { recordEvents } from '../outbox/record.ts';
 import { checkRouteRoles } from './auth.ts';
 import type { AppEnv } from './env.ts';
@@ -27,9 +28,11 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
     c.set('pending', []);
     let settle = () => {};
     c.set('committed', new Promise<void>((resolve) => (settle = resolve)));
+    let lastWrite = async () => {};
     try {
       await em.transactional(async (tx) => {
         c.set('em', tx);
+        lastWrite = lastWriteSettled(tx);
         const replay = caller ? await claimIdempotencyKey(c, tx) : null;
         if (replay) {
           c.res = replay;
@@ -41,8 +44,12 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
         await recordIdempotentAnswer(c, tx);
         if (c.var.pending.length > 0) await recordEvents(tx, c.var.pending, deps.clock());
       });
+      // The commit statement travelled with the COMMIT: if it failed, nothing committed and its error is the answer.
+      await lastWrite();
     } catch (error) {
       settle();
+      // A failed last write explains whatever failed after it (a refused statement, a COMMIT turned ROLLBACK).
+      await lastWrite();
       if (!(error instanceof RollBack)) throw error;
       return;
     }

@@ -9,7 +9,13 @@ import { Reservation } from './responses/reservations.ts';
 import { readBody } from './validate.ts';
 
 export const WaiveNoShow = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why the no-show is not charged' }) },
+  {
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'Why the no-show or late cancel is not charged',
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -19,7 +25,7 @@ describeOperation({
   operationId: 'waiveReservationNoShow',
   tag: 'Reservations',
   summary:
-    'Give back the credit a counted no-show used (staff, unless the settings say staffMayWaive: false; then admin)',
+    'Give back the credit a counted no-show used, or a forfeited late cancel or no-show (clearing its fee); staff, unless the settings say staffMayWaive: false; then admin',
   access: 'staff',
   body: WaiveNoShow,
   success: ok(Reservation, 'The no-show, its credit released by a waive entry, and why'),

@@ -1,4 +1,5 @@
 import { table } from './own.ts';
+import { penaltyOutcomes } from './penalty-settings.ts';
 import { type Decision, triggers } from './ruleset-schema.ts';
 
 /** What a fact (or one of its fields) holds: rules are checked against it at save. */
@@ -56,7 +57,8 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
     },
   },
   purchase: {
-    description: 'The purchase considered or assigned (null when none is)',
+    description:
+      "The purchase considered or assigned (null when none is); `capUsed` / `capRemaining`: visits counted / left in the session's visit-cap period (null when the plan is uncapped)",
     nullable: true,
     fields: {
       id: str(),
@@ -70,6 +72,16 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
       locationId: str(),
       source: str(['pos', 'recurring']),
       priority: num(),
+      capUsed: {
+        ...num(true),
+        description: "Visits already counted in the session's cap period (null: the plan is uncapped)",
+      },
+      capRemaining: {
+        ...num(true),
+        description: "Visits left in the session's cap period, rollover included (null: uncapped)",
+      },
+      frozen: { ...bool, description: 'A freeze covers the instant of the decision' },
+      frozenDays: { ...num(), description: 'Days its freezes added to the expiry' },
     },
   },
   session: {
@@ -121,6 +133,19 @@ export const factCatalogue: Readonly<Record<string, FactSpec>> = table<FactSpec>
   sessionEnded: { description: 'The session has ended (as of the decision)', type: bool },
   hoursUntilStart: { description: 'Hours until the session starts; negative once started', type: num() },
   purchaseExpiredAtSession: { description: 'The purchase expires before the session starts', type: bool },
+  penalty: {
+    description:
+      "The late-cancel and no-show pack at this trigger (settings `lateCancel`, `noShow`, `forgiveness`, `excludedPlans`): the window the trigger falls in, that window's outcome and fee, whether the purchase's plan is excluded, the late cancels forgiven so far in the session's period and how many more may be, and the penalty the reservation already has",
+    fields: {
+      window: str(['late_cancel', 'no_show'], true),
+      outcome: str(penaltyOutcomes),
+      fee: num(),
+      excludedPlan: bool,
+      forgiven: num(),
+      forgivenessLeft: num(),
+      recorded: str(['late_cancel', 'no_show_forfeit', 'forgiven'], true),
+    },
+  },
 });
 
 /** Which facts each decision is given. */
@@ -157,6 +182,7 @@ export const decisionFacts: Readonly<Record<Decision, readonly string[]>> = tabl
     'sessionStarted',
     'sessionEnded',
     'hoursUntilStart',
+    'penalty',
   ],
 });
 
@@ -164,7 +190,7 @@ export const eventTypes: Readonly<Record<Decision, readonly string[]>> = table({
   eligibility: ['allow', 'deny'],
   assignment: ['order'],
   allocation: ['order'],
-  usage: ['hold', 'use', 'release', 'keep'],
+  usage: ['hold', 'use', 'release', 'keep', 'forfeit', 'forgive'],
 });
 
 export const orderKeys: Record<'assignment' | 'allocation', readonly string[]> = {
@@ -207,6 +233,10 @@ const neutral: Record<string, unknown> = {
     locationId: 'loc',
     source: 'pos',
     priority: 100,
+    capUsed: null,
+    capRemaining: null,
+    frozen: false,
+    frozenDays: 0,
   },
   session: {
     id: 'session',
@@ -235,6 +265,15 @@ const neutral: Record<string, unknown> = {
   sessionEnded: false,
   hoursUntilStart: 24,
   purchaseExpiredAtSession: false,
+  penalty: {
+    window: null,
+    outcome: 'keep',
+    fee: 0,
+    excludedPlan: false,
+    forgiven: 0,
+    forgivenessLeft: 0,
+    recorded: null,
+  },
 };
 
 /** A neutral, complete fact set for a decision: rule-set tests give only what differs. */

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords, not promises
 import Type, { type Static } from 'typebox';
 import { limits } from './limits.ts';
+import { penaltySettings } from './penalty-settings.ts';
 
 /**
  * The rule-set format (SPEC §3) as one TypeBox schema: ajv validates with it, the
@@ -129,6 +130,13 @@ export const RulesetSettingsSchema = Type.Object(
     staffMayWaive: Type.Optional(
       Type.Boolean({
         description: 'Staff (not only admins) may waive a counted no-show; absent means true',
+      }),
+    ),
+    ...penaltySettings,
+    waitlistHoldsCredit: Type.Optional(
+      Type.Boolean({
+        description:
+          "Joining a full session's waitlist holds the credits the booking would take (leaving gives them back); absent means false",
       }),
     ),
   },

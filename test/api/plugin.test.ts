@@ -81,6 +81,10 @@ describe('plugin interface', () => {
       '0010-engine-items',
       '0011-claim-shares',
       '0012-studio-ledger-kinds',
+      '0013-visit-caps',
+      '0014-late-cancel',
+      '0015-freezes-and-alerts',
+      '0017-waitlist',
       '0018-sweep-steps-by-reference',
     ]);
     await credits.close();

@@ -19,7 +19,11 @@ describe('policy versions', () => {
     const v3 = await admin.put('/v1/policy', { ruleset: edited });
     expect(v3.body.version).toBe(3);
     const v4 = await admin.patch('/v1/policy/settings', { zeroPriceUsesCredits: true });
-    expect(v4.body.ruleset.settings).toEqual({ zeroPriceUsesCredits: true, unlimitedLabelThreshold: 50 });
+    expect(v4.body.ruleset.settings).toEqual({
+      ...loadPreset('gymgo').settings,
+      zeroPriceUsesCredits: true,
+      unlimitedLabelThreshold: 50,
+    });
     const back = await admin.post('/v1/policy/rollback', { version: 1 });
     expect(back.body).toMatchObject({ version: 5, hash: v1.body.hash, ruleset: { id: 'mytime' } });
     const versions = await admin.get('/v1/policy/versions');
@@ -50,7 +54,7 @@ describe('policy versions', () => {
       },
       {
         path: '/ruleset/rules/2/event/type',
-        message: "'charge' is not a usage event (hold, use, release, keep)",
+        message: "'charge' is not a usage event (hold, use, release, keep, forfeit, forgive)",
       },
     ]);
     expect((await admin.put('/v1/policy', { preset: 'nope' })).body.errors).toEqual([

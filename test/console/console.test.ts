@@ -191,8 +191,9 @@ describe('admin console', () => {
     await page.keyboard.press('Escape');
   }, 120_000);
 
-  it('flips the $0 setting from the form, as a new version', async () => {
+  it('flips the $0 and waitlist settings from the form, as one new version', async () => {
     await page.getByLabel('Items priced $0 use credits').check();
+    await page.getByLabel('Joining a waitlist holds a credit').check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved: version 4 is active.').waitFor();
     // What the page says about the live policy follows the save.
@@ -201,6 +202,7 @@ describe('admin console', () => {
     );
     const active = await studio.as('admin').get('/v1/policy');
     expect([active.body.version, active.body.ruleset.settings.zeroPriceUsesCredits]).toEqual([4, true]);
+    expect(active.body.ruleset.settings.waitlistHoldsCredit).toBe(true);
   }, 120_000);
 
   it('simulates the draft on real reservations and shows each changed decision with totals', async () => {

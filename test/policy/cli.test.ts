@@ -17,7 +17,7 @@ describe('punchcard command line', () => {
   it('test: each embedded test on a line, with the count', () => {
     const out = run('test', 'rules/gymgo.json');
     expect(out.status).toBe(0);
-    expect(out.stdout.trim().split('\n').at(-1)).toBe('10 passed, 0 failed');
+    expect(out.stdout.trim().split('\n').at(-1)).toBe('21 passed, 0 failed');
   });
 
   it('a faulty file: pointers on stderr, exit 1; bad usage exits 2', () => {

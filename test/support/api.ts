@@ -52,6 +52,7 @@ export interface Client {
   post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer<T>>;
   put: <T = any>(path: string, body?: unknown) => Promise<Answer<T>>;
   patch: <T = any>(path: string, body?: unknown) => Promise<Answer<T>>;
+  delete: <T = any>(path: string) => Promise<Answer<T>>;
 }
 
 export function client(key: string): Client {
@@ -60,6 +61,7 @@ export function client(key: string): Client {
     post: (path, body, headers) => request('POST', path, { key, body: body ?? {}, headers }),
     put: (path, body) => request('PUT', path, { key, body }),
     patch: (path, body) => request('PATCH', path, { key, body }),
+    delete: (path) => request('DELETE', path, { key }),
   };
 }
 

@@ -4,6 +4,7 @@ import { announce, h, message, render, when } from '../dom.ts';
 import { refusalText } from '../refusal.ts';
 import type { ClientReservation, LedgerEntry, Purchase } from '../shapes.ts';
 import { countsText, creditStateText, explainText } from '../words.ts';
+import { freezePurchase } from './freeze.ts';
 import { quoteSection } from './quote.ts';
 
 const balanceText = (p: Purchase) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
@@ -302,6 +303,13 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
                       { type: 'button', onclick: () => void showLedger(p, ledgerOut) },
                       `Ledger of ${p.id}`,
                     ),
+                    p.status === 'active' || p.status === 'on_hold'
+                      ? h(
+                          'button',
+                          { type: 'button', onclick: () => void freezePurchase(p, note, reload) },
+                          `Freeze ${p.id}`,
+                        )
+                      : null,
                   ),
                 ),
               ),

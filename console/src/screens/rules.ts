@@ -7,6 +7,7 @@ import { createRuleEditor, type ShownFault } from '../editor/setup.ts';
 import { refusalText } from '../refusal.ts';
 import { isRuleset } from '../ruleset.ts';
 import { describeRuleset } from '../words.ts';
+import { penaltySettingsFields } from './penalty-settings.ts';
 
 /** Server pointers are into the request body (`/ruleset/...`); the editor holds the rule set itself. */
 const intoDocument = (errors: FieldError[] | undefined) =>
@@ -38,11 +39,17 @@ export async function rulesScreen(main: HTMLElement) {
     live = { version: v.version, name: v.ruleset.name };
     render(activeLine, `Active: “${live.name}”, version ${live.version}.`);
     zero.checked = v.ruleset.settings.zeroPriceUsesCredits;
+    liveHolds = v.ruleset.settings.waitlistHoldsCredit;
+    waitlistHolds.checked = liveHolds === true;
     threshold.value = String(v.ruleset.settings.unlimitedLabelThreshold);
+    penalty.fill(v.ruleset.settings);
   };
 
   // Settings as a form: the two switches admins change most, without touching JSON.
   const zero = h('input', { id: 'zero-price', type: 'checkbox' });
+  const waitlistHolds = h('input', { id: 'waitlist-holds', type: 'checkbox' });
+  /** Absent in a rule set means off: the form leaves it absent until the admin turns it on. */
+  let liveHolds: boolean | undefined;
   const threshold = h('input', {
     id: 'unlimited',
     type: 'number',
@@ -52,6 +59,7 @@ export async function rulesScreen(main: HTMLElement) {
     required: true,
     'aria-describedby': 'unlimited-hint',
   });
+  const penalty = penaltySettingsFields();
   const settingsNote = h('div');
   const settingsForm = h(
     'form',
@@ -63,14 +71,23 @@ export async function rulesScreen(main: HTMLElement) {
       novalidate: true,
       onsubmit: async (event: Event) => {
         event.preventDefault();
-        const body = { zeroPriceUsesCredits: zero.checked, unlimitedLabelThreshold: Number(threshold.value) };
+        const body = {
+          zeroPriceUsesCredits: zero.checked,
+          unlimitedLabelThreshold: Number(threshold.value),
+          ...penalty.body(),
+          ...(waitlistHolds.checked || liveHolds !== undefined
+            ? { waitlistHoldsCredit: waitlistHolds.checked }
+            : {}),
+        };
         const saved = await outcome(api.PATCH('/v1/policy/settings', { body }));
         if (!saved.ok) {
           if (saved.problem.errors?.some((e) => e.path === '/unlimitedLabelThreshold'))
             threshold.setAttribute('aria-invalid', 'true');
+          penalty.markInvalid((saved.problem.errors ?? []).map((e) => e.path ?? ''));
           return render(settingsNote, message('error', refusalText(saved, 'Settings not saved')));
         }
         threshold.removeAttribute('aria-invalid');
+        penalty.markInvalid([]);
         const wasUnsaved = unsaved();
         showLive(saved.data);
         render(settingsNote, message('ok', `Settings saved: version ${saved.data.version} is active.`));
@@ -98,6 +115,17 @@ export async function rulesScreen(main: HTMLElement) {
       { class: 'hint' },
       'Off: a $0 class or product is free and never touches a package. On: it uses a credit like any other item.',
     ),
+    h(
+      'div',
+      { class: 'field-row' },
+      waitlistHolds,
+      h('label', { for: 'waitlist-holds' }, 'Joining a waitlist holds a credit'),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'On: a client who joins a full class has the credit the booking would take held until a seat opens or they leave. Off: the credit is chosen when a seat opens.',
+    ),
     h('label', { for: 'unlimited' }, 'UNLIMITED label threshold'),
     h(
       'p',
@@ -105,6 +133,7 @@ export async function rulesScreen(main: HTMLElement) {
       'A purchase with more credits than this is labelled “UNLIMITED” (a whole number from 1 to 1 000 000).',
     ),
     threshold,
+    penalty.element,
     h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Save settings')),
     settingsNote,
   );

@@ -10,6 +10,10 @@ import { Migration0009ClientSearch } from './0009-client-search.ts';
 import { Migration0010EngineItems } from './0010-engine-items.ts';
 import { Migration0011ClaimShares } from './0011-claim-shares.ts';
 import { Migration0012StudioLedgerKinds } from './0012-studio-ledger-kinds.ts';
+import { Migration0013VisitCaps } from './0013-visit-caps.ts';
+import { Migration0014LateCancel } from './0014-late-cancel.ts';
+import { Migration0015FreezesAndAlerts } from './0015-freezes-and-alerts.ts';
+import { Migration0017Waitlist } from './0017-waitlist.ts';
 import { Migration0018SweepStepsByReference } from './0018-sweep-steps-by-reference.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
@@ -26,5 +30,9 @@ export const migrations = [
   { name: '0010-engine-items', class: Migration0010EngineItems },
   { name: '0011-claim-shares', class: Migration0011ClaimShares },
   { name: '0012-studio-ledger-kinds', class: Migration0012StudioLedgerKinds },
+  { name: '0013-visit-caps', class: Migration0013VisitCaps },
+  { name: '0014-late-cancel', class: Migration0014LateCancel },
+  { name: '0015-freezes-and-alerts', class: Migration0015FreezesAndAlerts },
+  { name: '0017-waitlist', class: Migration0017Waitlist },
   { name: '0018-sweep-steps-by-reference', class: Migration0018SweepStepsByReference },
 ];

@@ -63,6 +63,21 @@ export const Plan = component(
         closed,
       ),
       integrations: Type.Record(Type.String(), Type.Boolean()),
+      cap: nullable(
+        Type.Object(
+          {
+            count,
+            period: enumOf(['day', 'week', 'month']),
+            anchor: enumOf(['calendar', 'purchase']),
+            mode: enumOf(['refuse', 'no_credit']),
+            rollover: Type.Optional(Type.Object({ max: count }, closed)),
+          },
+          { ...closed, description: 'Visits allowed per period (null: uncapped)' },
+        ),
+      ),
+      maxFreezeDays: nullable(count),
+      lowBalanceAt: nullable(count),
+      expiringNoticeDays: nullable(count),
     },
     closed,
   ),
@@ -87,6 +102,9 @@ export const Session = component(
       sweptAt: nullable(at),
       staffId: nullable(Type.String({ description: 'Who runs the session' })),
       canceledAt: nullable(at),
+      capacity: nullable(
+        Type.Integer({ minimum: 1, description: 'Seats; a full session keeps a waitlist. Null: unlimited' }),
+      ),
     },
     closed,
   ),

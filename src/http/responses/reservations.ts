@@ -4,7 +4,7 @@ import { triggers } from '../../policy/ruleset-schema.ts';
 import { component } from '../openapi.ts';
 import { at, ClaimShare, Counts, closed, count, enumOf, nullable } from './common.ts';
 
-const usageEvents = ['hold', 'use', 'release', 'keep'] as const;
+const usageEvents = ['hold', 'use', 'release', 'keep', 'forfeit', 'forgive'] as const;
 
 export const AssignmentTrace = component(
   'AssignmentTrace',
@@ -59,6 +59,34 @@ export const Explanation = component(
   ),
 );
 
+export const Penalty = component(
+  'Penalty',
+  Type.Object(
+    {
+      kind: enumOf(['late_cancel', 'no_show_forfeit', 'forgiven'] as const),
+      fee: Type.Integer({
+        minimum: 0,
+        description: 'Minor units for the host to charge (punchcard never charges it); 0 when none or waived',
+      }),
+      at,
+      rule: nullable(Type.String()),
+      reason: Type.String(),
+      waived: Type.Optional(
+        Type.Object(
+          {
+            by: Type.String(),
+            reason: Type.String(),
+            at,
+            fee: Type.Integer({ minimum: 0, description: 'The fee the waive cleared' }),
+          },
+          closed,
+        ),
+      ),
+    },
+    { ...closed, description: "The late cancel's or no-show's penalty (the late-cancel and no-show pack)" },
+  ),
+);
+
 export const Reservation = component(
   'Reservation',
   Type.Object(
@@ -77,6 +105,7 @@ export const Reservation = component(
         description: "Each purchase's share, in the assignment order (empty when no credit is assigned)",
       }),
       explain: nullable(Explanation),
+      penalty: nullable(Penalty),
     },
     closed,
   ),
