@@ -19,12 +19,15 @@ export interface FieldError {
 export class PunchcardError extends Error {
   readonly category: ErrorCategory;
   readonly errors: FieldError[];
+  /** For a 503: seconds the caller should wait (the Retry-After header); 1 if unset. */
+  readonly retryAfter: number | undefined;
 
-  constructor(category: ErrorCategory, message: string, errors: FieldError[] = []) {
+  constructor(category: ErrorCategory, message: string, errors: FieldError[] = [], retryAfter?: number) {
     super(message);
     this.name = 'PunchcardError';
     this.category = category;
     this.errors = errors;
+    this.retryAfter = retryAfter;
   }
 }
 

@@ -131,6 +131,24 @@ export interface EventMap {
     reason: string | null;
   };
   'ticket.changed': { tenantId: string; ticketId: string; status: string };
+  /** Staff set the household a purchase is shared with (issue 20 item 4): the members as they are now. */
+  'purchase.members_changed': {
+    tenantId: string;
+    purchaseId: string;
+    ownerId: string;
+    members: { clientId: string; cap: number | null }[];
+  };
+  /** An admin moved credits of a purchase to another client's new purchase (issue 20 item 5). */
+  'purchase.transferred': {
+    tenantId: string;
+    fromPurchaseId: string;
+    toPurchaseId: string;
+    fromClientId: string;
+    toClientId: string;
+    /** Credits moved; null when a whole unlimited purchase moved. */
+    credits: number | null;
+    reason: string;
+  };
   /** Issue 20: a client joined a full session's waitlist (with the credits held for it, if the tenant holds them). */
   'waitlist.joined': WaitlistEventBase & { position: number };
   /** A spot opened and the client was booked: `reservationId` is the new reservation. */

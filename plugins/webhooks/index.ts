@@ -9,6 +9,8 @@ const allEvents: EventName[] = [
   'reservation.penalty',
   'ticket.changed',
   'policy.changed',
+  'purchase.members_changed',
+  'purchase.transferred',
   'purchase.frozen',
   'purchase.unfrozen',
   'credits.low',

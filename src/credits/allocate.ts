@@ -3,6 +3,7 @@ import { choosePurchase, creditsApply } from './assign.ts';
 import { touchLine, touchReservation } from './changeset.ts';
 import { candidatesFor, setShares } from './decide.ts';
 import { settingsFact, ticketFact } from './facts.ts';
+import { cappedView } from './pool.ts';
 import type { LineSnap, ReservationSnap, TicketSnap, Work } from './types.ts';
 import { splitUnits } from './usage.ts';
 
@@ -85,7 +86,10 @@ export function allocate(
     const { winner, ordered } = choosePurchase(work.policy, payable, candidates, 'auto');
     if (!winner) continue;
     // B10 across purchases: what the winner cannot cover falls to the next in the same order.
-    const shares = splitUnits(line.units, ordered);
+    const shares = splitUnits(
+      line.units,
+      ordered.map((p) => cappedView(p, clientId)),
+    );
     for (const share of shares)
       promised.set(share.purchaseId, (promised.get(share.purchaseId) ?? 0) + share.units);
     const claim = r ?? line;

@@ -3,6 +3,7 @@ import type { CachedActive } from '../policy/index.ts';
 import { applyDelta, type Counters, type Delta } from './balance.ts';
 import type { CreditContext } from './context.ts';
 import { lowBalanceEvent } from './low-balance.ts';
+import { trackPoolUse } from './pool.ts';
 import type {
   ChangeSet,
   ClientSnapshot,
@@ -58,13 +59,18 @@ export function post(
     lineNo?: number | null;
     /** Staff adjustments are not decided by the rule set. */
     policyVersion?: number | null;
+    /** Whom the credits move for (a claim's client); the purchase's owner when absent. */
+    clientId?: string | undefined;
   },
 ): Posting {
   const before = purchase.remaining;
   const next = applyDelta(purchase, entry.kind, entry.delta, purchase.unlimited);
   Object.assign(purchase, next);
+  const clientId = entry.clientId ?? purchase.clientId;
+  trackPoolUse(purchase, clientId, entry.delta);
   const posting: Posting = {
     purchaseId: purchase.id,
+    clientId,
     kind: entry.kind,
     delta: full(entry.delta),
     key: entry.key,
@@ -135,6 +141,7 @@ export function workOn(
   const copy = structuredClone({ purchases: snapshot.purchases, reservations: snapshot.reservations });
   const work = newWork(ctx, active, copy.purchases);
   work.reservations = copy.reservations;
+  work.clientId = snapshot.clientId;
   if (snapshot.forgiven) work.forgiven = [...snapshot.forgiven];
   return work;
 }

@@ -9,6 +9,7 @@ import type { AssignMode, Payable } from './eligibility.ts';
 import { usageFacts } from './facts.ts';
 import { forfeitStands } from './penalty.ts';
 import { penaltyStep } from './penalty-step.ts';
+import { cappedView, mayPay } from './pool.ts';
 import { reservationChanged } from './reservation-event.ts';
 import type {
   ChangeSet,
@@ -52,10 +53,10 @@ export const payableOf = (r: ReservationSnap, at: Date): Payable => ({
   at,
 });
 
-/** The client's purchases of plans covering the item (the voided ones can never pay). */
+/** The client's purchases, and those shared with it, of plans covering the item (the voided ones can never pay). */
 export const candidatesFor = (work: Work, clientId: string, itemId: string): PurchaseSnap[] =>
   [...work.purchases.values()].filter(
-    (p) => p.clientId === clientId && p.status !== 'voided' && p.plan.itemIds.includes(itemId),
+    (p) => mayPay(p, clientId) && p.status !== 'voided' && p.plan.itemIds.includes(itemId),
   );
 
 /** A claim's key in ledger idempotency keys: `r:<reservation>` or `l:<ticket>:<line>`. */
@@ -76,10 +77,19 @@ export function setShares(claim: ClaimSnap, shares: Share[]): void {
 }
 
 /** The state machine's move for a claim, share by share, on the working purchases. */
-export const planFor = (work: Work, claim: ClaimSnap, event: UsageEvent, units: number): ClaimTransition =>
-  planClaim({ state: claim.creditState, shares: sharesOf(claim) }, event, units, (id) =>
-    purchaseView(work.purchases.get(id)),
-  );
+export function planFor(work: Work, claim: ClaimSnap, event: UsageEvent, units: number): ClaimTransition {
+  // Taking credits for an assigned claim: a pool member takes no more than its cap leaves.
+  const taker =
+    claim.creditState === 'assigned'
+      ? 'clientId' in claim
+        ? String(claim.clientId)
+        : work.clientId
+      : undefined;
+  return planClaim({ state: claim.creditState, shares: sharesOf(claim) }, event, units, (id) => {
+    const p = work.purchases.get(id);
+    return purchaseView(p && taker ? { ...p, ...cappedView(p, taker) } : p);
+  });
+}
 
 /** Applies a planned move: one ledger posting per share that moves, and the claim's new state. */
 export function applyMove(
@@ -95,6 +105,7 @@ export function applyMove(
     if (!purchase) continue;
     claim.creditSeq += 1;
     post(work, purchase, {
+      clientId: 'lineNo' in claim ? work.clientId : claim.clientId,
       kind: p.kind,
       delta: p.delta,
       key: `${keyOf(claim)}:${claim.creditSeq}`,
@@ -143,7 +154,10 @@ export function assignReservation(
   const winner = trace.winner;
   if (!winner) return { purchase: null, trace };
   // B10 across purchases: the units the winner cannot cover fall to the next in the same order.
-  const shares = splitUnits(line.units, trace.ordered);
+  const shares = splitUnits(
+    line.units,
+    trace.ordered.map((p) => cappedView(p, r.clientId)),
+  );
   setShares(r, shares);
   r.creditState = 'assigned';
   r.coveredUnits = shares.reduce((n, share) => n + share.units, 0);

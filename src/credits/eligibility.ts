@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/enums.ts';
 import { coversSessionTime, validAt } from '../domain/time.ts';
 import { frozenAt } from './freeze-window.ts';
+import { memberRefusal } from './pool.ts';
 import type { ItemSnap, PurchaseSnap, ReservationSnap, SessionSnap } from './types.ts';
 
 /** One thing to pay for: a reservation's session, or a product line on a ticket. */
@@ -26,7 +27,8 @@ export type AssignMode = 'auto' | 'manual';
  */
 export function fixedRefusal(purchase: PurchaseSnap, line: Payable, mode: AssignMode): string | null {
   const plan = purchase.plan;
-  if (purchase.clientId !== line.clientId) return 'belongs to another client';
+  const member = memberRefusal(purchase, line.clientId);
+  if (member) return member;
   if (purchase.status === 'voided') return 'voided';
   if (!plan.itemIds.includes(line.item.id)) return `plan does not cover ${line.item.id}`;
   if (!purchase.unlimited && purchase.remaining < 1) return 'no credits left';

@@ -54,12 +54,13 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     const ps = cs.postings;
     const col = <T>(f: (p: Posting) => T) => ps.map(f);
     parts.push(`ledger as (
-      insert into ledger_entries (tenant_id, id, purchase_id, kind, total, held, used, deducted, expired,
+      insert into ledger_entries (tenant_id, id, purchase_id, client_id, kind, total, held, used, deducted, expired,
         reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
-      select $1, x.id, x.purchase_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired,
+      select $1, x.id, x.purchase_id, x.client_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired,
              x.reservation_id, x.ticket_id, x.line_no, x.actor, (select reasons from reasons)[x.reason], x.idempotency_key,
              x.policy_version, x.occurred_at
         from unnest(${arg(textArray(col((p) => ids.get(p))), 'text[]')}, ${arg(textArray(col((p) => p.purchaseId)), 'text[]')},
+             ${arg(textArray(col((p) => p.clientId)), 'text[]')},
              ${arg(textArray(col((p) => p.kind)), 'text[]')}, ${arg(intArray(col((p) => p.delta.total)), 'int[]')},
              ${arg(intArray(col((p) => p.delta.held)), 'int[]')}, ${arg(intArray(col((p) => p.delta.used)), 'int[]')},
              ${arg(intArray(col((p) => p.delta.deducted)), 'int[]')}, ${arg(intArray(col((p) => p.delta.expired)), 'int[]')},
@@ -67,7 +68,7 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              ${arg(intArray(col((p) => p.lineNo)), 'int[]')}, ${arg(textArray(col((p) => p.actor)), 'text[]')},
              ${arg(intArray(col((p) => reasons.ref(p.reason) + 1)), 'int[]')}, ${arg(textArray(col((p) => p.key)), 'text[]')},
              ${arg(intArray(col((p) => p.policyVersion)), 'int[]')}, ${arg(timeArray(col((p) => p.at)), 'timestamptz[]')})
-          as x(id, purchase_id, kind, total, held, used, deducted, expired, reservation_id, ticket_id, line_no, actor,
+          as x(id, purchase_id, client_id, kind, total, held, used, deducted, expired, reservation_id, ticket_id, line_no, actor,
                reason, idempotency_key, policy_version, occurred_at))`);
   }
   const sold = [...cs.purchases.values()].filter((p) => cs.newPurchases.has(p.id));
@@ -88,18 +89,19 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
       deducted: p.deducted,
       expired: p.expired,
       remaining: p.remaining,
+      pool: p.pool ?? null,
       created_at: ctx.now.toISOString(),
     }));
     // Inserted with the counters its first entries leave: one statement sees one
     // snapshot, so the balances update below could not see a row inserted here.
     parts.push(`new_purchases as (
       insert into purchases (tenant_id, id, client_id, plan_id, location_id, purchased_at, expires_at, status, source,
-        unlimited, total, held, used, deducted, expired, remaining, created_at)
+        unlimited, total, held, used, deducted, expired, remaining, pool, created_at)
       select $1, v.id, v.client_id, v.plan_id, v.location_id, v.purchased_at, v.expires_at, v.status, v.source,
-             v.unlimited, v.total, v.held, v.used, v.deducted, v.expired, v.remaining, v.created_at
+             v.unlimited, v.total, v.held, v.used, v.deducted, v.expired, v.remaining, v.pool, v.created_at
         from jsonb_to_recordset(${bind(rows)}) as v(id text, client_id text, plan_id text, location_id text,
              purchased_at timestamptz, expires_at timestamptz, status text, source text, unlimited boolean, total int,
-             held int, used int, deducted int, expired int, remaining int, created_at timestamptz))`);
+             held int, used int, deducted int, expired int, remaining int, pool jsonb, created_at timestamptz))`);
   }
   const changed = [...cs.purchases.values()].filter((p) => !cs.newPurchases.has(p.id));
   if (changed.length > 0) {
@@ -107,15 +109,18 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     // Also as `= any(ids)`: an index condition, so the statement reads the batch's rows
     // and never the tenant's whole table (the planner hash-joins a 20 000-row unnest).
     const ids = arg(textArray(changed.map((p) => p.id)), 'text[]');
-    // The expiry too: a freeze moves it (issue 20).
+    // The expiry too: a freeze moves it (issue 20). A pool's members and counts as
+    // decided on the locked row; null leaves it as it is.
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
-             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at
+             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at,
+             pool = coalesce(v.pool::jsonb, p.pool)
         from unnest(${ids}, ${arg(textArray(changed.map((p) => p.status)), 'text[]')},
              ${col((p) => p.total)}, ${col((p) => p.held)}, ${col((p) => p.used)}, ${col((p) => p.deducted)},
              ${col((p) => p.expired)}, ${col((p) => p.remaining)},
-             ${arg(timeArray(changed.map((p) => p.expiresAt)), 'timestamptz[]')})
-          as v(id, status, total, held, used, deducted, expired, remaining, expires_at)
+             ${arg(timeArray(changed.map((p) => p.expiresAt)), 'timestamptz[]')},
+             ${arg(jsonArray(changed.map((p) => p.pool)), 'text[]')})
+          as v(id, status, total, held, used, deducted, expired, remaining, expires_at, pool)
        where p.tenant_id = $1 and p.id = any(${ids}) and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];

@@ -78,7 +78,7 @@ const clientOf = (ref: ClientRef): { where: string; param: string } =>
  * would). A row inserted meanwhile (a second booking of the same session) is caught
  * by a unique index instead.
  *
- * Every id set is filtered by the client where it is built, so the final reads go
+ * Every id set is filtered by the client (or its pools) where it is built, so the final reads go
  * by primary key. Live purchases: active or on hold with credits left (or unlimited), or holding
  * credits, or sold in the last `historyDays` days, or named by the request or by a
  * reservation read. What a client bought years ago and used up stays out of the
@@ -122,6 +122,10 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
       where p.tenant_id = $1 and p.client_id = (select id from c)
         and ((p.status in ('active', 'on_hold') and (p.unlimited or p.remaining > 0)) or p.held > 0)`,
     `select p.id from purchases p where p.tenant_id = $1 and p.client_id = (select id from c) and p.purchased_at > $4`,
+    // Shared pools (issue 20): purchases the client is or was a member of, locked with its own
+    // in id order, so two members booking at once wait on the pool's row and cannot overdraw it.
+    `select p.id from purchases p
+      where p.tenant_id = $1 and p.pool is not null and (p.pool -> 'used') ? (select id from c)`,
     `select r.purchase_id from reservations r
       where r.tenant_id = $1 and r.id = any(array(select id from rids)) and r.client_id = (select id from c)
         and r.purchase_id is not null`,

@@ -1,103 +1,39 @@
-import type { CreditState } from '../domain/enums.ts';
-import { invalid } from '../errors.ts';
-import type { CompiledPolicy, Trigger } from '../policy/index.ts';
-import { newWork } from './changeset.ts';
+import { invalid, PunchcardError } from '../errors.ts';
+import type { Ruleset } from '../policy/ruleset-schema.ts';
 import type { CreditContext } from './context.ts';
-import { assignReservation, triggerReservation } from './decide.ts';
+import { type Batch, listedChanges, type Simulation } from './replay.ts';
+import { startReplay, tooLong } from './replay-thread.ts';
 import { readPurchases, readReservations } from './snapshot.ts';
-import type { PurchaseSnap, ReservationSnap } from './types.ts';
-import { sharesOf } from './usage.ts';
+import type { ReservationSnap } from './types.ts';
 
-export interface SimulatedChange {
-  reservationId: string;
-  before: { purchaseId: string | null; state: CreditState };
-  after: { purchaseId: string | null; state: CreditState };
-}
-
-/**
- * Replays one reservation under a policy: snapshot → decide, never commit. The
- * same decisions as every operation (assignment as of its booking, then every
- * trigger it has seen and the time triggers already due), on copies of the
- * client's purchases as they are now with this reservation's own credit given
- * back, without the other reservations' competing claims.
- */
-const statusAfter: Partial<Record<Trigger, ReservationSnap['status']>> = {
-  checked_in: 'checked_in',
-  no_show: 'no_show',
-  canceled: 'canceled',
-  session_canceled: 'canceled',
-};
-
-function replay(
-  ctx: CreditContext,
-  policy: CompiledPolicy,
-  original: ReservationSnap,
-  purchases: Map<string, PurchaseSnap>,
-): { purchaseId: string | null; state: CreditState } {
-  const copies = new Map([...purchases].map(([id, p]) => [id, { ...p }]));
-  if (original.creditState === 'held' || original.creditState === 'used') {
-    // Each purchase that pays a share gets that share back (B10 across purchases).
-    for (const share of sharesOf(original)) {
-      const own = copies.get(share.purchaseId);
-      if (own) own.remaining += share.units;
-    }
-  }
-  // Replayed from scratch: the penalty it got is decided again by the draft (issue 20).
-  const { shares: _, penalty: __, ...unshared } = original;
-  const r: ReservationSnap = {
-    ...unshared,
-    purchaseId: null,
-    creditState: 'none',
-    coveredUnits: 0,
-    startedApplied: false,
-    endedApplied: false,
-  };
-  const work = newWork(ctx, { version: 0, hash: '', policy }, copies, false);
-  work.now = r.createdAt;
-  if (original.manualPurchase && original.purchaseId)
-    assignReservation(work, r, 'manual', original.purchaseId);
-  const triggers: { trigger: Trigger; at: Date }[] = [...(original.history ?? [])];
-  if (!original.startedApplied && r.session.startsAt <= ctx.now)
-    triggers.push({ trigger: 'session_started', at: r.session.startsAt });
-  if (!original.endedApplied && r.session.endsAt <= ctx.now)
-    triggers.push({ trigger: 'session_ended', at: r.session.endsAt });
-  // With its whole history, the status moves as it did, so each trigger sees the status
-  // it saw then (a late cancel is judged as a cancel of a booked reservation).
-  if (triggers[0]?.trigger === 'booked') r.status = 'booked';
-  for (const { trigger, at } of triggers) {
-    if (trigger === 'booked' && !r.manualPurchase) assignReservation(work, r, 'auto');
-    const moved = statusAfter[trigger];
-    if (moved && triggers[0]?.trigger === 'booked') r.status = moved;
-    triggerReservation(work, r, trigger, at);
-  }
-  return { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };
-}
+export type { SimulatedChange } from './replay.ts';
 
 /**
  * The most reservations one call replays and the widest range it takes (a 422 names
- * each), and how many changes the answer lists (the first by session start; the totals
- * count them all), so the answer stays small whatever the range holds.
+ * each), how many changes the answer lists, and how long one call may run (then 503).
  */
-export const simulateLimits = { reservations: 100_000, rangeDays: 366, listedChanges: 1000 } as const;
+export const simulateLimits = {
+  reservations: 100_000,
+  rangeDays: 366,
+  listedChanges,
+  seconds: 30,
+} as const;
 
-/** Replayed between two yields to the event loop, so other requests (other tenants') run meanwhile. */
-const chunk = 100;
-const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Reservations read per set read and sent to the replay thread as one batch. */
+const window = 500;
 
-/** Reservations read per set read: the next window is read while this one is replayed. */
-const window = 1000;
+/** Seconds a caller refused because another simulate runs is told to wait. */
+export const simulateRetryAfter = 5;
+
+/** One simulate per process at a time: a second one answers 503 rather than queue. */
+let running = false;
 
 /**
- * Refuses a range wider than the limit, or one holding more reservations than one call
- * replays; else cuts the range into windows of about `window` reservations each, at
- * session starts (a window never splits one start, so it may hold a few more).
+ * Refuses a range holding more reservations than one call replays; else cuts the
+ * range into windows of about `window` reservations each, at session starts (a
+ * window never splits one start, so it may hold a few more).
  */
 async function windowsOf(ctx: CreditContext, from: Date, to: Date): Promise<[Date, Date][]> {
-  if (to.getTime() - from.getTime() > simulateLimits.rangeDays * 86_400_000)
-    throw invalid(
-      '/to',
-      `must be at most ${simulateLimits.rangeDays} days after from (simulate's limit per call)`,
-    );
   const rows = await ctx.tx.execute<{ starts_at: Date | string; n: string | number }[]>(
     `select starts_at, n from (
        select s.starts_at, count(*) over () as n, row_number() over (order by s.starts_at) as i
@@ -123,55 +59,63 @@ const byStart = (a: ReservationSnap, b: ReservationSnap) =>
 /**
  * What a draft rule set would decide differently for the reservations of sessions
  * starting in [from, to), compared with what the active one decided. Reads only.
- * Bounded (see `simulateLimits`) and shared fairly: reservations are read a window at
- * a time (the next read runs while this window is replayed), purchases are grouped by
- * client, and the replay yields to the event loop every `chunk` reservations.
+ * Bounded (see `simulateLimits`) and kept off the request thread: this thread reads
+ * a window of reservations and their clients' purchases at a time and posts it to a
+ * worker thread (replay.ts, simulate-worker.ts), which replays it at
+ * a lower priority while this thread reads the next window. One per process at a time.
  */
-export async function simulate(ctx: CreditContext, draft: CompiledPolicy, from: Date, to: Date) {
-  const windows = await windowsOf(ctx, from, to);
-  const read = (i: number) => {
-    const w = windows[i];
-    const reading = w ? readReservations(ctx, { startingFrom: w[0], to: w[1] }) : Promise.resolve(null);
-    // Awaited in the next round; a replay that throws first must not leave it unhandled.
-    reading.catch(() => {});
-    return reading;
-  };
-  const changes: SimulatedChange[] = [];
-  const totalsBefore: Record<string, number> = {};
-  const totalsAfter: Record<string, number> = {};
-  let replayed = 0;
-  let changed = 0;
-  let next = read(0);
-  for (let i = 0; i < windows.length; i++) {
-    const reservations = [...((await next) ?? new Map<string, ReservationSnap>()).values()].sort(byStart);
-    const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
-    // The database reads the next window while this one is replayed here.
-    next = read(i + 1);
-    const byClient = new Map<string, Map<string, PurchaseSnap>>();
-    for (const [id, p] of purchases) {
-      const mine = byClient.get(p.clientId) ?? new Map<string, PurchaseSnap>();
-      byClient.set(p.clientId, mine.set(id, p));
+export async function simulate(
+  ctx: CreditContext,
+  draft: { ruleset: Ruleset; hash: string },
+  from: Date,
+  to: Date,
+  seconds: number = simulateLimits.seconds,
+): Promise<Simulation> {
+  if (to.getTime() - from.getTime() > simulateLimits.rangeDays * 86_400_000)
+    throw invalid(
+      '/to',
+      `must be at most ${simulateLimits.rangeDays} days after from (simulate's limit per call)`,
+    );
+  if (running)
+    throw new PunchcardError(
+      'busy',
+      'another simulate is running in this process; try again shortly',
+      [],
+      simulateRetryAfter,
+    );
+  running = true;
+  const deadline = Date.now() + seconds * 1000;
+  let thread: ReturnType<typeof startReplay> | undefined;
+  try {
+    const windows = await windowsOf(ctx, from, to);
+    thread = startReplay(
+      { ...draft, tenantId: ctx.tenantId, actor: ctx.actor, now: ctx.now.toISOString() },
+      deadline,
+      seconds,
+    );
+    const readWindow = async ([start, end]: [Date, Date]): Promise<Batch> => {
+      const reservations = [...(await readReservations(ctx, { startingFrom: start, to: end })).values()];
+      const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
+      return { reservations: reservations.sort(byStart), purchases: [...purchases.values()] };
+    };
+    const readAhead = (i: number) => {
+      const w = windows[i];
+      const reading = w ? readWindow(w) : Promise.resolve(null);
+      // Awaited in the next round; a failure first elsewhere must not leave it unhandled.
+      reading.catch(() => {});
+      return reading;
+    };
+    let next = readAhead(0);
+    for (let i = 0; i < windows.length; i++) {
+      const batch = await next;
+      if (Date.now() >= deadline) throw tooLong(seconds);
+      // The database reads the next window while the worker takes this one.
+      next = readAhead(i + 1);
+      if (batch) await thread.send(batch);
     }
-    for (const r of reservations) {
-      if (++replayed % chunk === 0) await yieldToOthers();
-      const before = { purchaseId: r.creditState === 'none' ? null : r.purchaseId, state: r.creditState };
-      const after = replay(ctx, draft, r, byClient.get(r.clientId) ?? new Map());
-      if (before.purchaseId !== after.purchaseId || before.state !== after.state) {
-        changed++;
-        tally(totalsBefore, before.state);
-        tally(totalsAfter, after.state);
-        if (changes.length < simulateLimits.listedChanges)
-          changes.push({ reservationId: r.id, before, after });
-      }
-    }
-    await yieldToOthers();
+    return await thread.finish();
+  } finally {
+    running = false;
+    await thread?.stop();
   }
-  return {
-    changes,
-    totals: { reservations: replayed, changed, before: totalsBefore, after: totalsAfter },
-  };
 }
-
-const tally = (counts: Record<string, number>, state: CreditState) => {
-  counts[state] = (counts[state] ?? 0) + 1;
-};

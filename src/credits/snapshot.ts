@@ -5,6 +5,7 @@ import type {
   ItemSnap,
   LineSnap,
   PlanSnap,
+  Pool,
   PurchaseSnap,
   ReservationSnap,
   SessionSnap,
@@ -55,6 +56,7 @@ export const purchaseOf = (r: Row): PurchaseSnap => ({
   expired: Number(r.expired),
   remaining: Number(r.remaining),
   plan: planOf(r),
+  ...(r.pool ? { pool: r.pool as Pool } : {}),
   ...capOfRow(r),
   ...freezesOf(r.freezes),
 });
@@ -75,7 +77,7 @@ function freezesOf(value: unknown): Pick<PurchaseSnap, 'freezes' | 'frozenDays'>
 }
 
 export const purchaseBaseColumns = `p.id, p.client_id, p.plan_id, p.location_id, p.purchased_at, p.expires_at, p.status, p.source,
-  p.unlimited, p.total, p.held, p.used, p.deducted, p.expired, p.remaining,
+  p.unlimited, p.total, p.held, p.used, p.deducted, p.expired, p.remaining, p.pool,
   pl.name as pl_name, pl.kind as pl_kind, pl.credits as pl_credits, pl.unlimited as pl_unlimited, pl.price as pl_price,
   pl.days_to_expire as pl_days_to_expire, pl.one_day as pl_one_day, pl.bucket_type as pl_bucket_type,
   pl.item_type as pl_item_type, pl.priority as pl_priority, pl.item_ids as pl_item_ids, pl.commission as pl_commission,
@@ -101,12 +103,20 @@ export async function readPurchases(
 ): Promise<Map<string, PurchaseSnap>> {
   const list = 'clientIds' in scope ? scope.clientIds : scope.purchaseIds;
   if (list.length === 0) return new Map();
-  const column = 'clientIds' in scope ? 'p.client_id' : 'p.id';
+  // A client's purchases include those it is or was a member of (shared pools, issue 20).
+  const where =
+    'clientIds' in scope
+      ? `p.id = any(array(
+           select x.id from purchases x where x.tenant_id = $1 and x.client_id = ${anyOf(2)}
+           union all
+           select x.id from purchases x where x.tenant_id = $1 and x.pool is not null
+              and (x.pool -> 'used') ?| array(select jsonb_array_elements_text($2::jsonb))))`
+      : `p.id = ${anyOf(2)}`;
   const rows = await query(
     ctx,
     `select ${purchaseColumns}
        from purchases p join plans pl on pl.tenant_id = p.tenant_id and pl.id = p.plan_id
-      where p.tenant_id = $1 and ${column} = ${anyOf(2)}
+      where p.tenant_id = $1 and ${where}
       order by p.id${lock ? ' for update of p' : ''}`,
     [ctx.tenantId, JSON.stringify([...new Set(list)])],
   );

@@ -85,6 +85,19 @@ export interface PurchaseSnap {
   freezes?: FreezeWindow[];
   /** Days its freezes added to the expiry. */
   frozenDays?: number;
+  /** The household it is shared with (issue 20 item 4); absent or null when it is the owner's alone. */
+  pool?: Pool | null;
+}
+
+/**
+ * A purchase's household: the members who may be paid from it besides its owner, an
+ * optional cap on the credits each may have held or used at once, and what each
+ * holds or has used now (a cache of the ledger entries naming them, like the counters).
+ */
+export interface Pool {
+  members: string[];
+  caps: Record<string, number>;
+  used: Record<string, number>;
 }
 
 export interface ItemSnap {
@@ -201,6 +214,8 @@ export interface ReservationExplain {
 /** A ledger entry to write, with every counter's change and the balance it leaves. */
 export interface Posting {
   purchaseId: string;
+  /** Whom the credits moved for: the claim's client, else the purchase's owner. */
+  clientId: string;
   kind: LedgerKind;
   delta: Counters;
   /** Unique per tenant: posting the same operation twice fails the transaction. */
@@ -268,6 +283,8 @@ export interface ChangeSet {
  */
 export interface Work {
   tenantId: string;
+  /** The client whose locking read this work is on (absent for batches): a ticket line's client. */
+  clientId?: string;
   policy: CompiledPolicy;
   version: number;
   hash: string;

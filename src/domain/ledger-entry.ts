@@ -14,6 +14,8 @@ const LedgerEntrySchema = defineEntity({
     tenantId: p.string().primary(),
     id: p.string().primary(),
     purchaseId: p.string(),
+    /** Whom the credits moved for: a pool member who used them, else the purchase's owner (null before 0016). */
+    clientId: p.string().nullable(),
     kind: p.enum(ledgerKinds),
     total: p.integer(),
     held: p.integer(),

@@ -29,6 +29,10 @@ const PurchaseSchema = defineEntity({
     deducted: p.integer(),
     expired: p.integer(),
     remaining: p.integer(),
+    /** Its household (issue 20 item 4): members, their caps, what each holds or used; null when not shared. */
+    pool: p
+      .json<{ members: string[]; caps: Record<string, number>; used: Record<string, number> }>()
+      .nullable(),
     createdAt: p.datetime(),
   },
 });

@@ -8,6 +8,7 @@ import { clientReservationRoutes } from './client-reservations.ts';
 import { clientRoutes } from './clients.ts';
 import { docsRoutes } from './docs.ts';
 import type { AppDeps, AppEnv } from './env.ts';
+import { householdRoutes } from './household.ts';
 import { itemTypeRoutes } from './item-types.ts';
 import { itemRoutes } from './items.ts';
 import { locationRoutes } from './locations.ts';
@@ -69,6 +70,7 @@ const tenantApi = new Hono<AppEnv>()
   .route('/clients', clientRoutes)
   .route('/clients', clientReservationRoutes)
   .route('/purchases', purchaseRoutes)
+  .route('/purchases', householdRoutes)
   .route('/sessions', sessionRoutes)
   .route('/sessions', scheduleRoutes)
   .route('/sessions', sessionCancelRoutes)

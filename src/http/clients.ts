@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import Type from 'typebox';
 import { catchUp } from '../credits/catch-up.ts';
+import { query } from '../db/sql.ts';
 import { Client } from '../domain/client.ts';
 import { Plan } from '../domain/plan.ts';
 import { Purchase } from '../domain/purchase.ts';
@@ -11,7 +12,7 @@ import { ClientPage, ClientSearchQuery, searchClients } from './client-search.ts
 import { creditContext } from './credit-context.ts';
 import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
-import { presentClient, presentPurchase } from './present.ts';
+import { presentClient, presentPurchase, presentSharedPurchase } from './present.ts';
 import { Client as ClientSchema } from './responses/catalog.ts';
 import { Balances } from './responses/purchases.ts';
 import { callerId, name } from './schemas.ts';
@@ -68,7 +69,10 @@ describeOperation({
   tag: 'Clients',
   summary: "A client's purchases and balances",
   access: 'staff',
-  success: ok(Balances, 'Every purchase of the client, oldest first'),
+  success: ok(
+    Balances,
+    'Every purchase of the client, and those shared with it (marked `sharedBy`), oldest first',
+  ),
 });
 
 export const clientRoutes = new Hono<AppEnv>()
@@ -102,17 +106,25 @@ export const clientRoutes = new Hono<AppEnv>()
     const client = await em.findOne(Client, { id });
     if (!client) throw notFound('client', id);
     await catchUp(await creditContext(c), { clientId: id });
-    const purchases = await em.find(
-      Purchase,
-      { clientId: id },
-      { orderBy: { purchasedAt: 'asc', id: 'asc' } },
+    const own = await em.find(Purchase, { clientId: id });
+    // Shared pools (issue 20): the purchases of other clients this one is a member of now.
+    const sharedIds = await query(
+      { tx: em },
+      `select id from purchases where tenant_id = $1 and pool is not null and (pool -> 'used') ? $2
+          and (pool -> 'members') @> jsonb_build_array($2::text)`,
+      [tenantOf(c), id],
+    );
+    const shared = await em.find(Purchase, { id: { $in: sharedIds.map((r) => String(r.id)) } });
+    const purchases = [...own, ...shared].sort(
+      (a, b) => a.purchasedAt.getTime() - b.purchasedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
     const plans = await em.find(Plan, { id: { $in: [...new Set(purchases.map((p) => p.planId))] } });
     const planOf = new Map(plans.map((p) => [p.id, p]));
     return c.json({
       clientId: id,
-      purchases: purchases.map((p) =>
-        presentPurchase(p, planOf.get(p.planId) ?? { kind: 'package', name: '' }),
-      ),
+      purchases: purchases.map((p) => {
+        const plan = planOf.get(p.planId) ?? { kind: 'package' as const, name: '' };
+        return p.clientId === id ? presentPurchase(p, plan) : presentSharedPurchase(p, plan, id);
+      }),
     });
   });

@@ -3,13 +3,7 @@ import Type, { type Static } from 'typebox';
 import { simulate } from '../credits/simulate.ts';
 import { RulesetVersion } from '../domain/ruleset-version.ts';
 import { PunchcardError } from '../errors.ts';
-import {
-  compilePolicy,
-  listPresets,
-  loadPreset,
-  RulesetSettingsSchema,
-  validateRuleset,
-} from '../policy/index.ts';
+import { listPresets, loadPreset, RulesetSettingsSchema, validateRuleset } from '../policy/index.ts';
 import type { Ruleset } from '../policy/ruleset-schema.ts';
 import { activePolicy, saveVersion } from '../tenants/policy-versions.ts';
 import { requireRole } from './auth.ts';
@@ -214,7 +208,7 @@ export const policyRoutes = new Hono<AppEnv>()
         { path: '/to', message: 'must be after from' },
       ]);
     const ctx = await creditContext(c);
-    return c.json(await simulate(ctx, compilePolicy(draft.ruleset, draft.hash), from, to));
+    return c.json(await simulate(ctx, draft, from, to));
   })
   .post('/rollback', async (c) => {
     const body = check(Rollback, await readJson(c));

@@ -1,5 +1,7 @@
 import type { Static } from 'typebox';
 import { offerLabel } from '../credits/labels.ts';
+import { capOf, usedBy } from '../credits/pool.ts';
+import type { Pool } from '../credits/types.ts';
 import type { Client } from '../domain/client.ts';
 import type { Item } from '../domain/item.ts';
 import type { ItemType } from '../domain/item-type.ts';
@@ -87,12 +89,30 @@ export const presentPurchase = (
   expired: p.expired,
   remaining: p.remaining,
   label: offerLabel({ kind: plan.kind, status: p.status, remaining: p.remaining, unlimited: p.unlimited }),
+  ...(p.pool && p.pool.members.length > 0 ? { members: poolMembers(p.pool) } : {}),
 });
+
+const poolMembers = (pool: Pool) =>
+  pool.members.map((clientId) => ({ clientId, cap: capOf(pool, clientId), used: usedBy(pool, clientId) }));
+
+/** A purchase in a member's balances: the owner's, shared with the member (issue 20 item 4). */
+export const presentSharedPurchase = (
+  p: Purchase,
+  plan: Pick<Plan, 'kind' | 'name'>,
+  memberId: string,
+): Static<typeof purchases.Purchase> => {
+  const pool = p.pool as Pool;
+  return {
+    ...presentPurchase(p, plan),
+    sharedBy: { ownerId: p.clientId, cap: capOf(pool, memberId), used: usedBy(pool, memberId) },
+  };
+};
 
 export const presentLedgerEntry = (e: LedgerEntry): Static<typeof purchases.LedgerEntry> => ({
   id: e.id,
   kind: e.kind,
   delta: { total: e.total, held: e.held, used: e.used, deducted: e.deducted, expired: e.expired },
+  clientId: e.clientId ?? null,
   reservationId: e.reservationId ?? null,
   ticketId: e.ticketId ?? null,
   actor: e.actor,

@@ -94,6 +94,6 @@ export function problemResponse(c: Context, error: unknown): Response {
     ...(known.errors.length > 0 ? { errors: known.errors } : {}),
   };
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-  if (status === 503) headers['retry-after'] = '1';
+  if (status === 503) headers['retry-after'] = String(known.retryAfter ?? 1);
   return c.body(JSON.stringify(body), status, headers);
 }

@@ -84,6 +84,7 @@ describe('plugin interface', () => {
       '0013-visit-caps',
       '0014-late-cancel',
       '0015-freezes-and-alerts',
+      '0016-pools',
       '0017-waitlist',
       '0018-sweep-steps-by-reference',
     ]);

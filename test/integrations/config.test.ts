@@ -98,7 +98,7 @@ describe('integration settings (GET/PUT /v1/integrations/{name})', () => {
           {
             path: '/events/1',
             message:
-              'must be one of purchase.created, purchase.changed, credit.changed, reservation.changed, reservation.penalty, ticket.changed, policy.changed, purchase.frozen, purchase.unfrozen, credits.low, credits.expiring, waitlist.joined, waitlist.promoted, waitlist.skipped, waitlist.left',
+              'must be one of purchase.created, purchase.changed, credit.changed, reservation.changed, reservation.penalty, ticket.changed, policy.changed, purchase.members_changed, purchase.transferred, purchase.frozen, purchase.unfrozen, credits.low, credits.expiring, waitlist.joined, waitlist.promoted, waitlist.skipped, waitlist.left',
           },
         ],
       ],

@@ -67,6 +67,8 @@ describe('the packed package', () => {
       'dist/src/index.d.ts',
       'dist/src/index.js.map',
       'dist/src/db/migrations/0001-initial.js',
+      // Simulate's replay thread loads this file by its path, next to simulate.js.
+      'dist/src/credits/simulate-worker.js',
       'dist/plugins/clubos/index.js',
       'dist/plugins/clubos/index.d.ts',
       'dist/plugins/webhooks/index.js',
@@ -214,6 +216,18 @@ describe('a Hono host on embedded PGlite', () => {
     const openapi = await anonymous('GET', '/credits/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.servers.map((s: { url: string }) => s.url)).toEqual(['/credits']);
+    // Simulate replays in a worker thread started from the installed build's file.
+    const gymgo = JSON.parse(
+      readFileSync(join(dirs.hono, 'node_modules/punchcard/rules/gymgo.json'), 'utf8'),
+    );
+    const simulated = await admin('POST', '/credits/v1/policy/simulate', {
+      ruleset: gymgo,
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    });
+    expect(simulated.status).toBe(200);
+    expect(simulated.body.totals.reservations).toBe(1);
+    expect(simulated.body.changes).toHaveLength(simulated.body.totals.changed);
   });
 });
 

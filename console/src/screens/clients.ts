@@ -9,6 +9,24 @@ import { quoteSection } from './quote.ts';
 
 const balanceText = (p: Purchase) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
 
+/** Shared pools (issue 20): whose purchase this member may use, or whom the owner shares it with. */
+function poolHint(p: Purchase) {
+  const cap = (c: number | null, used: number) => (c === null ? `${used} in use` : `${used} of ${c} in use`);
+  if (p.sharedBy)
+    return h(
+      'div',
+      { class: 'hint' },
+      `Shared by ${p.sharedBy.ownerId} (${cap(p.sharedBy.cap, p.sharedBy.used)})`,
+    );
+  if (p.members?.length)
+    return h(
+      'div',
+      { class: 'hint' },
+      `Shared with ${p.members.map((m) => `${m.clientId} (${cap(m.cap, m.used)})`).join(', ')}`,
+    );
+  return '';
+}
+
 function deltaText(d: LedgerEntry['delta']) {
   const parts = Object.entries(d)
     .filter(([, n]) => n !== 0)
@@ -288,7 +306,7 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
                 h(
                   'tr',
                   { 'data-purchase': p.id },
-                  h('th', { scope: 'row' }, p.planName, h('div', { class: 'hint' }, p.id)),
+                  h('th', { scope: 'row' }, p.planName, h('div', { class: 'hint' }, p.id), poolHint(p)),
                   h('td', { class: 'balance' }, balanceText(p)),
                   h('td', {}, p.held),
                   h('td', {}, p.used),

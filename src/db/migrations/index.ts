@@ -13,6 +13,7 @@ import { Migration0012StudioLedgerKinds } from './0012-studio-ledger-kinds.ts';
 import { Migration0013VisitCaps } from './0013-visit-caps.ts';
 import { Migration0014LateCancel } from './0014-late-cancel.ts';
 import { Migration0015FreezesAndAlerts } from './0015-freezes-and-alerts.ts';
+import { Migration0016Pools } from './0016-pools.ts';
 import { Migration0017Waitlist } from './0017-waitlist.ts';
 import { Migration0018SweepStepsByReference } from './0018-sweep-steps-by-reference.ts';
 
@@ -33,6 +34,7 @@ export const migrations = [
   { name: '0013-visit-caps', class: Migration0013VisitCaps },
   { name: '0014-late-cancel', class: Migration0014LateCancel },
   { name: '0015-freezes-and-alerts', class: Migration0015FreezesAndAlerts },
+  { name: '0016-pools', class: Migration0016Pools },
   { name: '0017-waitlist', class: Migration0017Waitlist },
   { name: '0018-sweep-steps-by-reference', class: Migration0018SweepStepsByReference },
 ];

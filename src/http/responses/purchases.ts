@@ -4,6 +4,20 @@ import { component } from '../openapi.ts';
 import { at, closed, count, enumOf, nullable } from './common.ts';
 import { IntegrationStatus } from './integrations.ts';
 
+export const PoolMember = component(
+  'PoolMember',
+  Type.Object(
+    {
+      clientId: Type.String(),
+      cap: nullable(
+        Type.Integer({ minimum: 1, description: 'Most credits the member may hold or have used at once' }),
+      ),
+      used: Type.Integer({ description: 'Credits of the purchase the member holds or used now' }),
+    },
+    closed,
+  ),
+);
+
 export const Purchase = component(
   'Purchase',
   Type.Object(
@@ -26,6 +40,26 @@ export const Purchase = component(
       expired: count,
       remaining: Type.Integer({ description: 'total − held − used − deducted − expired' }),
       label: nullable(Type.String({ description: 'What the POS shows for a new line (B20)' })),
+      members: Type.Optional(
+        Type.Array(PoolMember, {
+          description:
+            'The household it is shared with (absent when it is not shared): any member may be paid from it',
+        }),
+      ),
+      sharedBy: Type.Optional(
+        Type.Object(
+          {
+            ownerId: Type.String(),
+            cap: nullable(count),
+            used: count,
+          },
+          {
+            ...closed,
+            description:
+              "In a member's balances: the purchase is the owner's, shared with this client, who holds or used `used` credits of it under `cap`",
+          },
+        ),
+      ),
     },
     closed,
   ),
@@ -53,6 +87,11 @@ export const LedgerEntry = component(
       delta: Type.Object(
         { total: count, held: count, used: count, deducted: count, expired: count },
         { ...closed, description: "The entry's change to each counter" },
+      ),
+      clientId: nullable(
+        Type.String({
+          description: 'Whom the credits moved for: the pool member who used them, else the owner',
+        }),
       ),
       reservationId: nullable(Type.String()),
       ticketId: nullable(Type.String()),
