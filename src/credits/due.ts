@@ -2,6 +2,9 @@ import { post, touchPurchase } from './changeset.ts';
 import { triggerReservation } from './decide.ts';
 import type { PurchaseSnap, ReservationSnap, Work } from './types.ts';
 
+/** localeCompare's order, with the collator made once: a sweep batch sorts 20 000 ids. */
+const byId = new Intl.Collator().compare;
+
 export interface TimeTriggerStats {
   sessions: number;
   used: number;
@@ -21,7 +24,7 @@ export function applyDueTimeTriggers(
   upTo: Date,
 ): TimeTriggerStats {
   const ordered = [...reservations].sort(
-    (a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id),
+    (a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime() || byId(a.id, b.id),
   );
   const stats: TimeTriggerStats = {
     sessions: new Set(ordered.map((r) => r.sessionId)).size,

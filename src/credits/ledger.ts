@@ -1,18 +1,29 @@
+import { boolArray, intArray, jsonArray, textArray, timeArray } from '../db/arrays.ts';
 import { write } from '../db/sql.ts';
 import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
-import { markRecorded, outboxInsert, outboxRows } from '../outbox/record.ts';
+import { markRecorded, outboxInsert } from '../outbox/record.ts';
 import { stepsKept } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { freezesPart } from './freeze-commit.ts';
-import type { ChangeSet, ClaimSnap, Posting, ReservationSnap, UsageStep } from './types.ts';
+import type {
+  ChangeSet,
+  ClaimSnap,
+  Posting,
+  PurchaseSnap,
+  ReservationChange,
+  ReservationSnap,
+  UsageStep,
+} from './types.ts';
+import { explainOf } from './usage-dictionary.ts';
 import { waitlistParts } from './waitlist/rows.ts';
 
 /**
  * Commit: the ONLY code that writes ledger entries and purchase balances (and the
  * credit fields of reservations and ticket lines). One statement per change set,
- * whatever its size — a booking is a batch of one, a sweep batch thousands: each
- * table's rows travel as one JSON parameter unpacked by jsonb_to_recordset. Every
+ * whatever its size — a booking is a batch of one, a sweep batch thousands: the
+ * high-volume tables' rows (entries, balances, reservation updates, outbox) travel as
+ * one array per column unpacked by unnest, the rare ones as one JSON parameter. Every
  * purchase touched gets all five counters and its status written as decided on the
  * locked snapshot (absolute values are safe: the rows are locked FOR UPDATE). The
  * unique (tenant, idempotency key) of ledger entries guards against posting one
@@ -33,34 +44,32 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   // a sweep batch repeats the same few thousands of times.
   const reasons = dictionary<string | null>();
   const steps = dictionary<Omit<UsageStep, 'at'>>();
+  // By reference (the sweep): each distinct list of steps once, rows name it by index.
+  const entries = dictionary<UsageStep[]>();
+  const arg = (literal: string, type: string) => {
+    params.push(literal);
+    return `$${params.length}::${type}`;
+  };
   if (cs.postings.length > 0) {
-    const rows = cs.postings.map((p) =>
-      compact({
-        id: ids.get(p),
-        purchase_id: p.purchaseId,
-        client_id: p.clientId,
-        kind: p.kind,
-        ...p.delta,
-        reservation_id: p.reservationId,
-        ticket_id: p.ticketId,
-        line_no: p.lineNo,
-        actor: p.actor,
-        reason: reasons.ref(p.reason),
-        idempotency_key: p.key,
-        policy_version: p.policyVersion,
-        occurred_at: p.at.toISOString(),
-      }),
-    );
+    const ps = cs.postings;
+    const col = <T>(f: (p: Posting) => T) => ps.map(f);
     parts.push(`ledger as (
       insert into ledger_entries (tenant_id, id, purchase_id, client_id, kind, total, held, used, deducted, expired,
         reservation_id, ticket_id, line_no, actor, reason, idempotency_key, policy_version, occurred_at)
-      select $1, x.id, x.purchase_id, x.client_id, x.kind, coalesce(x.total, 0), coalesce(x.held, 0), coalesce(x.used, 0),
-             coalesce(x.deducted, 0), coalesce(x.expired, 0),
-             x.reservation_id, x.ticket_id, x.line_no, x.actor, r.reasons ->> coalesce(x.reason, 0), x.idempotency_key,
+      select $1, x.id, x.purchase_id, x.client_id, x.kind, x.total, x.held, x.used, x.deducted, x.expired,
+             x.reservation_id, x.ticket_id, x.line_no, x.actor, (select reasons from reasons)[x.reason], x.idempotency_key,
              x.policy_version, x.occurred_at
-        from reasons r, jsonb_to_recordset(${bind(rows)}) as x(id text, purchase_id text, client_id text, kind text, total int, held int,
-             used int, deducted int, expired int, reservation_id text, ticket_id text, line_no int, actor text, reason int,
-             idempotency_key text, policy_version int, occurred_at timestamptz))`);
+        from unnest(${arg(textArray(col((p) => ids.get(p))), 'text[]')}, ${arg(textArray(col((p) => p.purchaseId)), 'text[]')},
+             ${arg(textArray(col((p) => p.clientId)), 'text[]')},
+             ${arg(textArray(col((p) => p.kind)), 'text[]')}, ${arg(intArray(col((p) => p.delta.total)), 'int[]')},
+             ${arg(intArray(col((p) => p.delta.held)), 'int[]')}, ${arg(intArray(col((p) => p.delta.used)), 'int[]')},
+             ${arg(intArray(col((p) => p.delta.deducted)), 'int[]')}, ${arg(intArray(col((p) => p.delta.expired)), 'int[]')},
+             ${arg(textArray(col((p) => p.reservationId)), 'text[]')}, ${arg(textArray(col((p) => p.ticketId)), 'text[]')},
+             ${arg(intArray(col((p) => p.lineNo)), 'int[]')}, ${arg(textArray(col((p) => p.actor)), 'text[]')},
+             ${arg(intArray(col((p) => reasons.ref(p.reason) + 1)), 'int[]')}, ${arg(textArray(col((p) => p.key)), 'text[]')},
+             ${arg(intArray(col((p) => p.policyVersion)), 'int[]')}, ${arg(timeArray(col((p) => p.at)), 'timestamptz[]')})
+          as x(id, purchase_id, client_id, kind, total, held, used, deducted, expired, reservation_id, ticket_id, line_no, actor,
+               reason, idempotency_key, policy_version, occurred_at))`);
   }
   const sold = [...cs.purchases.values()].filter((p) => cs.newPurchases.has(p.id));
   if (sold.length > 0) {
@@ -96,26 +105,23 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   }
   const changed = [...cs.purchases.values()].filter((p) => !cs.newPurchases.has(p.id));
   if (changed.length > 0) {
-    const rows = changed.map((p) => ({
-      id: p.id,
-      status: p.status,
-      total: p.total,
-      held: p.held,
-      used: p.used,
-      deducted: p.deducted,
-      expired: p.expired,
-      remaining: p.remaining,
-      // A pool's members and counts as decided on the locked row; absent leaves it as it is.
-      ...(p.pool ? { pool: p.pool } : {}),
-      expires_at: p.expiresAt?.toISOString() ?? null,
-    }));
-    // The expiry too: a freeze moves it (issue 20).
+    const col = (f: (p: PurchaseSnap) => number) => arg(intArray(changed.map(f)), 'int[]');
+    // Also as `= any(ids)`: an index condition, so the statement reads the batch's rows
+    // and never the tenant's whole table (the planner hash-joins a 20 000-row unnest).
+    const ids = arg(textArray(changed.map((p) => p.id)), 'text[]');
+    // The expiry too: a freeze moves it (issue 20). A pool's members and counts as
+    // decided on the locked row; null leaves it as it is.
     parts.push(`balances as (
       update purchases p set status = v.status, total = v.total, held = v.held, used = v.used, deducted = v.deducted,
-             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at, pool = coalesce(v.pool, p.pool)
-        from jsonb_to_recordset(${bind(rows)}) as v(id text, status text, total int, held int, used int, deducted int,
-             expired int, remaining int, expires_at timestamptz, pool jsonb)
-       where p.tenant_id = $1 and p.id = v.id)`);
+             expired = v.expired, remaining = v.remaining, expires_at = v.expires_at,
+             pool = coalesce(v.pool::jsonb, p.pool)
+        from unnest(${ids}, ${arg(textArray(changed.map((p) => p.status)), 'text[]')},
+             ${col((p) => p.total)}, ${col((p) => p.held)}, ${col((p) => p.used)}, ${col((p) => p.deducted)},
+             ${col((p) => p.expired)}, ${col((p) => p.remaining)},
+             ${arg(timeArray(changed.map((p) => p.expiresAt)), 'timestamptz[]')},
+             ${arg(jsonArray(changed.map((p) => p.pool)), 'text[]')})
+          as v(id, status, total, held, used, deducted, expired, remaining, expires_at, pool)
+       where p.tenant_id = $1 and p.id = any(${ids}) and p.id = v.id)`);
   }
   const changes = [...cs.reservations.values()];
   const inserts = changes.filter((c) => c.insert);
@@ -144,46 +150,72 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
              started_applied boolean, ended_applied boolean, explain jsonb, created_at timestamptz, penalty jsonb))`);
   }
   if (updates.length > 0) {
-    const rows = updates.map((c) => {
-      const { client_id: _c, session_id: _s, channel: _ch, ...row } = reservationRow(c.reservation);
-      return compact({
-        ...row,
-        set_assignment: c.assignment !== undefined,
-        assignment: c.assignment,
-        set_penalty: c.penaltyChanged === true,
-        penalty: c.penaltyChanged ? (c.reservation.penalty ?? null) : null,
-        steps: c.steps.map(({ at, ...step }) => [steps.ref(step), at]),
-      });
-    });
-    parts.push(`changed_reservations as (
-      update reservations r set status = v.status, purchase_id = v.purchase_id,
-             manual_purchase = coalesce(v.manual_purchase, false), credit_state = v.credit_state,
-             covered_units = coalesce(v.covered_units, 0), shares = v.shares, credit_seq = coalesce(v.credit_seq, 0),
-             started_applied = coalesce(v.started_applied, false), ended_applied = coalesce(v.ended_applied, false),
+    const rs = updates.map((c) => c.reservation);
+    const text = (f: (r: ReservationSnap) => string | null) => arg(textArray(rs.map(f)), 'text[]');
+    const int = (f: (r: ReservationSnap) => number) => arg(intArray(rs.map(f)), 'int[]');
+    const bool = (f: (r: ReservationSnap) => boolean) => arg(boolArray(rs.map(f)), 'boolean[]');
+    const ids = text((r) => r.id);
+    const columns = `${ids}, ${text((r) => r.status)}, ${text((r) => r.purchaseId)},
+             ${bool((r) => r.manualPurchase)}, ${text((r) => r.creditState)}, ${int((r) => r.coveredUnits)},
+             ${arg(jsonArray(rs.map(sharesColumn)), 'text[]')}, ${int((r) => r.creditSeq)}, ${bool((r) => r.startedApplied)},
+             ${bool((r) => r.endedApplied)}, ${arg(boolArray(updates.map((c) => c.assignment !== undefined)), 'boolean[]')},
+             ${arg(jsonArray(updates.map((c) => c.assignment)), 'text[]')},
+             ${arg(boolArray(updates.map((c) => c.penaltyChanged === true)), 'boolean[]')},
+             ${arg(jsonArray(updates.map((c) => (c.penaltyChanged ? c.reservation.penalty : null))), 'text[]')}`;
+    const set = `status = v.status, purchase_id = v.purchase_id, manual_purchase = v.manual_purchase,
+             credit_state = v.credit_state, covered_units = v.covered_units, shares = v.shares::jsonb,
+             credit_seq = v.credit_seq, started_applied = v.started_applied, ended_applied = v.ended_applied,
              policy_version = $2::int,
-             penalty = case when v.set_penalty then v.penalty else r.penalty end,
+             penalty = case when v.set_penalty then v.penalty::jsonb else r.penalty end`;
+    const names = `id, status, purchase_id, manual_purchase, credit_state, covered_units, shares, credit_seq,
+             started_applied, ended_applied, set_assignment, assignment, set_penalty, penalty`;
+    if (cs.stepsByReference) {
+      // The sweep: the explanation is left as it is, the batch's steps are named by
+      // reference (this statement's dictionary, one entry per distinct list of steps).
+      const entry = int((r) => {
+        const change = cs.reservations.get(r.id) as ReservationChange;
+        return change.steps.length === 0 ? (null as unknown as number) : entries.ref(change.steps);
+      });
+      parts.push(`changed_reservations as (
+      update reservations r set ${set},
+             explain = case when v.set_assignment
+                            then jsonb_build_object('assignment', coalesce(v.assignment::jsonb, 'null'::jsonb),
+                                   'usage', coalesce(${explainOf('r')} -> 'usage', '[]'::jsonb),
+                                   'policyVersion', $2::int, 'policyHash', $3::text)
+                            else ${explainOf('r')} end,
+             usage_dictionary = case when v.entry is null then null else (select id from dictionary) end,
+             usage_entry = v.entry
+        from unnest(${columns}, ${entry}) as v(${names}, entry)
+       where r.tenant_id = $1 and r.id = any(${ids}) and r.id = v.id)`);
+    } else {
+      const usage = `coalesce(${explainOf('r')} -> 'usage', '[]'::jsonb)`;
+      const rowSteps = arg(
+        jsonArray(updates.map((c) => c.steps.map(({ at, ...step }) => [steps.ref(step), at]))),
+        'text[]',
+      );
+      parts.push(`changed_reservations as (
+      update reservations r set ${set},
              explain = jsonb_build_object(
-               'assignment', case when v.set_assignment then coalesce(v.assignment, 'null'::jsonb) else coalesce(r.explain -> 'assignment', 'null'::jsonb) end,
-               'usage', case when jsonb_array_length(coalesce(r.explain -> 'usage', '[]'::jsonb)) + jsonb_array_length(st.steps) <= ${stepsKept}
-                             then coalesce(r.explain -> 'usage', '[]'::jsonb) || st.steps
+               'assignment', case when v.set_assignment then coalesce(v.assignment::jsonb, 'null'::jsonb) else coalesce(${explainOf('r')} -> 'assignment', 'null'::jsonb) end,
+               'usage', case when jsonb_array_length(${usage}) + jsonb_array_length(st.steps) <= ${stepsKept}
+                             then ${usage} || st.steps
                              else (select jsonb_agg(u.step order by u.n) from (
-                                     select step, n from jsonb_array_elements(coalesce(r.explain -> 'usage', '[]'::jsonb) || st.steps)
+                                     select step, n from jsonb_array_elements(${usage} || st.steps)
                                             with ordinality as e(step, n)
                                       order by n desc limit ${stepsKept}) u) end,
-               'policyVersion', $2::int, 'policyHash', $3::text)
-        from steps d, jsonb_to_recordset(${bind(rows)}) as v(id text, status text, purchase_id text, manual_purchase boolean,
-             credit_state text, covered_units int, shares jsonb, credit_seq int, started_applied boolean,
-             ended_applied boolean, set_assignment boolean, assignment jsonb, set_penalty boolean, penalty jsonb,
-             steps jsonb)
-        -- Steps expanded from the dictionary; one step (a sweep's) without an aggregate.
+               'policyVersion', $2::int, 'policyHash', $3::text),
+             usage_dictionary = null, usage_entry = null
+        from steps d, unnest(${columns}, ${rowSteps}) as v(${names}, steps)
+        -- Steps expanded from the dictionary; one step without an aggregate.
         cross join lateral (
-          select case jsonb_array_length(coalesce(v.steps, '[]'::jsonb))
+          select case jsonb_array_length(coalesce(v.steps::jsonb, '[]'::jsonb))
                    when 0 then '[]'::jsonb
-                   when 1 then jsonb_build_array((d.steps -> (v.steps -> 0 ->> 0)::int) || jsonb_build_object('at', v.steps -> 0 -> 1))
+                   when 1 then jsonb_build_array((d.steps -> (v.steps::jsonb -> 0 ->> 0)::int) || jsonb_build_object('at', v.steps::jsonb -> 0 -> 1))
                    else (select jsonb_agg((d.steps -> (e.s ->> 0)::int) || jsonb_build_object('at', e.s -> 1) order by e.n)
-                           from jsonb_array_elements(v.steps) with ordinality as e(s, n))
+                           from jsonb_array_elements(v.steps::jsonb) with ordinality as e(s, n))
                  end as steps) st
-       where r.tenant_id = $1 and r.id = v.id)`);
+       where r.tenant_id = $1 and r.id = any(${ids}) and r.id = v.id)`);
+    }
   }
   const tickets = [...cs.tickets.values()];
   const opened = tickets
@@ -270,21 +302,21 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
     const at = `$${params.length}::timestamptz`;
     parts.push(`swept as (
       update sessions s set swept_at = ${at}
-       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.swept])})))`);
+       where s.tenant_id = $1 and s.id = any(${arg(textArray([...cs.swept]), 'text[]')}))`);
   }
   if (cs.canceledSessions && cs.canceledSessions.size > 0) {
     params.push(ctx.now);
     const at = `$${params.length}::timestamptz`;
     parts.push(`canceled_sessions as (
       update sessions s set canceled_at = coalesce(s.canceled_at, ${at})
-       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.canceledSessions])})))`);
+       where s.tenant_id = $1 and s.id = any(${arg(textArray([...cs.canceledSessions]), 'text[]')}))`);
   }
   if (cs.freezes && cs.freezes.length > 0) parts.push(freezesPart(cs.freezes, bind));
   parts.push(...waitlistParts(cs, bind));
   if (cs.resweep.size > 0) {
     parts.push(`resweep as (
       update sessions s set swept_at = null
-       where s.tenant_id = $1 and s.id in (select jsonb_array_elements_text(${bind([...cs.resweep])})))`);
+       where s.tenant_id = $1 and s.id = any(${arg(textArray([...cs.resweep]), 'text[]')}))`);
   }
   // The change set's events, in decision order, written by this same statement and
   // handed to the transaction's owner (which publishes them once committed).
@@ -307,12 +339,20 @@ export async function commit(ctx: CreditContext, cs: ChangeSet): Promise<void> {
   });
   if (events.length > 0) {
     params.push(ctx.now);
-    const at = `$${params.length}::timestamptz`;
-    params.push(outboxRows(events));
-    parts.push(`outbox as (${outboxInsert(at, `$${params.length}::jsonb`)})`);
+    parts.push(`outbox as (${outboxInsert(events, `$${params.length}::timestamptz`, arg)})`);
   }
-  if (cs.postings.length > 0) parts.splice(1, 0, `reasons as (select ${bind(reasons.values)} as reasons)`);
-  if (updates.length > 0) parts.splice(1, 0, `steps as (select ${bind(steps.values)} as steps)`);
+  if (cs.postings.length > 0)
+    parts.splice(1, 0, `reasons as (select ${arg(textArray(reasons.values), 'text[]')} as reasons)`);
+  if (steps.values.length > 0) parts.splice(1, 0, `steps as (select ${bind(steps.values)} as steps)`);
+  else if (updates.length > 0 && !cs.stepsByReference)
+    parts.splice(1, 0, `steps as (select '[]'::jsonb as steps)`);
+  if (entries.values.length > 0)
+    parts.splice(
+      1,
+      0,
+      `dictionary as (insert into usage_dictionaries (tenant_id, policy_version, policy_hash, entries)
+        values ($1, $2::int, $3::text, ${bind(entries.values)}) returning id)`,
+    );
   if (parts.length > 1) await write(ctx, `with ${parts.join(',\n')}\nselect 1 as done`, params);
   markRecorded(events);
   ctx.events.push(...events);
@@ -336,13 +376,6 @@ function dictionary<T>() {
     },
   };
 }
-
-/** Rows travel without their null and zero fields (jsonb_to_recordset reads them as null): a sweep batch is megabytes. */
-const compact = (row: Record<string, unknown>) => {
-  for (const key of Object.keys(row))
-    if (row[key] === null || row[key] === undefined || row[key] === 0 || row[key] === false) delete row[key];
-  return row;
-};
 
 /** The shares column: the list when more than one purchase pays, else null (purchase_id says it all). */
 const sharesColumn = (claim: ClaimSnap) => (claim.shares && claim.shares.length > 1 ? claim.shares : null);

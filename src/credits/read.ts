@@ -20,6 +20,7 @@ import {
   ticketOf,
 } from './snapshot.ts';
 import type { ClientSnapshot, PurchaseSnap, ReservationExplain, ReservationSnap } from './types.ts';
+import { explainOf } from './usage-dictionary.ts';
 import { capColumns, sessionZoneColumn } from './visit-cap-read.ts';
 
 /** A purchase that ended (used up, expired, voided) and holds nothing drops out of the lock this long after its sale. */
@@ -163,7 +164,7 @@ export async function readClient(ctx: CreditContext, req: ReadRequest): Promise<
            and e.seq <= (select max(u.seq) from ledger_entries u where u.tenant_id = $1
                             and u.purchase_id = r.purchase_id and u.kind = 'use' and u.reservation_id = r.id))
       end as used_through,
-      case when r.id in (${shown}) then r.explain end as explain`
+      case when r.id in (${shown}) then ${explainOf('r')} end as explain`
     : '';
   const ticketColumns = ticket
     ? `,

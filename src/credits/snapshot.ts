@@ -13,6 +13,7 @@ import type {
   TicketRow,
   TicketSnap,
 } from './types.ts';
+import { explainOf } from './usage-dictionary.ts';
 import { capColumns, capOfRow, sessionZoneColumn } from './visit-cap-read.ts';
 
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
@@ -260,7 +261,7 @@ export async function readReservations(
   } else {
     where = 's.starts_at >= $2 and s.starts_at < $3';
     params = [scope.startingFrom, scope.to];
-    extra = `, r.explain -> 'usage' as history`;
+    extra = `, ${explainOf('r')} -> 'usage' as history`;
   }
   const rows = await query(
     ctx,

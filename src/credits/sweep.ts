@@ -47,6 +47,7 @@ export async function sweepBatch(
   const due = await readReservations(ctx, { dueIn: sessions.map((s) => String(s.id)), upTo: asOf });
   const stats = applyDueTimeTriggers(work, due.values(), asOf);
   for (const s of sessions) work.cs.swept.add(String(s.id));
+  work.cs.stepsByReference = true;
   await commit(ctx, work.cs);
   return { ...stats, sessions: sessions.length, done: sessions.length < sweepBatchSize };
 }

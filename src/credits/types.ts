@@ -266,6 +266,8 @@ export interface ChangeSet {
   newLines: Set<string>;
   /** Sessions this sweep batch has swept (their time triggers all decided). */
   swept: Set<string>;
+  /** The sweep's: usage steps stored by reference, not written into each explanation (usage-dictionary.ts). */
+  stepsByReference?: boolean;
   /** Sessions the studio canceled (issue 17): marked with the commit's instant unless already marked. */
   canceledSessions?: Set<string>;
   /** Freezes made or ended (issue 20): upserted whole. */

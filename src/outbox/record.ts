@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { textArray } from '../db/arrays.ts';
 import { query } from '../db/sql.ts';
 import type { PunchcardEvent } from '../events.ts';
 import { newId } from '../ids.ts';
@@ -12,29 +13,29 @@ function subjectOf(event: PunchcardEvent): string | null {
 /** Events written by the statement that made them (the commit statement): the owner's `recordEvents` skips them. */
 const recorded = new WeakSet<PunchcardEvent>();
 
-/** The outbox rows of `events`, bound as one JSON parameter of `outboxInsert`. */
-export function outboxRows(events: readonly PunchcardEvent[]): string {
-  return JSON.stringify(
-    events.map((e) => ({
-      id: newId('ev'),
-      tenant: e.payload.tenantId,
-      name: e.name,
-      subject: subjectOf(e),
-      payload: e.payload,
-    })),
-  );
-}
-
 /**
- * The outbox insert, given the parameters holding the instant and the rows: a plain
- * statement here, a part (CTE) of the commit statement there. Each row's `seq` comes
- * from the column default (one global sequence), drawn in the events' order.
+ * The outbox insert of `events`, given the parameter holding the instant and `arg`,
+ * which binds one more parameter and answers its placeholder: a plain statement here,
+ * a part (CTE) of the commit statement there. Columns travel as arrays and the
+ * payloads as one JSON array, zipped by ROWS FROM: a sweep batch writes 20 000
+ * events, and one JSON document per row cost more than the rows. Each row's `seq`
+ * comes from the column default (one global sequence), drawn in the events' order.
  */
-export const outboxInsert = (occurredAt: string, rows: string) =>
-  `insert into outbox (tenant_id, id, name, subject, payload, occurred_at)
-     select e.v->>'tenant', e.v->>'id', e.v->>'name', e.v->>'subject', e.v->'payload', ${occurredAt}
-       from jsonb_array_elements(${rows}) with ordinality as e(v, ord)
+export function outboxInsert(
+  events: readonly PunchcardEvent[],
+  occurredAt: string,
+  arg: (literal: string, type: string) => string,
+): string {
+  return `insert into outbox (tenant_id, id, name, subject, payload, occurred_at)
+     select e.tenant, e.id, e.name, e.subject, e.payload, ${occurredAt}
+       from rows from (unnest(${arg(textArray(events.map((e) => e.payload.tenantId)), 'text[]')}),
+                       unnest(${arg(textArray(events.map(() => newId('ev'))), 'text[]')}),
+                       unnest(${arg(textArray(events.map((e) => e.name)), 'text[]')}),
+                       unnest(${arg(textArray(events.map(subjectOf)), 'text[]')}),
+                       jsonb_array_elements(${arg(JSON.stringify(events.map((e) => e.payload)), 'jsonb')}))
+            with ordinality as e(tenant, id, name, subject, payload, ord)
       order by e.ord`;
+}
 
 /** Marks events as already in the outbox: the statement that wrote them commits or rolls back with them. */
 export function markRecorded(events: readonly PunchcardEvent[]): void {
@@ -64,5 +65,10 @@ export async function recordEvents(
   const left = events.filter((e) => !recorded.has(e));
   if (left.length === 0) return;
   // Bound parameters: the ORM's execute() would splice the events' JSON into the SQL text.
-  await query({ tx }, outboxInsert('$1::timestamptz', '$2::jsonb'), [occurredAt, outboxRows(left)]);
+  const params: unknown[] = [occurredAt];
+  const arg = (literal: string, type: string) => {
+    params.push(literal);
+    return `$${params.length}::${type}`;
+  };
+  await query({ tx }, outboxInsert(left, '$1::timestamptz', arg), params);
 }

@@ -86,6 +86,7 @@ describe('plugin interface', () => {
       '0015-freezes-and-alerts',
       '0016-pools',
       '0017-waitlist',
+      '0018-sweep-steps-by-reference',
     ]);
     await credits.close();
     expect((await shared.app.request('/healthz')).status).toBe(200);

@@ -15,6 +15,7 @@ import { Migration0014LateCancel } from './0014-late-cancel.ts';
 import { Migration0015FreezesAndAlerts } from './0015-freezes-and-alerts.ts';
 import { Migration0016Pools } from './0016-pools.ts';
 import { Migration0017Waitlist } from './0017-waitlist.ts';
+import { Migration0018SweepStepsByReference } from './0018-sweep-steps-by-reference.ts';
 
 /** Shipped with the package, in order; names are explicit so bundlers cannot mangle them. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   { name: '0015-freezes-and-alerts', class: Migration0015FreezesAndAlerts },
   { name: '0016-pools', class: Migration0016Pools },
   { name: '0017-waitlist', class: Migration0017Waitlist },
+  { name: '0018-sweep-steps-by-reference', class: Migration0018SweepStepsByReference },
 ];
