@@ -1,4 +1,5 @@
 import { conflict, PunchcardError } from '../errors.ts';
+import type { Delta } from './balance.ts';
 import { post, touchReservation } from './changeset.ts';
 import type { CreditContext } from './context.ts';
 import { planFor } from './decide.ts';
@@ -27,22 +28,7 @@ export function decideWaive(work: Work, r: ReservationSnap, reason: string): voi
   const next = planFor(work, r, 'release', r.coveredUnits);
   if (next.kind !== 'move' || next.postings.length === 0) throw conflict('nothing to waive');
   const text = `no-show waived by ${work.actor}: ${reason}`;
-  for (const p of next.postings) {
-    const purchase = work.purchases.get(p.purchaseId);
-    if (!purchase) continue;
-    r.creditSeq += 1;
-    post(work, purchase, {
-      kind: 'waive',
-      delta: p.delta,
-      key: `r:${r.id}:${r.creditSeq}`,
-      reason: text,
-      at: work.now,
-      reservationId: r.id,
-      policyVersion: null,
-    });
-  }
-  r.creditState = 'released';
-  r.coveredUnits = 0;
+  giveBack(work, r, next.postings, 'waive', text);
   touchReservation(work, r).steps.push({
     trigger: 'no_show',
     event: 'release',
@@ -64,24 +50,7 @@ function waiveForfeit(work: Work, r: ReservationSnap, reason: string): void {
   const what = penalty.kind === 'late_cancel' ? 'late cancel' : 'no-show';
   const text = `${what} waived by ${work.actor}: ${reason}`;
   const next = r.creditState === 'used' ? planFor(work, r, 'release', r.coveredUnits) : null;
-  if (next?.kind === 'move') {
-    for (const p of next.postings) {
-      const purchase = work.purchases.get(p.purchaseId);
-      if (!purchase) continue;
-      r.creditSeq += 1;
-      post(work, purchase, {
-        kind: 'forfeit_waive',
-        delta: p.delta,
-        key: `r:${r.id}:${r.creditSeq}`,
-        reason: text,
-        at: work.now,
-        reservationId: r.id,
-        policyVersion: null,
-      });
-    }
-    r.creditState = 'released';
-    r.coveredUnits = 0;
-  }
+  if (next?.kind === 'move') giveBack(work, r, next.postings, 'forfeit_waive', text);
   r.penalty = {
     ...penalty,
     fee: 0,
@@ -107,4 +76,30 @@ export async function waive(ctx: CreditContext, id: string, reason: string): Pro
     throw new PunchcardError('forbidden', "this tenant's settings let only admins waive a no-show");
   decideWaive(work, r, reason);
   return finish(ctx, work, snapshot, r, 'waived');
+}
+
+/** Posts the release of a waived reservation's used credits under the waive's own kind. */
+function giveBack(
+  work: Work,
+  r: ReservationSnap,
+  postings: { purchaseId: string; delta: Delta }[],
+  kind: 'waive' | 'forfeit_waive',
+  text: string,
+): void {
+  for (const p of postings) {
+    const purchase = work.purchases.get(p.purchaseId);
+    if (!purchase) continue;
+    r.creditSeq += 1;
+    post(work, purchase, {
+      kind,
+      delta: p.delta,
+      key: `r:${r.id}:${r.creditSeq}`,
+      reason: text,
+      at: work.now,
+      reservationId: r.id,
+      policyVersion: null,
+    });
+  }
+  r.creditState = 'released';
+  r.coveredUnits = 0;
 }
