@@ -1,12 +1,13 @@
+import type { Socket } from 'node:net';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 
 /**
  * Fewer round trips per transaction on PostgreSQL: every pooled client runs in `pg`'s
  * pipeline mode (a statement goes on the wire without waiting for the one before;
  * answers come back in order), and
- * - `begin` is not waited for: it is sent at once and answered as done, and its real
- *   answer is awaited together with the next statement's, so BEGIN and the locking
- *   read travel together;
+ * - `begin` is not waited for: it is answered as done, held back and sent with the
+ *   next statement (in the same write), and its real answer is awaited together with
+ *   that statement's, so BEGIN and the locking read travel together;
  * - a statement sent before `commit` without being awaited (src/db/sql.ts `write`)
  *   travels with the COMMIT;
  * - a COMMIT that PostgreSQL answers with ROLLBACK (a statement of the transaction
@@ -25,30 +26,55 @@ export function pipelineTransactions(pool: Pool): void {
     patched.add(client);
     (client as PoolClient & { pipeline: boolean }).pipeline = true;
     const send = client.query.bind(client) as (...args: unknown[]) => unknown;
-    let begun: Promise<unknown> | null = null;
+    const gather = gatherWrites(client);
+    let begin: { text: string; values: unknown } | null = null;
+    /** Sends BEGIN, held back until now, right before the statement `then` sends: one write on the socket. */
+    const withBegin = <T>(then: () => T): { first: Promise<unknown> | null; answer: T } => {
+      const held = begin;
+      begin = null;
+      gather();
+      const first = held ? (send(held.text, held.values) as Promise<unknown>) : null;
+      // Handled where it is awaited, with the statement that follows.
+      first?.catch(() => {});
+      return { first, answer: then() };
+    };
     client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
       if (callback !== undefined || typeof text !== 'string') {
-        const first = begun;
-        begun = null;
-        // A callback or a Query object (a cursor) takes its own answer; BEGIN's is still awaited first.
-        if (first) void first.catch(() => {});
-        return send(text, values, callback);
+        // A callback or a Query object (a cursor) takes its own answer; BEGIN's is not awaited by it.
+        return withBegin(() => send(text, values, callback)).answer;
       }
       const verb = text.trim().toLowerCase();
-      if (verb === 'begin' && begun === null) {
-        begun = send(text, values) as Promise<unknown>;
-        // Handled where it is awaited, with the next statement.
-        begun.catch(() => {});
+      if (verb === 'begin' && begin === null) {
+        begin = { text, values };
         return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [], fields: [] });
       }
-      const first = begun;
-      begun = null;
       signalSent(values);
-      const answer = send(text, values) as Promise<QueryResult>;
+      const { first, answer } = withBegin(() => send(text, values) as Promise<QueryResult>);
       const checked = verb === 'commit' ? answer.then(refuseRolledBack) : answer;
       return first ? both(first, checked) : checked;
     }) as PoolClient['query'];
   });
+}
+
+/**
+ * Statements handed to the client in one turn of the event loop (BEGIN with the
+ * locking read; the commit statement, sent without waiting, with the COMMIT that
+ * follows it) leave in one write: the socket is corked until the pending callbacks
+ * of this turn have run. A socket write is a system call, and per booking they were
+ * the largest single share of the service's CPU.
+ */
+function gatherWrites(client: PoolClient): () => void {
+  let corked = false;
+  return () => {
+    const socket = (client as PoolClient & { connection?: { stream?: Socket } }).connection?.stream;
+    if (corked || !socket?.cork) return;
+    corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      corked = false;
+      socket.uncork();
+    });
+  };
 }
 
 /** The statement's answer once BEGIN's is known to be fine (BEGIN's error first: it explains the rest). */
