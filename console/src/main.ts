@@ -6,6 +6,7 @@ import { dropDraft, onDraftChange, unsaved } from './draft.ts';
 import { refusalText } from './refusal.ts';
 import { clientsScreen } from './screens/clients.ts';
 import { historyScreen } from './screens/history.ts';
+import { plansScreen } from './screens/plans.ts';
 import { presetsScreen } from './screens/presets.ts';
 import { rulesScreen } from './screens/rules.ts';
 import { simulateScreen } from './screens/simulate.ts';
@@ -22,6 +23,7 @@ const screens: Screen[] = [
   { path: 'rules', title: 'Rules', adminOnly: true, show: rulesScreen },
   { path: 'simulate', title: 'Simulate', adminOnly: true, show: simulateScreen },
   { path: 'history', title: 'History', adminOnly: true, show: historyScreen },
+  { path: 'plans', title: 'Plans', adminOnly: true, show: plansScreen },
   { path: 'clients', title: 'Clients', adminOnly: false, show: clientsScreen },
 ];
 
