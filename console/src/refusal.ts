@@ -86,3 +86,14 @@ export function refusalText(
       return `${what}: the service answered ${status} ${problem.title ?? ''}${detail && detail !== problem.title ? ` (${detail})` : ''}.`;
   }
 }
+
+/**
+ * A refused staff action on one thing (unfreeze, transfer, join a waitlist): a 409
+ * there is the thing's own state (frozen, expired, full), not a race, so the
+ * service's reason is said as it is; anything else as `refusalText` says it.
+ */
+export function actionRefusal(failed: { status: number; problem: Problem }, what: string): string {
+  if (failed.status === 409 || failed.status === 404)
+    return `${what}: ${failed.problem.detail ?? failed.problem.title}. Nothing was changed.`;
+  return refusalText(failed, what);
+}

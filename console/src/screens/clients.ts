@@ -4,7 +4,7 @@ import { announce, h, message, render, when } from '../dom.ts';
 import { refusalText } from '../refusal.ts';
 import type { ClientReservation, LedgerEntry, Purchase } from '../shapes.ts';
 import { countsText, creditStateText, explainText } from '../words.ts';
-import { freezePurchase } from './freeze.ts';
+import { freezePurchase, showFreezes } from './freeze.ts';
 import { quoteSection } from './quote.ts';
 
 const balanceText = (p: Purchase) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
@@ -328,6 +328,13 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
                           `Freeze ${p.id}`,
                         )
                       : null,
+                    p.sharedBy
+                      ? null
+                      : h(
+                          'button',
+                          { type: 'button', onclick: () => void showFreezes(p, ledgerOut, note, reload) },
+                          `Freezes of ${p.id}`,
+                        ),
                   ),
                 ),
               ),
