@@ -9,6 +9,7 @@ import { historyScreen } from './screens/history.ts';
 import { plansScreen } from './screens/plans.ts';
 import { presetsScreen } from './screens/presets.ts';
 import { rulesScreen } from './screens/rules.ts';
+import { sessionsScreen } from './screens/sessions.ts';
 import { simulateScreen } from './screens/simulate.ts';
 
 interface Screen {
@@ -25,6 +26,7 @@ const screens: Screen[] = [
   { path: 'history', title: 'History', adminOnly: true, show: historyScreen },
   { path: 'plans', title: 'Plans', adminOnly: true, show: plansScreen },
   { path: 'clients', title: 'Clients', adminOnly: false, show: clientsScreen },
+  { path: 'sessions', title: 'Sessions', adminOnly: false, show: sessionsScreen },
 ];
 
 const main = document.getElementById('main') as HTMLElement;
@@ -169,7 +171,7 @@ async function needsAdmin(screen: Screen) {
     h('h1', {}, screen.title),
     message(
       'info',
-      `${screen.title} needs an admin key: this tab is signed in with a staff key, which can see presets and clients only.`,
+      `${screen.title} needs an admin key: this tab is signed in with a staff key, which can see presets, clients and sessions only.`,
     ),
     h(
       'p',

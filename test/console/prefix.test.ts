@@ -70,7 +70,7 @@ describe('admin console under a host prefix', () => {
       .getByRole('navigation', { name: 'Console sections' })
       .getByRole('link')
       .allTextContents();
-    expect(sections).toEqual(['Presets', 'Clients']);
+    expect(sections).toEqual(['Presets', 'Clients', 'Sessions']);
     expect(await page.getByText('Staff (read only)').count()).toBe(1);
     await page.getByRole('link', { name: 'Presets' }).click();
     await page.getByRole('article', { name: /MyTime/ }).waitFor();

@@ -90,7 +90,8 @@ function ask(dialog: HTMLDialogElement): Promise<string> {
   });
 }
 
-const nameOf = async (id: string) => {
+/** A client's name for a list that gives only its id (the id when it cannot be read). */
+export const nameOf = async (id: string) => {
   const c = await outcome(api.GET('/v1/clients/{id}', { params: { path: { id } } }));
   return c.ok ? c.data.name : id;
 };
