@@ -124,7 +124,7 @@ async function route() {
   );
   render(
     who,
-    h('span', {}, role === 'admin' ? 'Admin' : 'Staff (read only)'),
+    h('span', {}, role === 'admin' ? 'Admin' : 'Staff (front desk)'),
     h(
       'button',
       {

@@ -71,7 +71,7 @@ describe('admin console under a host prefix', () => {
       .getByRole('link')
       .allTextContents();
     expect(sections).toEqual(['Presets', 'Clients', 'Sessions']);
-    expect(await page.getByText('Staff (read only)').count()).toBe(1);
+    expect(await page.getByText('Staff (front desk)').count()).toBe(1);
     await page.getByRole('link', { name: 'Presets' }).click();
     await page.getByRole('article', { name: /MyTime/ }).waitFor();
     expect(await page.getByRole('button', { name: /^Switch to/ }).count()).toBe(0);
