@@ -6,8 +6,10 @@ import { dropDraft, onDraftChange, unsaved } from './draft.ts';
 import { refusalText } from './refusal.ts';
 import { clientsScreen } from './screens/clients.ts';
 import { historyScreen } from './screens/history.ts';
+import { plansScreen } from './screens/plans.ts';
 import { presetsScreen } from './screens/presets.ts';
 import { rulesScreen } from './screens/rules.ts';
+import { sessionsScreen } from './screens/sessions.ts';
 import { simulateScreen } from './screens/simulate.ts';
 
 interface Screen {
@@ -22,7 +24,9 @@ const screens: Screen[] = [
   { path: 'rules', title: 'Rules', adminOnly: true, show: rulesScreen },
   { path: 'simulate', title: 'Simulate', adminOnly: true, show: simulateScreen },
   { path: 'history', title: 'History', adminOnly: true, show: historyScreen },
+  { path: 'plans', title: 'Plans', adminOnly: true, show: plansScreen },
   { path: 'clients', title: 'Clients', adminOnly: false, show: clientsScreen },
+  { path: 'sessions', title: 'Sessions', adminOnly: false, show: sessionsScreen },
 ];
 
 const main = document.getElementById('main') as HTMLElement;
@@ -120,7 +124,7 @@ async function route() {
   );
   render(
     who,
-    h('span', {}, role === 'admin' ? 'Admin' : 'Staff (read only)'),
+    h('span', {}, role === 'admin' ? 'Admin' : 'Staff (front desk)'),
     h(
       'button',
       {
@@ -167,7 +171,7 @@ async function needsAdmin(screen: Screen) {
     h('h1', {}, screen.title),
     message(
       'info',
-      `${screen.title} needs an admin key: this tab is signed in with a staff key, which can see presets and clients only.`,
+      `${screen.title} needs an admin key: this tab is signed in with a staff key, which can see presets, clients and sessions only.`,
     ),
     h(
       'p',

@@ -26,6 +26,14 @@ const fields: Record<string, { label: string; range?: [number, number] }> = {
   },
   '/purchaseId': { label: 'Purchase' },
   '/q': { label: 'Name or email' },
+  '/cap/count': { label: 'Visits per period', range: [1, 1000] },
+  '/cap/rollover/max': { label: 'Unused visits carried over', range: [1, 1000] },
+  '/maxFreezeDays': { label: 'Most frozen days in all', range: [1, 3660] },
+  '/lowBalanceAt': { label: 'Low-balance alert at', range: [0, 1_000_000] },
+  '/expiringNoticeDays': { label: 'Expiry notice', range: [1, 365] },
+  '/toClientId': { label: 'To client' },
+  '/credits': { label: 'Credits to move', range: [1, 1_000_000] },
+  '/reason': { label: 'Reason' },
 };
 
 /** One 422 fault as a sentence naming the field and, for a number, its range. */
@@ -77,4 +85,15 @@ export function refusalText(
     default:
       return `${what}: the service answered ${status} ${problem.title ?? ''}${detail && detail !== problem.title ? ` (${detail})` : ''}.`;
   }
+}
+
+/**
+ * A refused staff action on one thing (unfreeze, transfer, join a waitlist): a 409
+ * there is the thing's own state (frozen, expired, full), not a race, so the
+ * service's reason is said as it is; anything else as `refusalText` says it.
+ */
+export function actionRefusal(failed: { status: number; problem: Problem }, what: string): string {
+  if (failed.status === 409 || failed.status === 404)
+    return `${what}: ${failed.problem.detail ?? failed.problem.title}. Nothing was changed.`;
+  return refusalText(failed, what);
 }

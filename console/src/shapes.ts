@@ -17,3 +17,5 @@ export type PolicyVersionDetail = Schemas['PolicyVersionDetail'];
 export type ClientReservation = Schemas['ClientReservations']['reservations'][number];
 export type Counts = Schemas['Counts'];
 export type ScheduledSession = Schemas['ScheduledSession'];
+export type Plan = Schemas['Plan'];
+export type Freeze = Schemas['FreezeList']['freezes'][number];

@@ -11,7 +11,7 @@ import { type AppEnv, tenantOf } from './env.ts';
 import { created, describeOperation, ok } from './openapi.ts';
 import { capFaults, PlanCapInput, storedCap } from './plan-cap.ts';
 import { presentPlan } from './present.ts';
-import { Plan as PlanSchema } from './responses/catalog.ts';
+import { PlanList, Plan as PlanSchema } from './responses/catalog.ts';
 import { callerId, integrationFlags, money, name, refId, stringEnum } from './schemas.ts';
 import { readBody } from './validate.ts';
 
@@ -162,6 +162,19 @@ describeOperation({
   success: ok(PlanSchema),
 });
 
+/** Most plans one answer lists: a studio sells tens of plans, not thousands. */
+export const maxPlansListed = 1000;
+
+describeOperation({
+  method: 'get',
+  path: '/v1/plans',
+  operationId: 'listPlans',
+  tag: 'Plans',
+  summary: `The tenant's plans with their visit cap, freeze and alert settings, by name (at most ${maxPlansListed})`,
+  access: 'staff',
+  success: ok(PlanList),
+});
+
 async function patchFaults(em: EntityManager, body: Type.Static<typeof PatchPlan>) {
   const faults: FieldError[] = capFaults(body.cap);
   const added = body.addItemIds ?? [];
@@ -178,6 +191,14 @@ async function patchFaults(em: EntityManager, body: Type.Static<typeof PatchPlan
 }
 
 export const planRoutes = new Hono<AppEnv>()
+  .get('/', requireRole('staff'), async (c) => {
+    const plans = await c.var.em.find(
+      Plan,
+      {},
+      { orderBy: [{ name: 'asc' }, { id: 'asc' }], limit: maxPlansListed },
+    );
+    return c.json({ plans: plans.map(presentPlan) });
+  })
   .patch('/:id', requireRole('admin'), async (c) => {
     const body = await readBody(c, PatchPlan);
     const em = c.var.em;

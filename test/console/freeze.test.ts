@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus } from '../support/api.ts';
-import { resetNow } from '../support/clock.ts';
+import { resetNow, setNow } from '../support/clock.ts';
 import { addPlan, buy, newStudio, type Studio } from '../support/fixtures.ts';
 import { testPlugin } from '../support/plugin.ts';
 import { eventually, expectAccessible, listen, openBrowser, signIn } from './browser.ts';
@@ -67,5 +67,46 @@ describe('freezing a purchase from the console', () => {
       'the plan allows 5 frozen days in all; 3 used, 3 asked',
     );
     expect((await studio.as('staff').get('/v1/purchases/p1/freezes')).body.frozenDays).toBe(3);
+  }, 120_000);
+
+  it('lists the freezes and ends one early after asking, saying the days kept and the new expiry', async () => {
+    setNow('2026-03-06T17:00:00.000Z'); // noon on 6 March in New York: the freeze is in force
+    await page.evaluate(() => {
+      location.hash = '#/clients?id=sarah&again';
+    });
+    await page.getByRole('heading', { level: 1, name: 'Sarah' }).waitFor();
+    await page.getByRole('button', { name: 'Freezes of p1' }).click();
+    await page.getByRole('heading', { name: 'Freezes of 30 days (p1)' }).waitFor();
+    expect(await page.locator('table.freezes tbody tr').allInnerTexts()).toEqual([
+      '2026-03-05\t2026-03-07\t3\ttravelling\tNot ended\tUnfreeze 2026-03-05 to 2026-03-07',
+    ]);
+    await page.getByRole('button', { name: 'Unfreeze 2026-03-05 to 2026-03-07' }).click();
+    const ask = page.getByRole('dialog', { name: 'Unfreeze 30 days (p1)?' });
+    await ask.waitFor();
+    await expectAccessible(page, 'unfreeze confirmation');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect((await studio.as('staff').get('/v1/purchases/p1/freezes')).body.freezes[0].unfrozenAt).toBeNull();
+
+    await page.getByRole('button', { name: 'Unfreeze 2026-03-05 to 2026-03-07' }).click();
+    await page
+      .getByRole('dialog', { name: 'Unfreeze 30 days (p1)?' })
+      .getByRole('button', { name: 'Unfreeze' })
+      .click();
+    await eventually(() => page.locator('#client-note').textContent()).toBe(
+      'Unfrozen: 30 days (p1) was frozen from 2026-03-05 to 2026-03-05 (1 day). It now expires Apr 3, 2026, 3:59 AM.',
+    );
+    const after = await studio.as('staff').get('/v1/purchases/p1/freezes');
+    expect(after.body.frozenDays).toBe(1);
+    expect(after.body.freezes[0]).toMatchObject({
+      to: '2026-03-05',
+      days: 1,
+      unfrozenAt: '2026-03-06T17:00:00.000Z',
+    });
+    expect(after.body.purchase.expiresAt).toBe('2026-04-03T03:59:59.999Z');
+    await page.getByRole('button', { name: 'Freezes of p1' }).click();
+    await eventually(() => page.locator('table.freezes tbody tr').allInnerTexts()).toEqual([
+      '2026-03-05\t2026-03-05\t1\ttravelling\tEnded early Mar 6, 2026, 5:00 PM\t',
+    ]);
+    await expectAccessible(page, 'freeze list');
   }, 120_000);
 });

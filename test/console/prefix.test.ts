@@ -70,8 +70,8 @@ describe('admin console under a host prefix', () => {
       .getByRole('navigation', { name: 'Console sections' })
       .getByRole('link')
       .allTextContents();
-    expect(sections).toEqual(['Presets', 'Clients']);
-    expect(await page.getByText('Staff (read only)').count()).toBe(1);
+    expect(sections).toEqual(['Presets', 'Clients', 'Sessions']);
+    expect(await page.getByText('Staff (front desk)').count()).toBe(1);
     await page.getByRole('link', { name: 'Presets' }).click();
     await page.getByRole('article', { name: /MyTime/ }).waitFor();
     expect(await page.getByRole('button', { name: /^Switch to/ }).count()).toBe(0);

@@ -129,4 +129,36 @@ describe('console routes', () => {
     const other = await newStudio('mytime');
     expect((await other.as('staff').get('/v1/clients/sarah/reservations')).body.reservations).toEqual([]);
   });
+
+  it("GET /v1/plans lists the tenant's plans by name with their cap, freeze and alert settings", async () => {
+    const t = await newStudio('mytime');
+    await addPlan(t, { id: 'ten', name: 'Ten classes', credits: 10, maxFreezeDays: 12, lowBalanceAt: 2 });
+    await addPlan(t, {
+      id: 'week3',
+      name: 'Three a week',
+      kind: 'membership',
+      unlimited: true,
+      cap: { count: 3, period: 'week', rollover: { max: 1 } },
+      expiringNoticeDays: 7,
+    });
+    const listed = await t.as('staff').get('/v1/plans');
+    expectStatus(listed, 200);
+    expect(listed.body.plans.map((p: { id: string }) => p.id)).toEqual(['ten', 'week3']);
+    expect(listed.body.plans[1]).toMatchObject({
+      name: 'Three a week',
+      cap: { count: 3, period: 'week', anchor: 'calendar', mode: 'refuse', rollover: { max: 1 } },
+      maxFreezeDays: null,
+      lowBalanceAt: null,
+      expiringNoticeDays: 7,
+    });
+    expect(listed.body.plans[0]).toMatchObject({
+      cap: null,
+      maxFreezeDays: 12,
+      lowBalanceAt: 2,
+      expiringNoticeDays: null,
+    });
+    // Another tenant sees only its own plans; reading writes nothing.
+    expect((await (await newStudio('mytime')).as('staff').get('/v1/plans')).body.plans).toEqual([]);
+    expect((await t.as('admin').get('/v1/plans')).body).toEqual(listed.body);
+  });
 });

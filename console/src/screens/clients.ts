@@ -1,10 +1,11 @@
-import { api, outcome, type Problem } from '../api.ts';
+import { api, outcome, type Problem, session } from '../api.ts';
 import { confirmChange } from '../confirm.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { refusalText } from '../refusal.ts';
 import type { ClientReservation, LedgerEntry, Purchase } from '../shapes.ts';
 import { countsText, creditStateText, explainText } from '../words.ts';
-import { freezePurchase } from './freeze.ts';
+import { freezePurchase, showFreezes } from './freeze.ts';
+import { sharePurchase, transferPurchase } from './household.ts';
 import { quoteSection } from './quote.ts';
 
 const balanceText = (p: Purchase) => (p.unlimited ? 'Unlimited' : `${p.remaining}/${p.total}`);
@@ -328,6 +329,27 @@ export async function clientsScreen(main: HTMLElement, notice?: HTMLElement) {
                           `Freeze ${p.id}`,
                         )
                       : null,
+                    p.sharedBy
+                      ? null
+                      : h(
+                          'button',
+                          { type: 'button', onclick: () => void showFreezes(p, ledgerOut, note, reload) },
+                          `Freezes of ${p.id}`,
+                        ),
+                    p.sharedBy
+                      ? null
+                      : h(
+                          'button',
+                          { type: 'button', onclick: () => void sharePurchase(p, note, reload) },
+                          `Share ${p.id}…`,
+                        ),
+                    p.sharedBy || session.role !== 'admin'
+                      ? null
+                      : h(
+                          'button',
+                          { type: 'button', onclick: () => void transferPurchase(p, note, reload) },
+                          `Transfer ${p.id}…`,
+                        ),
                   ),
                 ),
               ),

@@ -1,7 +1,8 @@
 import { api, outcome } from '../api.ts';
+import { confirmChange } from '../confirm.ts';
 import { announce, h, message, render, when } from '../dom.ts';
-import { refusalText } from '../refusal.ts';
-import type { Purchase } from '../shapes.ts';
+import { actionRefusal, refusalText } from '../refusal.ts';
+import type { Freeze, Purchase } from '../shapes.ts';
 
 /**
  * Issue 20: freeze a purchase from the front desk. A modal asks for the local dates
@@ -54,6 +55,109 @@ export async function freezePurchase(
       `Frozen from ${body.from} to ${body.to} (${frozen.data.freeze.days} days). ${
         expires ? `It now expires ${when(expires)}.` : 'It never expires.'
       }`,
+    ),
+  );
+}
+
+const freezeStatus = (f: Freeze) =>
+  f.unfrozenAt === null
+    ? 'Not ended'
+    : f.days === 0
+      ? `Undone ${when(f.unfrozenAt)}${f.unfreezeReason ? ` (${f.unfreezeReason})` : ''}`
+      : `Ended early ${when(f.unfrozenAt)}${f.unfreezeReason ? ` (${f.unfreezeReason})` : ''}`;
+
+/**
+ * A purchase's freezes (from, to, days, reason, whether ended) with **Unfreeze** on
+ * each one not ended: it asks first, then says the days kept and the new expiry.
+ */
+export async function showFreezes(
+  p: Purchase,
+  out: HTMLElement,
+  note: HTMLElement,
+  reload: (notice: HTMLElement) => Promise<void>,
+) {
+  const listed = await outcome(api.GET('/v1/purchases/{id}/freezes', { params: { path: { id: p.id } } }));
+  if (!listed.ok)
+    return render(out, message('error', refusalText(listed, 'The freezes could not be loaded')));
+  const { freezes, frozenDays } = listed.data;
+  render(
+    out,
+    h('h3', { id: 'freezes-title', tabindex: -1 }, `Freezes of ${p.planName} (${p.id})`),
+    freezes.length === 0
+      ? h('p', {}, 'This purchase has never been frozen.')
+      : [
+          h('p', {}, `${frozenDays} day${frozenDays === 1 ? '' : 's'} frozen in all.`),
+          h(
+            'table',
+            { 'aria-labelledby': 'freezes-title', class: 'freezes' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['From', 'To', 'Days', 'Reason', 'Status', ''].map((t) =>
+                  h('th', { scope: 'col' }, t || h('span', { class: 'visually-hidden' }, 'Unfreeze')),
+                ),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              freezes.map((f) =>
+                h(
+                  'tr',
+                  { 'data-freeze': f.id },
+                  h('td', {}, f.from),
+                  h('td', {}, f.to),
+                  h('td', {}, f.days),
+                  h('td', {}, f.reason),
+                  h('td', {}, freezeStatus(f)),
+                  h(
+                    'td',
+                    {},
+                    f.unfrozenAt === null
+                      ? h(
+                          'button',
+                          { type: 'button', onclick: () => void unfreeze(p, f, note, reload) },
+                          `Unfreeze ${f.from} to ${f.to}`,
+                        )
+                      : null,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ],
+  );
+  (out.querySelector('#freezes-title') as HTMLElement | null)?.focus();
+}
+
+async function unfreeze(
+  p: Purchase,
+  f: Freeze,
+  note: HTMLElement,
+  reload: (notice: HTMLElement) => Promise<void>,
+) {
+  const go = await confirmChange({
+    title: `Unfreeze ${p.planName} (${p.id})?`,
+    intro: `The freeze from ${f.from} to ${f.to} (${f.reason}) ends today: it pays again from today, and its expiry keeps only the days already frozen. A freeze not begun yet is undone.`,
+    confirm: 'Unfreeze',
+  });
+  if (!go) return;
+  const ended = await outcome(
+    api.POST('/v1/purchases/{id}/unfreeze', { params: { path: { id: p.id } }, body: { freezeId: f.id } }),
+  );
+  if (!ended.ok) return render(note, message('error', actionRefusal(ended, 'Not unfrozen')));
+  const { freeze, purchase } = ended.data;
+  const expires = purchase.expiresAt ? `It now expires ${when(purchase.expiresAt)}.` : 'It never expires.';
+  announce(`Unfrozen ${p.id}`);
+  await reload(
+    message(
+      'ok',
+      freeze.days === 0
+        ? `Unfrozen: the freeze from ${f.from} to ${f.to} is undone (0 days frozen). ${expires}`
+        : `Unfrozen: ${p.planName} (${p.id}) was frozen from ${freeze.from} to ${freeze.to} (${freeze.days} day${freeze.days === 1 ? '' : 's'}). ${expires}`,
     ),
   );
 }

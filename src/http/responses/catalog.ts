@@ -83,6 +83,11 @@ export const Plan = component(
   ),
 );
 
+export const PlanList = component(
+  'PlanList',
+  Type.Object({ plans: Type.Array(Plan, { description: 'By name, then id' }) }, closed),
+);
+
 export const Client = component(
   'Client',
   Type.Object({ id: Type.String(), name: Type.String(), email: nullable(Type.String()) }, closed),
