@@ -2,11 +2,8 @@ import { api, outcome } from '../api.ts';
 import { h, message, render, when } from '../dom.ts';
 import { refusalText } from '../refusal.ts';
 import type { ScheduledSession } from '../shapes.ts';
+import { upcomingPageLimit, upcomingSessions } from '../upcoming.ts';
 import { countsText, creditStateText, explainText } from '../words.ts';
-
-/** The sessions the desk can pick from: the next two weeks, one page of the schedule. */
-const ahead = 14 * 24 * 60 * 60 * 1000;
-const pageLimit = 200;
 
 const sessionText = (s: ScheduledSession) =>
   `${s.itemName} · ${when(s.startsAt)}${s.canceledAt ? ' (canceled by the studio)' : ''}`;
@@ -26,18 +23,8 @@ export async function quoteSection(
     { 'aria-labelledby': 'quote-title' },
     h('h2', { id: 'quote-title' }, 'Which credit would pay'),
   );
-  const from = new Date();
-  const schedule = await outcome(
-    api.GET('/v1/sessions', {
-      params: {
-        query: {
-          from: from.toISOString(),
-          to: new Date(from.getTime() + ahead).toISOString(),
-          limit: String(pageLimit),
-        },
-      },
-    }),
-  );
+  const schedule = await upcomingSessions();
+
   if (!schedule.ok) {
     section.append(message('error', refusalText(schedule, 'The schedule could not be loaded')));
     return section;
@@ -125,7 +112,11 @@ export async function quoteSection(
       h('div', {}, h('label', { for: 'quote-channel' }, 'Booked from'), channel),
       h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Quote')),
       schedule.data.next
-        ? h('p', { class: 'hint' }, `The first ${pageLimit} sessions of the next two weeks are listed.`)
+        ? h(
+            'p',
+            { class: 'hint' },
+            `The first ${upcomingPageLimit} sessions of the next two weeks are listed.`,
+          )
         : null,
     ),
     out,

@@ -3,12 +3,9 @@ import { confirmChange } from '../confirm.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { actionRefusal, refusalText } from '../refusal.ts';
 import type { ScheduledSession } from '../shapes.ts';
+import { upcomingPageLimit, upcomingSessions } from '../upcoming.ts';
 import { creditStateText } from '../words.ts';
 import { clientPicker, nameOf } from './household.ts';
-
-/** The sessions to pick from: the next two weeks by the browser's clock, one page of the schedule. */
-const ahead = 14 * 24 * 60 * 60 * 1000;
-const pageLimit = 200;
 
 const params = () => new URLSearchParams(location.hash.split('?')[1] ?? '');
 const sessionText = (s: ScheduledSession) =>
@@ -24,18 +21,8 @@ const held = (units: number, purchaseId: string | null) =>
  */
 export async function sessionsScreen(main: HTMLElement) {
   render(main, h('h1', {}, 'Sessions'));
-  const from = new Date();
-  const schedule = await outcome(
-    api.GET('/v1/sessions', {
-      params: {
-        query: {
-          from: from.toISOString(),
-          to: new Date(from.getTime() + ahead).toISOString(),
-          limit: String(pageLimit),
-        },
-      },
-    }),
-  );
+  const schedule = await upcomingSessions();
+
   if (!schedule.ok)
     return main.append(message('error', refusalText(schedule, 'The schedule could not be loaded')));
   const sessions = schedule.data.sessions;
@@ -64,7 +51,11 @@ export async function sessionsScreen(main: HTMLElement) {
       h('div', {}, h('label', { for: 'roster-session' }, 'Session'), select),
       h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Show roster')),
       schedule.data.next
-        ? h('p', { class: 'hint' }, `The first ${pageLimit} sessions of the next two weeks are listed.`)
+        ? h(
+            'p',
+            { class: 'hint' },
+            `The first ${upcomingPageLimit} sessions of the next two weeks are listed.`,
+          )
         : null,
     ),
     out,
