@@ -22,7 +22,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   const ttlMs = 30_000;
   return async (c, next) => {
     if (isPublicPath(c.req.path)) return next();
-    const { deps } = c.var;
+    const deps = c.get('deps');
     if (deps.auth) {
       const resolved = await deps.auth(c);
       if (!resolved) throw new PunchcardError('unauthorized', 'not authenticated');
@@ -65,7 +65,7 @@ const demanded = new WeakMap<object, Role | 'platform'>();
 /** Admin may do all that staff may; the platform key only manages tenants. */
 export function requireRole(role: Role | 'platform'): MiddlewareHandler<AppEnv> {
   const check: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (!allows(c.var.caller, role)) throw new PunchcardError('forbidden', `this needs the ${role} role`);
+    if (!allows(c.get('caller'), role)) throw new PunchcardError('forbidden', `this needs the ${role} role`);
     return next();
   };
   demanded.set(check, role);
@@ -89,7 +89,7 @@ export function checkRouteRoles(c: Context<AppEnv>): void {
       role = demanded.get(handler);
       handler = (handler as { __COMPOSED_HANDLER?: unknown }).__COMPOSED_HANDLER;
     }
-    if (role && !allows(c.var.caller, role))
+    if (role && !allows(c.get('caller'), role))
       throw new PunchcardError('forbidden', `this needs the ${role} role`);
     if (!role && route.method !== 'ALL') return;
   }

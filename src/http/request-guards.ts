@@ -71,8 +71,8 @@ export const jsonBody = (): MiddlewareHandler<AppEnv> => async (c, next) => {
  * Called before the request's transaction commits, so a refusal undoes the action.
  */
 export function refuseUnreadBody(c: Context<AppEnv>): void {
-  if (c.var.bodyRead !== false) return;
-  const fields = Object.keys(c.var.body ?? {});
+  if (c.get('bodyRead') !== false) return;
+  const fields = Object.keys(c.get('body') ?? {});
   if (fields.length === 0) return;
   throw new PunchcardError(
     'invalid',

@@ -21,7 +21,8 @@ class RollBack extends Error {}
  */
 export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { deps, caller } = c.var;
+    const deps = c.get('deps');
+    const caller = c.get('caller');
     if (caller) checkRouteRoles(c);
     const em = deps.orm.em.fork() as unknown as EntityManager;
     em.setFilterParams('tenant', { tenantId: caller?.tenantId ?? '' });
@@ -42,7 +43,7 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
         if (c.error || c.res.status >= 400) throw new RollBack();
         refuseUnreadBody(c);
         await recordIdempotentAnswer(c, tx);
-        if (c.var.pending.length > 0) await recordEvents(tx, c.var.pending, deps.clock());
+        if (c.get('pending').length > 0) await recordEvents(tx, c.get('pending'), deps.clock());
       });
       // The commit statement travelled with the COMMIT: if it failed, nothing committed and its error is the answer.
       await lastWrite();
@@ -54,6 +55,6 @@ export function transactionPerRequest(): MiddlewareHandler<AppEnv> {
       return;
     }
     settle();
-    if (c.var.pending.length > 0) deps.outbox.poke();
+    if (c.get('pending').length > 0) deps.outbox.poke();
   };
 }
