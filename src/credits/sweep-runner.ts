@@ -5,6 +5,7 @@ import { recordEvents } from '../outbox/record.ts';
 import type { CreditContext } from './context.ts';
 import { noticeExpiring } from './expiring.ts';
 import { sweepBatch, sweepExpiry } from './sweep.ts';
+import { closeStartedLines } from './waitlist/close.ts';
 
 export interface SweepTotals {
   sessions: number;
@@ -32,6 +33,7 @@ export async function sweepInTransaction(ctx: CreditContext, asOf: Date): Promis
   }
   await sweepExpiry(ctx, asOf);
   await noticeExpiring(ctx, asOf);
+  while (!(await closeStartedLines(ctx, asOf)).done);
   return totals;
 }
 
@@ -51,8 +53,11 @@ export async function sweepAllTenants(
   const tenants = await base.getConnection().execute<{ tenant_id: string }[]>(
     `select distinct tenant_id from sessions where swept_at is null and ends_at <= ?
      union select distinct tenant_id from purchases where status in ('active', 'on_hold') and expires_at < ?
-     union select distinct tenant_id from plans where expiring_notice_days is not null`,
-    [now, now],
+     union select distinct tenant_id from plans where expiring_notice_days is not null
+     union select distinct w.tenant_id from waitlist_entries w
+       join sessions s on s.tenant_id = w.tenant_id and s.id = w.session_id
+      where w.status = 'waiting' and s.starts_at <= ?`,
+    [now, now, now],
   );
   const totals = emptyTotals();
   for (const { tenant_id: tenantId } of tenants) {
@@ -74,6 +79,8 @@ export async function sweepAllTenants(
         if (result.done) {
           await sweepExpiry(ctx, now);
           notices = await noticeExpiring(ctx, now);
+          // Started sessions close their waitlists; a held credit comes back.
+          while (!(await closeStartedLines(ctx, now)).done);
         }
         // The batch's events commit with it, or not at all.
         if (pending.length > 0) await recordEvents(tx, pending, now);

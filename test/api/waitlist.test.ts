@@ -261,3 +261,46 @@ describe('promotion when a spot opens', () => {
     ]);
   });
 });
+
+describe('a session that starts closes its waitlist (the sweep)', () => {
+  it('POST /v1/sweeps skips each client still waiting and gives the held credit back, once', async () => {
+    const { t, session, packs } = await fullClass(true);
+    expectStatus(await join(t, session, 'ben'), 201);
+    expectStatus(await join(t, session, 'cara'), 201);
+    // Before it starts nothing moves.
+    expectStatus(await t.as('admin').post('/v1/sweeps', {}), 200);
+    expect(await balanceOf(t, packs.ben as string)).toMatchObject({ held: 1, remaining: 9 });
+    setNow('2026-03-03T15:00:01Z');
+    expectStatus(await t.as('admin').post('/v1/sweeps', {}), 200);
+    for (const clientId of ['ben', 'cara']) {
+      expect(await balanceOf(t, packs[clientId] as string)).toMatchObject({ held: 0, remaining: 10 });
+      expect(await ledgerKinds(t, packs[clientId] as string)).toEqual(['grant', 'hold', 'release']);
+    }
+    expect((await t.as('staff').get(`/v1/sessions/${session}/waitlist`)).body.waiting).toEqual([]);
+    // A second sweep finds nothing left to close.
+    expectStatus(await t.as('admin').post('/v1/sweeps', {}), 200);
+    expect(await ledgerKinds(t, packs.ben as string)).toEqual(['grant', 'hold', 'release']);
+    const events = await outbox(t.id);
+    expect(events.map((e) => [e.name, e.payload.clientId, e.payload.reason ?? null])).toEqual([
+      ['waitlist.joined', 'ben', null],
+      ['waitlist.joined', 'cara', null],
+      ['waitlist.skipped', 'ben', 'the session started'],
+      ['waitlist.skipped', 'cara', 'the session started'],
+    ]);
+    // The seated client's credit is the booking's: used as the class starts (MyTime), not released.
+    expect(await ledgerKinds(t, packs.sarah as string)).toEqual(['grant', 'hold', 'use']);
+  });
+
+  it("the scheduled sweep (plugin.sweep) closes it too, in the tenant's own transaction", async () => {
+    const { t, session, packs } = await fullClass(true);
+    expectStatus(await join(t, session, 'ben'), 201);
+    setNow('2026-03-03T15:00:01Z');
+    const plugin = await testPlugin();
+    await plugin.sweep({ tenantIds: [t.id] });
+    expect(await balanceOf(t, packs.ben as string)).toMatchObject({ held: 0, remaining: 10 });
+    expect((await outbox(t.id)).map((e) => [e.name, e.payload.reason ?? null])).toEqual([
+      ['waitlist.joined', null],
+      ['waitlist.skipped', 'the session started'],
+    ]);
+  });
+});
