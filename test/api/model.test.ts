@@ -439,7 +439,8 @@ const steps = {
       const res = await real.staff.post(`/v1/sessions/${real.sessions[capped].id}/waitlist`, {
         clientId: 'sarah',
       });
-      const allowed = m.benSeat !== null && !sarahIn(m, capped) && m.waiting === null;
+      const started = m.now >= Date.parse(real.sessions[capped].startsAt);
+      const allowed = m.benSeat !== null && !sarahIn(m, capped) && m.waiting === null && !started;
       if (allowed && m.holds && res.status === 409) {
         // No credit the rules would let pay: nothing held, nothing joined.
         expect(res.body.detail).toMatch(/has no credit to hold/);
@@ -476,8 +477,13 @@ const steps = {
   }),
   sweep: (): Step => ({
     name: 'sweep',
-    async run(_m, real) {
+    async run(m, real) {
       expectStatus('sweep', await real.admin.post('/v1/sweeps', {}), 200);
+      // The session has started: its line closed, a held credit given back.
+      if (m.waiting && m.now >= Date.parse(real.sessions[capped].startsAt)) {
+        giveBack(m, m.waiting);
+        m.waiting = null;
+      }
     },
   }),
 };
@@ -732,6 +738,24 @@ describe('the engine agrees with a reference model of the balances', () => {
       steps.reassign(0, 0),
       steps.advance(30),
       steps.sweep(),
+    ]);
+  }, 60_000);
+
+  it('the waitlist: a held credit comes back when the class starts and the sweep closes the line', async () => {
+    await runSequence([
+      steps.holds(true),
+      steps.buy(0, 0),
+      steps.ben(true),
+      steps.join(),
+      steps.advance(30),
+      steps.advance(30),
+      steps.advance(30),
+      steps.sweep(),
+      steps.advance(6),
+      // Before the sweep after the start, sarah still waits with her held credit; then the line closes.
+      steps.join(),
+      steps.sweep(),
+      steps.join(),
     ]);
   }, 60_000);
 
