@@ -3,7 +3,14 @@ import { parentPort } from 'node:worker_threads';
 import { PunchcardError } from '../errors.ts';
 import { type CompiledPolicy, compilePolicy } from '../policy/index.ts';
 import type { Ruleset } from '../policy/ruleset-schema.ts';
-import { type Batch, emptySimulation, type ReplayClock, replayBatch, type Simulation } from './replay.ts';
+import {
+  type Batch,
+  emptySimulation,
+  type PurchasesByClient,
+  type ReplayClock,
+  replayBatch,
+  type Simulation,
+} from './replay.ts';
 
 /**
  * The replay thread of simulate (see simulate.ts and replay-thread.ts). Each run
@@ -45,7 +52,13 @@ const port = parentPort;
 if (!port) throw new Error('simulate-worker runs as a worker thread');
 
 /** The run under way (one at a time: simulate.ts lets one per process). */
-let state: { policy: CompiledPolicy; clock: ReplayClock; simulation: Simulation; batches: number };
+let state: {
+  policy: CompiledPolicy;
+  clock: ReplayClock;
+  simulation: Simulation;
+  purchases: PurchasesByClient;
+  batches: number;
+};
 
 port.on('message', (message: ToReplay) => {
   const { run } = message;
@@ -56,10 +69,11 @@ port.on('message', (message: ToReplay) => {
         policy: compilePolicy(setup.ruleset, setup.hash),
         clock: { tenantId: setup.tenantId, actor: setup.actor, now: new Date(setup.now) },
         simulation: emptySimulation(),
+        purchases: new Map(),
         batches: 0,
       };
     } else if ('batch' in message) {
-      replayBatch(state.simulation, state.clock, state.policy, message.batch);
+      replayBatch(state.simulation, state.clock, state.policy, message.batch, state.purchases);
       port.postMessage({ run, ack: ++state.batches } satisfies FromReplay);
     } else port.postMessage({ run, done: state.simulation } satisfies FromReplay);
   } catch (error) {

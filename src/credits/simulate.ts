@@ -53,6 +53,24 @@ async function windowsOf(ctx: CreditContext, from: Date, to: Date): Promise<[Dat
   return cuts.map((start, i) => [start, cuts[i + 1] ?? to]);
 }
 
+/**
+ * One session and one item object per id in a window (the replay reads them, never
+ * writes them): the batch's structured clone then carries each once, not per reservation.
+ */
+function shared(reservations: ReservationSnap[]): ReservationSnap[] {
+  const sessions = new Map<string, ReservationSnap['session']>();
+  const items = new Map<string, ReservationSnap['item']>();
+  for (const r of reservations) {
+    const session = sessions.get(r.session.id);
+    if (session) r.session = session;
+    else sessions.set(r.session.id, r.session);
+    const item = items.get(r.item.id);
+    if (item) r.item = item;
+    else items.set(r.item.id, r.item);
+  }
+  return reservations;
+}
+
 const byStart = (a: ReservationSnap, b: ReservationSnap) =>
   a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id);
 
@@ -93,9 +111,13 @@ export async function simulate(
       deadline,
       seconds,
     );
+    // Clients whose purchases an earlier window brought: the worker keeps them for the run.
+    const seen = new Set<string>();
     const readWindow = async ([start, end]: [Date, Date]): Promise<Batch> => {
-      const reservations = [...(await readReservations(ctx, { startingFrom: start, to: end })).values()];
-      const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
+      const reservations = shared([...(await readReservations(ctx, { startingFrom: start, to: end })).values()]);
+      const clientIds = [...new Set(reservations.map((r) => r.clientId))].filter((id) => !seen.has(id));
+      for (const id of clientIds) seen.add(id);
+      const purchases = await readPurchases(ctx, { clientIds }, false);
       return { reservations: reservations.sort(byStart), purchases: [...purchases.values()] };
     };
     const readAhead = (i: number) => {
