@@ -114,7 +114,9 @@ export async function simulate(
     // Clients whose purchases an earlier window brought: the worker keeps them for the run.
     const seen = new Set<string>();
     const readWindow = async ([start, end]: [Date, Date]): Promise<Batch> => {
-      const reservations = shared([...(await readReservations(ctx, { startingFrom: start, to: end })).values()]);
+      const reservations = shared([
+        ...(await readReservations(ctx, { startingFrom: start, to: end })).values(),
+      ]);
       const clientIds = [...new Set(reservations.map((r) => r.clientId))].filter((id) => !seen.has(id));
       for (const id of clientIds) seen.add(id);
       const purchases = await readPurchases(ctx, { clientIds }, false);
