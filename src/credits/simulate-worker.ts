@@ -1,5 +1,6 @@
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { openReader } from '../db/reader.ts';
 import { PunchcardError } from '../errors.ts';
 import { type CompiledPolicy, compilePolicy } from '../policy/index.ts';
 import type { Ruleset } from '../policy/ruleset-schema.ts';
@@ -11,11 +12,13 @@ import {
   replayBatch,
   type Simulation,
 } from './replay.ts';
+import { readWindows } from './simulate-read.ts';
 
 /**
  * The replay thread of simulate (see simulate.ts and replay-thread.ts). Each run
- * starts with its setup, is sent batches (structured clones: Dates and all),
- * acknowledges each, and answers the simulation after `end`. The thread is kept
+ * starts with its setup, then either is sent batches (structured clones: Dates and
+ * all; PGlite), acknowledging each, or reads its windows itself on a connection of
+ * its own (`read`; PostgreSQL), and answers the simulation after `end`. The thread is kept
  * between runs; it runs at a lower priority than the request thread, so on a busy
  * machine the requests of other tenants go first.
  */
@@ -27,7 +30,18 @@ export interface ReplaySetup {
   now: string;
 }
 
-export type ToReplay = { run: number } & ({ start: ReplaySetup } | { batch: Batch } | { end: true });
+/** Windows for the thread to read itself, on a connection of its own to the server at `url`. */
+export interface ToRead {
+  url: string;
+  windows: [Date, Date][];
+}
+
+export type ToReplay = { run: number } & (
+  | { start: ReplaySetup }
+  | { batch: Batch }
+  | { read: ToRead }
+  | { end: true }
+);
 
 export type FromReplay = { run: number } & (
   | { ack: number }
@@ -60,7 +74,22 @@ let state: {
   batches: number;
 };
 
-port.on('message', (message: ToReplay) => {
+/**
+ * Reads the windows in order (the next one while this one replays) and replays them.
+ * A run stopped at its deadline terminates the thread, and its connection with it.
+ */
+async function readAndReplay({ url, windows }: ToRead): Promise<void> {
+  const reader = openReader(url);
+  try {
+    const ctx = { tx: reader.tx, tenantId: state.clock.tenantId };
+    for await (const batch of readWindows(ctx, windows))
+      replayBatch(state.simulation, state.clock, state.policy, batch, state.purchases);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function handle(message: ToReplay): Promise<void> {
   const { run } = message;
   try {
     if ('start' in message) {
@@ -74,11 +103,12 @@ port.on('message', (message: ToReplay) => {
       };
     } else if ('batch' in message) {
       replayBatch(state.simulation, state.clock, state.policy, message.batch, state.purchases);
-      port.postMessage({ run, ack: ++state.batches } satisfies FromReplay);
-    } else port.postMessage({ run, done: state.simulation } satisfies FromReplay);
+      port?.postMessage({ run, ack: ++state.batches } satisfies FromReplay);
+    } else if ('read' in message) await readAndReplay(message.read);
+    else port?.postMessage({ run, done: state.simulation } satisfies FromReplay);
   } catch (error) {
     const known = error instanceof PunchcardError;
-    port.postMessage({
+    port?.postMessage({
       run,
       failed: {
         category: known ? error.category : null,
@@ -87,4 +117,10 @@ port.on('message', (message: ToReplay) => {
       },
     } satisfies FromReplay);
   }
+}
+
+/** Messages are handled one after the other: a run's `end` waits for its reads. */
+let handled: Promise<void> = Promise.resolve();
+port.on('message', (message: ToReplay) => {
+  handled = handled.then(() => handle(message));
 });

@@ -1,10 +1,10 @@
+import { serverUrlOf } from '../db/orm.ts';
 import { invalid, PunchcardError } from '../errors.ts';
 import type { Ruleset } from '../policy/ruleset-schema.ts';
 import type { CreditContext } from './context.ts';
-import { type Batch, listedChanges, type Simulation } from './replay.ts';
+import { listedChanges, type Simulation } from './replay.ts';
 import { startReplay, tooLong } from './replay-thread.ts';
-import { readPurchases, readReservations } from './snapshot.ts';
-import type { ReservationSnap } from './types.ts';
+import { readWindows } from './simulate-read.ts';
 
 export type { SimulatedChange } from './replay.ts';
 
@@ -54,33 +54,14 @@ async function windowsOf(ctx: CreditContext, from: Date, to: Date): Promise<[Dat
 }
 
 /**
- * One session and one item object per id in a window (the replay reads them, never
- * writes them): the batch's structured clone then carries each once, not per reservation.
- */
-function shared(reservations: ReservationSnap[]): ReservationSnap[] {
-  const sessions = new Map<string, ReservationSnap['session']>();
-  const items = new Map<string, ReservationSnap['item']>();
-  for (const r of reservations) {
-    const session = sessions.get(r.session.id);
-    if (session) r.session = session;
-    else sessions.set(r.session.id, r.session);
-    const item = items.get(r.item.id);
-    if (item) r.item = item;
-    else items.set(r.item.id, r.item);
-  }
-  return reservations;
-}
-
-const byStart = (a: ReservationSnap, b: ReservationSnap) =>
-  a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id);
-
-/**
  * What a draft rule set would decide differently for the reservations of sessions
  * starting in [from, to), compared with what the active one decided. Reads only.
- * Bounded (see `simulateLimits`) and kept off the request thread: this thread reads
- * a window of reservations and their clients' purchases at a time and posts it to a
- * worker thread (replay.ts, simulate-worker.ts), which replays it at
- * a lower priority while this thread reads the next window. One per process at a time.
+ * Bounded (see `simulateLimits`) and kept off the request thread: this thread counts
+ * the range and cuts it into windows; a worker thread (replay.ts, simulate-worker.ts)
+ * replays them at a lower priority. On PostgreSQL the worker reads the windows too,
+ * on a connection of its own, so this thread only waits; on PGlite (one connection)
+ * this thread reads a window at a time (simulate-read.ts) and posts it to the worker,
+ * reading the next while the worker replays it. One per process at a time.
  */
 export async function simulate(
   ctx: CreditContext,
@@ -111,31 +92,16 @@ export async function simulate(
       deadline,
       seconds,
     );
-    // Clients whose purchases an earlier window brought: the worker keeps them for the run.
-    const seen = new Set<string>();
-    const readWindow = async ([start, end]: [Date, Date]): Promise<Batch> => {
-      const reservations = shared([
-        ...(await readReservations(ctx, { startingFrom: start, to: end })).values(),
-      ]);
-      const clientIds = [...new Set(reservations.map((r) => r.clientId))].filter((id) => !seen.has(id));
-      for (const id of clientIds) seen.add(id);
-      const purchases = await readPurchases(ctx, { clientIds }, false);
-      return { reservations: reservations.sort(byStart), purchases: [...purchases.values()] };
-    };
-    const readAhead = (i: number) => {
-      const w = windows[i];
-      const reading = w ? readWindow(w) : Promise.resolve(null);
-      // Awaited in the next round; a failure first elsewhere must not leave it unhandled.
-      reading.catch(() => {});
-      return reading;
-    };
-    let next = readAhead(0);
-    for (let i = 0; i < windows.length; i++) {
-      const batch = await next;
+    const url = serverUrlOf(ctx.tx);
+    if (url) {
+      // PostgreSQL: the worker reads on a connection of its own; this thread only waits.
+      thread.read({ url, windows });
+      return await thread.finish();
+    }
+    // PGlite (one connection): this thread reads a window while the worker replays the last.
+    for await (const batch of readWindows(ctx, windows)) {
       if (Date.now() >= deadline) throw tooLong(seconds);
-      // The database reads the next window while the worker takes this one.
-      next = readAhead(i + 1);
-      if (batch) await thread.send(batch);
+      await thread.send(batch);
     }
     return await thread.finish();
   } finally {

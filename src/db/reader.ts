@@ -1,0 +1,29 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { CompiledQuery } from 'kysely';
+import pg from 'pg';
+import { reusePlans } from './plans.ts';
+
+/** date, timestamp, timestamptz, interval: kept as text, as the ORM's connections keep them. */
+const keptAsText = [1082, 1114, 1184, 1186];
+/** Their arrays. */
+const keptAsTextArrays = [1182, 1115, 1185, 1187];
+
+/**
+ * A connection of its own to a PostgreSQL server, for reads off the request thread
+ * (simulate's worker): what `query` (sql.ts) needs of a transaction, outside any.
+ * Values come back as the ORM's connections give them (timestamps as text), so
+ * the same snapshot readers read them; statements are prepared once (plans.ts).
+ */
+export function openReader(url: string): { tx: EntityManager; close: () => Promise<void> } {
+  const types = new pg.TypeOverrides();
+  // text[]'s parser (oid 1009) for the arrays of kept-as-text values, as the ORM parses them.
+  const textArray = (pg.types.getTypeParser as (oid: number) => (value: string) => unknown)(1009);
+  for (const oid of keptAsText) types.setTypeParser(oid, (value: string) => value);
+  for (const oid of keptAsTextArrays) types.setTypeParser(oid, textArray);
+  const pool = new pg.Pool({ connectionString: url, max: 1, types });
+  reusePlans(pool);
+  const kysely = {
+    executeQuery: async (q: CompiledQuery) => ({ rows: (await pool.query(q.sql, [...q.parameters])).rows }),
+  };
+  return { tx: { getKysely: () => kysely } as unknown as EntityManager, close: () => pool.end() };
+}
