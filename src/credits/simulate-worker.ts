@@ -79,7 +79,7 @@ let state: {
  * A run stopped at its deadline terminates the thread, and its connection with it.
  */
 async function readAndReplay({ url, windows }: ToRead): Promise<void> {
-  const reader = openReader(url);
+  const reader = await openReader(url);
   try {
     const ctx = { tx: reader.tx, tenantId: state.clock.tenantId };
     for await (const batch of readWindows(ctx, windows))

@@ -10,20 +10,38 @@ const keptAsTextArrays = [1182, 1115, 1185, 1187];
 
 /**
  * A connection of its own to a PostgreSQL server, for reads off the request thread
- * (simulate's worker): what `query` (sql.ts) needs of a transaction, outside any.
- * Values come back as the ORM's connections give them (timestamps as text), so
- * the same snapshot readers read them; statements are prepared once (plans.ts).
+ * (simulate's worker): what `query` (sql.ts) needs of a transaction. Its reads are
+ * one read-only REPEATABLE READ transaction (one snapshot for all of them), rolled
+ * back by `close`. Values come back as the ORM's connections give them (timestamps
+ * as text), so the same snapshot readers read them; statements are prepared once
+ * (plans.ts).
  */
-export function openReader(url: string): { tx: EntityManager; close: () => Promise<void> } {
+export async function openReader(url: string): Promise<{ tx: EntityManager; close: () => Promise<void> }> {
   const types = new pg.TypeOverrides();
   // text[]'s parser (oid 1009) for the arrays of kept-as-text values, as the ORM parses them.
   const textArray = (pg.types.getTypeParser as (oid: number) => (value: string) => unknown)(1009);
   for (const oid of keptAsText) types.setTypeParser(oid, (value: string) => value);
   for (const oid of keptAsTextArrays) types.setTypeParser(oid, textArray);
-  const pool = new pg.Pool({ connectionString: url, max: 1, types });
+  // One connection, never closed while idle: every statement runs in the transaction begun on it.
+  const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0, types });
   reusePlans(pool);
+  try {
+    await pool.query('begin isolation level repeatable read read only');
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   const kysely = {
     executeQuery: async (q: CompiledQuery) => ({ rows: (await pool.query(q.sql, [...q.parameters])).rows }),
   };
-  return { tx: { getKysely: () => kysely } as unknown as EntityManager, close: () => pool.end() };
+  return {
+    tx: { getKysely: () => kysely } as unknown as EntityManager,
+    close: async () => {
+      try {
+        await pool.query('rollback');
+      } finally {
+        await pool.end();
+      }
+    },
+  };
 }
