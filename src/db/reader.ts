@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { CompiledQuery } from 'kysely';
-import pg from 'pg';
+import type Pg from 'pg';
 import { reusePlans } from './plans.ts';
 
 /** date, timestamp, timestamptz, interval: kept as text, as the ORM's connections keep them. */
@@ -17,6 +18,9 @@ const keptAsTextArrays = [1182, 1115, 1185, 1187];
  * (plans.ts).
  */
 export async function openReader(url: string): Promise<{ tx: EntityManager; close: () => Promise<void> }> {
+  // `pg` as @mikro-orm/postgresql has it (the peer dependency that opens a server, so
+  // present whenever there is a URL): punchcard itself does not depend on it.
+  const pg = createRequire(import.meta.resolve('@mikro-orm/postgresql'))('pg') as typeof Pg;
   const types = new pg.TypeOverrides();
   // text[]'s parser (oid 1009) for the arrays of kept-as-text values, as the ORM parses them.
   const textArray = (pg.types.getTypeParser as (oid: number) => (value: string) => unknown)(1009);
