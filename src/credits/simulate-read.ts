@@ -24,36 +24,52 @@ const byStart = (a: ReservationSnap, b: ReservationSnap) =>
   a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id);
 
 /**
- * One window of a simulate: the reservations of sessions starting in [start, end)
- * in session-start order, and the purchases of those of their clients not in `seen`
- * (which it adds them to: a run reads each client's purchases once, and the replay
- * keeps them for the run).
+ * The windows' batches in order: a window's reservations (sessions starting in
+ * [start, end), in session-start order) and the purchases of those of their clients
+ * no earlier window brought (a run reads each client's purchases once; the replay
+ * keeps them for the run). Up to `ahead` windows after the one the caller takes are
+ * read meanwhile (the replay's work overlaps the database's); which clients are new
+ * is decided window after window, in order, whichever read answers first.
  */
-async function readWindow(ctx: ReadContext, [start, end]: [Date, Date], seen: Set<string>): Promise<Batch> {
-  const reservations = shared([...(await readReservations(ctx, { startingFrom: start, to: end })).values()]);
-  const clientIds = [...new Set(reservations.map((r) => r.clientId))].filter((id) => !seen.has(id));
-  for (const id of clientIds) seen.add(id);
-  const purchases = await readPurchases(ctx, { clientIds }, false);
-  return { reservations: reservations.sort(byStart), purchases: [...purchases.values()] };
-}
-
-/**
- * The windows' batches in order, each window read while the caller takes the one
- * before (the replay's work overlaps the database's).
- */
-export async function* readWindows(ctx: ReadContext, windows: [Date, Date][]): AsyncGenerator<Batch> {
+export async function* readWindows(
+  ctx: ReadContext,
+  windows: [Date, Date][],
+  ahead: number,
+): AsyncGenerator<Batch> {
   const seen = new Set<string>();
-  const readAhead = (i: number) => {
-    const w = windows[i];
-    const reading = w ? readWindow(ctx, w, seen) : Promise.resolve(null);
-    // Awaited in the next round; a caller that stops first must not leave it unhandled.
-    reading.catch(() => {});
-    return reading;
+  let claimed: Promise<void> = Promise.resolve();
+  const read = async ([start, end]: [Date, Date], before: Promise<void>, done: () => void) => {
+    let clientIds: string[];
+    let reservations: ReservationSnap[];
+    try {
+      reservations = shared([...(await readReservations(ctx, { startingFrom: start, to: end })).values()]);
+      await before;
+      clientIds = [...new Set(reservations.map((r) => r.clientId))].filter((id) => !seen.has(id));
+      for (const id of clientIds) seen.add(id);
+    } finally {
+      // The next window claims its clients after this one (or after its failure, which ends the run).
+      done();
+    }
+    const purchases = await readPurchases(ctx, { clientIds }, false);
+    return { reservations: reservations.sort(byStart), purchases: [...purchases.values()] };
   };
-  let next = readAhead(0);
-  for (let i = 0; i < windows.length; i++) {
-    const batch = await next;
-    next = readAhead(i + 1);
-    if (batch) yield batch;
+  const reads: Promise<Batch>[] = [];
+  let next = 0;
+  const readMore = () => {
+    while (next < windows.length && reads.length <= ahead) {
+      let claim = () => {};
+      const claiming = new Promise<void>((resolve) => (claim = resolve));
+      const reading = read(windows[next++], claimed, claim);
+      claimed = claiming;
+      // Awaited in its round; a caller that stops first must not leave it unhandled.
+      reading.catch(() => {});
+      reads.push(reading);
+    }
+  };
+  readMore();
+  for (let reading = reads.shift(); reading; reading = reads.shift()) {
+    const batch = await reading;
+    readMore();
+    yield batch;
   }
 }

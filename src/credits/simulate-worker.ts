@@ -34,6 +34,8 @@ export interface ReplaySetup {
 export interface ToRead {
   url: string;
   windows: [Date, Date][];
+  /** Windows read ahead of the one replayed. */
+  ahead: number;
 }
 
 export type ToReplay = { run: number } & (
@@ -78,11 +80,11 @@ let state: {
  * Reads the windows in order (the next one while this one replays) and replays them.
  * A run stopped at its deadline terminates the thread, and its connection with it.
  */
-async function readAndReplay({ url, windows }: ToRead): Promise<void> {
+async function readAndReplay({ url, windows, ahead }: ToRead): Promise<void> {
   const reader = await openReader(url);
   try {
     const ctx = { tx: reader.tx, tenantId: state.clock.tenantId };
-    for await (const batch of readWindows(ctx, windows))
+    for await (const batch of readWindows(ctx, windows, ahead))
       replayBatch(state.simulation, state.clock, state.policy, batch, state.purchases);
   } finally {
     await reader.close();

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { CompiledQuery } from 'kysely';
 import type Pg from 'pg';
-import { reusePlans } from './plans.ts';
+import { namePlans } from './plans.ts';
 
 /** date, timestamp, timestamptz, interval: kept as text, as the ORM's connections keep them. */
 const keptAsText = [1082, 1114, 1184, 1186];
@@ -26,25 +26,27 @@ export async function openReader(url: string): Promise<{ tx: EntityManager; clos
   const textArray = (pg.types.getTypeParser as (oid: number) => (value: string) => unknown)(1009);
   for (const oid of keptAsText) types.setTypeParser(oid, (value: string) => value);
   for (const oid of keptAsTextArrays) types.setTypeParser(oid, textArray);
-  // One connection, never closed while idle: every statement runs in the transaction begun on it.
-  const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0, types });
-  reusePlans(pool);
+  // One connection in pipeline mode: statements go out without waiting for the answers
+  // before (several windows' reads in flight), all in the transaction begun on it.
+  const client = new pg.Client({ connectionString: url, types, pipeline: true } as Pg.ClientConfig);
+  namePlans(client);
+  await client.connect();
   try {
-    await pool.query('begin isolation level repeatable read read only');
+    await client.query('begin isolation level repeatable read read only');
   } catch (error) {
-    await pool.end();
+    await client.end();
     throw error;
   }
   const kysely = {
-    executeQuery: async (q: CompiledQuery) => ({ rows: (await pool.query(q.sql, [...q.parameters])).rows }),
+    executeQuery: async (q: CompiledQuery) => ({ rows: (await client.query(q.sql, [...q.parameters])).rows }),
   };
   return {
     tx: { getKysely: () => kysely } as unknown as EntityManager,
     close: async () => {
       try {
-        await pool.query('rollback');
+        await client.query('rollback');
       } finally {
-        await pool.end();
+        await client.end();
       }
     },
   };
