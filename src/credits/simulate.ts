@@ -92,15 +92,14 @@ export async function simulate(
   const deadline = Date.now() + seconds * 1000;
   let thread: ReturnType<typeof startReplay> | undefined;
   try {
-    // Started first: a new thread loads the engine while this one counts the range.
+    const url = serverUrlOf(ctx.tx);
+    const { size, ahead } = url ? reading.worker : reading.thread;
+    const windows = await windowsOf(ctx, from, to, size);
     thread = startReplay(
       { ...draft, tenantId: ctx.tenantId, actor: ctx.actor, now: ctx.now.toISOString() },
       deadline,
       seconds,
     );
-    const url = serverUrlOf(ctx.tx);
-    const { size, ahead } = url ? reading.worker : reading.thread;
-    const windows = await windowsOf(ctx, from, to, size);
     if (url) {
       // PostgreSQL: the worker reads on a connection of its own; this thread only waits.
       thread.read({ url, windows, ahead });
