@@ -2,7 +2,8 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { openReader } from '../db/reader.ts';
 import { PunchcardError } from '../errors.ts';
-import { type CompiledPolicy, compilePolicy } from '../policy/index.ts';
+// The compiler alone, not the policy package (its validation and lint): less to load in a new thread.
+import { type CompiledPolicy, compileRuleset } from '../policy/compile.ts';
 import type { Ruleset } from '../policy/ruleset-schema.ts';
 import {
   type Batch,
@@ -97,7 +98,7 @@ async function handle(message: ToReplay): Promise<void> {
     if ('start' in message) {
       const setup = message.start;
       state = {
-        policy: compilePolicy(setup.ruleset, setup.hash),
+        policy: compileRuleset(setup.ruleset, setup.hash),
         clock: { tenantId: setup.tenantId, actor: setup.actor, now: new Date(setup.now) },
         simulation: emptySimulation(),
         purchases: new Map(),
