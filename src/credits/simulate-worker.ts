@@ -81,12 +81,22 @@ let state: {
  * Reads the windows in order (the next one while this one replays) and replays them.
  * A run stopped at its deadline terminates the thread, and its connection with it.
  */
+/** Reservations replayed between two turns of this thread's event loop. */
+const slice = 250;
+
 async function readAndReplay({ url, windows, ahead }: ToRead): Promise<void> {
   const reader = await openReader(url);
   try {
     const ctx = { tx: reader.tx, tenantId: state.clock.tenantId };
-    for await (const batch of readWindows(ctx, windows, ahead))
-      replayBatch(state.simulation, state.clock, state.policy, batch, state.purchases);
+    for await (const batch of readWindows(ctx, windows, ahead)) {
+      const { reservations, purchases } = batch;
+      for (let i = 0; i === 0 || i < reservations.length; i += slice) {
+        const part = { reservations: reservations.slice(i, i + slice), purchases: i === 0 ? purchases : [] };
+        replayBatch(state.simulation, state.clock, state.policy, part, state.purchases);
+        // Between slices the reads ahead move on: their answers are taken, their next statements sent.
+        await new Promise(setImmediate);
+      }
+    }
   } finally {
     await reader.close();
   }
