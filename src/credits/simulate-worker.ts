@@ -77,12 +77,14 @@ let state: {
   batches: number;
 };
 
-/**
- * Reads the windows in order (the next one while this one replays) and replays them.
- * A run stopped at its deadline terminates the thread, and its connection with it.
- */
 /** Reservations replayed between two turns of this thread's event loop. */
 const slice = 250;
+
+/**
+ * Reads the windows in order (the next ones while this one replays) and replays them,
+ * a slice at a time. A run stopped at its deadline terminates the thread, and its
+ * connection with it.
+ */
 
 async function readAndReplay({ url, windows, ahead }: ToRead): Promise<void> {
   const reader = await openReader(url);
