@@ -1,4 +1,5 @@
-import { type CompiledPolicy, orderBy } from '../policy/index.ts';
+import type { CompiledPolicy } from '../policy/compile.ts';
+import { orderBy } from '../policy/order.ts';
 import { choosePurchase, creditsApply } from './assign.ts';
 import { touchLine, touchReservation } from './changeset.ts';
 import { candidatesFor, setShares } from './decide.ts';

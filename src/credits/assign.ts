@@ -1,4 +1,6 @@
-import { type CompiledPolicy, type OrderKey, orderBy } from '../policy/index.ts';
+import type { CompiledPolicy } from '../policy/compile.ts';
+import type { OrderKey } from '../policy/index.ts';
+import { orderBy } from '../policy/order.ts';
 import { type AssignMode, fixedRefusal, type Payable } from './eligibility.ts';
 import {
   itemFact,

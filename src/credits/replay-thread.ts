@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PunchcardError } from '../errors.ts';
 import type { Batch, Simulation } from './replay.ts';
-import type { FromReplay, ReplaySetup, ToReplay } from './simulate-worker.ts';
+import type { FromReplay, ReplaySetup, ToRead, ToReplay } from './simulate-worker.ts';
 
 /**
  * The worker's file next to this one, with this one's extension: `.ts` when the
@@ -38,7 +38,12 @@ let runs = 0;
 
 function replayThread(): ReplayThread {
   if (current && !current.failure) return current;
-  const worker = new Worker(workerFile, { name: 'punchcard-simulate' });
+  // A young generation larger than the default: the replay makes short-lived copies
+  // by the hundred thousand, and fewer, larger scavenges cost it less.
+  const worker = new Worker(workerFile, {
+    name: 'punchcard-simulate',
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  });
   const thread: ReplayThread = { worker, inbox: [], failure: null, wake: null };
   const notify = () => {
     thread.wake?.();
@@ -64,7 +69,8 @@ function replayThread(): ReplayThread {
 }
 
 /**
- * One simulate's run on the replay thread. `send` posts a batch and waits while more
+ * One simulate's run on the replay thread. `read` has the thread read and replay the
+ * windows itself; else `send` posts a batch and waits while more
  * than `ahead` batches are unacknowledged (memory holds a few windows, not the
  * range); `finish` waits for the answer. Every wait ends at the deadline, which
  * terminates the thread.
@@ -114,6 +120,10 @@ export function startReplay(setup: ReplaySetup, deadline: number, seconds: numbe
         const m = await next();
         if ('ack' in m) acked = m.ack;
       }
+    },
+    /** Has the thread read the windows itself (PostgreSQL: a connection of its own) and replay them. */
+    read(toRead: ToRead) {
+      post({ run, read: toRead });
     },
     async finish(): Promise<Simulation> {
       post({ run, end: true });

@@ -97,24 +97,31 @@ const tally = (counts: Record<string, number>, state: CreditState) => {
   counts[state] = (counts[state] ?? 0) + 1;
 };
 
-/** A window of reservations (in session-start order) and their clients' purchases. */
+/**
+ * A window of reservations (in session-start order) and the purchases of their
+ * clients not seen in an earlier window of the run.
+ */
 export interface Batch {
   reservations: ReservationSnap[];
   purchases: PurchaseSnap[];
 }
 
+/** A run's purchases by client id (a shared purchase under its owner and each member). */
+export type PurchasesByClient = Map<string, Map<string, PurchaseSnap>>;
+
 /**
- * Replays a batch (reservations in session-start order, with their clients'
- * purchases) into `into`. Purchases are grouped by client once, so the batch is
- * linear in its reservations and purchases.
+ * Replays a batch (reservations in session-start order, with the purchases of those
+ * of their clients no earlier batch of the run brought) into `into`. Purchases are
+ * grouped by client into `byClient`, which a run keeps from batch to batch, so a run
+ * is linear in its reservations and its clients' purchases (each read once).
  */
 export function replayBatch(
   into: Simulation,
   clock: ReplayClock,
   policy: CompiledPolicy,
   batch: Batch,
+  byClient: PurchasesByClient = new Map(),
 ): void {
-  const byClient = new Map<string, Map<string, PurchaseSnap>>();
   for (const p of batch.purchases) {
     // A shared purchase can pay for its owner and for each member of its pool.
     for (const clientId of [p.clientId, ...(p.pool?.members ?? [])]) {

@@ -1,10 +1,10 @@
+import { serverUrlOf } from '../db/orm.ts';
 import { invalid, PunchcardError } from '../errors.ts';
 import type { Ruleset } from '../policy/ruleset-schema.ts';
 import type { CreditContext } from './context.ts';
-import { type Batch, listedChanges, type Simulation } from './replay.ts';
+import { listedChanges, type Simulation } from './replay.ts';
 import { startReplay, tooLong } from './replay-thread.ts';
-import { readPurchases, readReservations } from './snapshot.ts';
-import type { ReservationSnap } from './types.ts';
+import { readWindows } from './simulate-read.ts';
 
 export type { SimulatedChange } from './replay.ts';
 
@@ -19,8 +19,14 @@ export const simulateLimits = {
   seconds: 30,
 } as const;
 
-/** Reservations read per set read and sent to the replay thread as one batch. */
-const window = 500;
+/**
+ * Reservations per window, and windows read ahead of the one replayed: on PGlite
+ * the request thread reads them (small windows: each is a stretch of its event loop);
+ * on PostgreSQL the worker does, off the request thread (larger windows, and more in
+ * flight on its pipelined connection: fewer round trips, each a wait for the CPU on
+ * a busy machine).
+ */
+const reading = { thread: { size: 500, ahead: 1 }, worker: { size: 2000, ahead: 2 } } as const;
 
 /** Seconds a caller refused because another simulate runs is told to wait. */
 export const simulateRetryAfter = 5;
@@ -33,7 +39,7 @@ let running = false;
  * range into windows of about `window` reservations each, at session starts (a
  * window never splits one start, so it may hold a few more).
  */
-async function windowsOf(ctx: CreditContext, from: Date, to: Date): Promise<[Date, Date][]> {
+async function windowsOf(ctx: CreditContext, from: Date, to: Date, window: number): Promise<[Date, Date][]> {
   const rows = await ctx.tx.execute<{ starts_at: Date | string; n: string | number }[]>(
     `select starts_at, n from (
        select s.starts_at, count(*) over () as n, row_number() over (order by s.starts_at) as i
@@ -53,16 +59,15 @@ async function windowsOf(ctx: CreditContext, from: Date, to: Date): Promise<[Dat
   return cuts.map((start, i) => [start, cuts[i + 1] ?? to]);
 }
 
-const byStart = (a: ReservationSnap, b: ReservationSnap) =>
-  a.session.startsAt.getTime() - b.session.startsAt.getTime() || a.id.localeCompare(b.id);
-
 /**
  * What a draft rule set would decide differently for the reservations of sessions
  * starting in [from, to), compared with what the active one decided. Reads only.
- * Bounded (see `simulateLimits`) and kept off the request thread: this thread reads
- * a window of reservations and their clients' purchases at a time and posts it to a
- * worker thread (replay.ts, simulate-worker.ts), which replays it at
- * a lower priority while this thread reads the next window. One per process at a time.
+ * Bounded (see `simulateLimits`) and kept off the request thread: this thread counts
+ * the range and cuts it into windows; a worker thread (replay.ts, simulate-worker.ts)
+ * replays them at a lower priority. On PostgreSQL the worker reads the windows too,
+ * on a connection of its own, so this thread only waits; on PGlite (one connection)
+ * this thread reads a window at a time (simulate-read.ts) and posts it to the worker,
+ * reading the next while the worker replays it. One per process at a time.
  */
 export async function simulate(
   ctx: CreditContext,
@@ -87,31 +92,23 @@ export async function simulate(
   const deadline = Date.now() + seconds * 1000;
   let thread: ReturnType<typeof startReplay> | undefined;
   try {
-    const windows = await windowsOf(ctx, from, to);
+    const url = serverUrlOf(ctx.tx);
+    const { size, ahead } = url ? reading.worker : reading.thread;
+    const windows = await windowsOf(ctx, from, to, size);
     thread = startReplay(
       { ...draft, tenantId: ctx.tenantId, actor: ctx.actor, now: ctx.now.toISOString() },
       deadline,
       seconds,
     );
-    const readWindow = async ([start, end]: [Date, Date]): Promise<Batch> => {
-      const reservations = [...(await readReservations(ctx, { startingFrom: start, to: end })).values()];
-      const purchases = await readPurchases(ctx, { clientIds: reservations.map((r) => r.clientId) }, false);
-      return { reservations: reservations.sort(byStart), purchases: [...purchases.values()] };
-    };
-    const readAhead = (i: number) => {
-      const w = windows[i];
-      const reading = w ? readWindow(w) : Promise.resolve(null);
-      // Awaited in the next round; a failure first elsewhere must not leave it unhandled.
-      reading.catch(() => {});
-      return reading;
-    };
-    let next = readAhead(0);
-    for (let i = 0; i < windows.length; i++) {
-      const batch = await next;
+    if (url) {
+      // PostgreSQL: the worker reads on a connection of its own; this thread only waits.
+      thread.read({ url, windows, ahead });
+      return await thread.finish();
+    }
+    // PGlite (one connection): this thread reads a window while the worker replays the last.
+    for await (const batch of readWindows(ctx, windows, ahead)) {
       if (Date.now() >= deadline) throw tooLong(seconds);
-      // The database reads the next window while the worker takes this one.
-      next = readAhead(i + 1);
-      if (batch) await thread.send(batch);
+      await thread.send(batch);
     }
     return await thread.finish();
   } finally {

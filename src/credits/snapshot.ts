@@ -16,6 +16,9 @@ import type {
 import { explainOf } from './usage-dictionary.ts';
 import { capColumns, capOfRow, sessionZoneColumn } from './visit-cap-read.ts';
 
+/** What a read needs of a context: a connection and whose data. */
+export type ReadContext = Pick<CreditContext, 'tx' | 'tenantId'>;
+
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -97,7 +100,7 @@ export const purchaseColumns = `${purchaseBaseColumns},
  * the clients (see locks.ts).
  */
 export async function readPurchases(
-  ctx: CreditContext,
+  ctx: ReadContext,
   scope: { clientIds: string[] } | { purchaseIds: string[] },
   lock = true,
 ): Promise<Map<string, PurchaseSnap>> {
@@ -156,7 +159,7 @@ export const reservationFrom = `reservations r
   join items i on i.tenant_id = s.tenant_id and i.id = s.item_id`;
 
 /** The latest ticket each reservation is on (ticket ids sort by creation), with its line count. */
-async function latestTickets(ctx: CreditContext, reservationIds: string[]): Promise<Map<string, TicketSnap>> {
+async function latestTickets(ctx: ReadContext, reservationIds: string[]): Promise<Map<string, TicketSnap>> {
   const rows = await query(
     ctx,
     `select distinct on (tl.reservation_id) tl.reservation_id, t.id, t.status, t.manual,
@@ -238,7 +241,7 @@ export type ReservationScope =
 
 /** Reservations with their session, item and latest ticket, in id order. */
 export async function readReservations(
-  ctx: CreditContext,
+  ctx: ReadContext,
   scope: ReservationScope,
 ): Promise<Map<string, ReservationSnap>> {
   let where: string;

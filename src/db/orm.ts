@@ -28,6 +28,15 @@ const shared = {
   debug: false,
 };
 
+/** The configurations of ORMs open on a PostgreSQL server (not PGlite), by their URL. */
+const servers = new WeakMap<object, string>();
+
+/**
+ * The URL of the PostgreSQL server an EntityManager reads, for a connection of one's
+ * own (reader.ts); null on PGlite, which has one connection.
+ */
+export const serverUrlOf = (em: { config: object }): string | null => servers.get(em.config) ?? null;
+
 /** Opens the database the options name: a PostgreSQL server, or embedded PGlite. */
 export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
   if (options.databaseUrl) {
@@ -40,6 +49,7 @@ export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
     const pool = await orm.driver.getConnection().getNativeClient();
     reusePlans(pool);
     pipelineTransactions(pool);
+    servers.set(orm.config, options.databaseUrl);
     return orm;
   }
   const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');

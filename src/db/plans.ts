@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 
 /**
  * PostgreSQL plans an unnamed statement on every call, and the engine's locking read
@@ -19,19 +19,24 @@ function nameOf(text: string): string | undefined {
   return name;
 }
 
+/** Has a client send its statements with parameters as named ones. */
+export function namePlans(client: PoolClient | Client): void {
+  const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    const name =
+      typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
+        ? nameOf(text)
+        : undefined;
+    return name ? send({ name, text, values }) : send(text, values, callback);
+  }) as PoolClient['query'];
+}
+
 /** Every client the pool hands out sends statements with parameters as named ones. */
 export function reusePlans(pool: Pool): void {
   const patched = new WeakSet<PoolClient>();
   pool.on('acquire', (client) => {
     if (patched.has(client)) return;
     patched.add(client);
-    const send = client.query.bind(client) as (...args: unknown[]) => unknown;
-    client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-      const name =
-        typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
-          ? nameOf(text)
-          : undefined;
-      return name ? send({ name, text, values }) : send(text, values, callback);
-    }) as PoolClient['query'];
+    namePlans(client);
   });
 }
