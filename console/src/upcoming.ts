@@ -1,4 +1,5 @@
 import { api, outcome } from './api.ts';
+import { h } from './dom.ts';
 
 /** How many sessions the desk's pickers list: one page of the schedule. */
 export const upcomingPageLimit = 200;
@@ -19,3 +20,9 @@ export function upcomingSessions() {
     }),
   );
 }
+
+/** Said under a picker when the schedule had more sessions than one page. */
+export const upcomingHint = (next: string | null | undefined) =>
+  next
+    ? h('p', { class: 'hint' }, `The first ${upcomingPageLimit} sessions of the next two weeks are listed.`)
+    : null;

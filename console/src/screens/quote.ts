@@ -2,7 +2,7 @@ import { api, outcome } from '../api.ts';
 import { h, message, render, when } from '../dom.ts';
 import { refusalText } from '../refusal.ts';
 import type { ScheduledSession } from '../shapes.ts';
-import { upcomingPageLimit, upcomingSessions } from '../upcoming.ts';
+import { upcomingHint, upcomingSessions } from '../upcoming.ts';
 import { countsText, creditStateText, explainText } from '../words.ts';
 
 const sessionText = (s: ScheduledSession) =>
@@ -111,13 +111,7 @@ export async function quoteSection(
       h('div', {}, h('label', { for: 'quote-session' }, 'Session'), select),
       h('div', {}, h('label', { for: 'quote-channel' }, 'Booked from'), channel),
       h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Quote')),
-      schedule.data.next
-        ? h(
-            'p',
-            { class: 'hint' },
-            `The first ${upcomingPageLimit} sessions of the next two weeks are listed.`,
-          )
-        : null,
+      upcomingHint(schedule.data.next),
     ),
     out,
   );

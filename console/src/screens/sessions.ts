@@ -3,7 +3,7 @@ import { confirmChange } from '../confirm.ts';
 import { announce, h, message, render, when } from '../dom.ts';
 import { actionRefusal, refusalText } from '../refusal.ts';
 import type { ScheduledSession } from '../shapes.ts';
-import { upcomingPageLimit, upcomingSessions } from '../upcoming.ts';
+import { upcomingHint, upcomingSessions } from '../upcoming.ts';
 import { creditStateText } from '../words.ts';
 import { clientPicker, nameOf } from './household.ts';
 
@@ -50,13 +50,7 @@ export async function sessionsScreen(main: HTMLElement) {
       },
       h('div', {}, h('label', { for: 'roster-session' }, 'Session'), select),
       h('div', {}, h('button', { type: 'submit', class: 'primary' }, 'Show roster')),
-      schedule.data.next
-        ? h(
-            'p',
-            { class: 'hint' },
-            `The first ${upcomingPageLimit} sessions of the next two weeks are listed.`,
-          )
-        : null,
+      upcomingHint(schedule.data.next),
     ),
     out,
   );
