@@ -86,13 +86,14 @@ export async function createCreditsPlugin(options: CreditsPluginOptions = {}) {
     migrations,
     migrate: () => migrate(orm),
     /**
-     * Runs the after-session sweep for every tenant now, and prunes Idempotency-Keys
-     * older than 24 hours; the standalone server calls it on a schedule.
+     * Runs the after-session sweep for every tenant now (or those named), and prunes
+     * their Idempotency-Keys older than 24 hours; the standalone server calls it on a
+     * schedule.
      */
     sweep: async (options: { tenantIds?: string[] } = {}) => {
       const totals = await sweepAllTenants(orm, clock, outbox, options.tenantIds);
       // The same schedule forgets Idempotency-Keys past their 24-hour window.
-      await pruneIdempotencyRecords(orm.em.fork() as unknown as EntityManager, clock());
+      await pruneIdempotencyRecords(orm.em.fork() as unknown as EntityManager, clock(), options.tenantIds);
       return totals;
     },
     /**

@@ -94,18 +94,27 @@ export async function recordIdempotentAnswer(c: Context<AppEnv>, tx: EntityManag
 
 /**
  * Deletes the records older than the window, in batches so no statement holds many
- * rows at once. Run with the service's scheduled work (`plugin.sweep`). Returns how
- * many were deleted.
+ * rows at once. Run with the service's scheduled work (`plugin.sweep`); a sweep of
+ * some tenants (`tenantIds`) prunes only their keys. Returns how many were deleted.
  */
-export async function pruneIdempotencyRecords(em: EntityManager, now: Date, batch = 5000): Promise<number> {
+export async function pruneIdempotencyRecords(
+  em: EntityManager,
+  now: Date,
+  tenantIds?: string[],
+  batch = 5000,
+): Promise<number> {
   const before = new Date(now.getTime() - idempotencyWindowMs);
+  const scopes =
+    tenantIds && JSON.stringify(tenantIds.map((tenantId) => idempotencyScope({ tenantId, role: 'admin' })));
   let total = 0;
   for (;;) {
     const deleted = await em.execute<{ key: string }[]>(
       `delete from idempotency_records where (scope, key) in (
-         select scope, key from idempotency_records where created_at <= ? limit ?
+         select scope, key from idempotency_records where created_at <= ?${
+           scopes ? ' and scope in (select jsonb_array_elements_text(?::jsonb))' : ''
+         } limit ?
        ) returning key`,
-      [before, batch],
+      scopes ? [before, scopes, batch] : [before, batch],
     );
     total += deleted.length;
     if (deleted.length < batch) return total;
