@@ -12,6 +12,10 @@ beforeAll(async () => {
   await testPlugin();
 }, 180_000);
 
+// Each file starts from the default clock: a file's own beforeAll (a seed) runs before
+// the per-test reset, and an earlier file in this worker may have moved the clock.
+beforeAll(() => resetNow());
+
 beforeEach(() => {
   resetNow();
   tenantsTouched.clear();
